@@ -146,7 +146,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
     },
     "shipment_sublots": {
         "id": ID, "shipment_id": ID, "material_sublot_id": ID, "from_location_id": ID,
-        "quantity": INT, "loaded_at": TS,
+        "to_location_id": ID, "quantity": INT,
     },
     "plc_tag_events": {
         "id": ID, "tag_name": STR, "storage_location_id": ID, "value": STR,

@@ -1,0 +1,191 @@
+"""The ``plantledger`` command line.
+
+Every user error ends as exactly one line on stderr, ``plantledger: error: <what and what to
+do>``, with exit code 2 and no traceback. Subcommands are registered in ``COMMANDS``: a name, a
+function adding its arguments and a handler returning the exit code.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import NoReturn
+
+import polars as pl
+
+import plantledger
+from plantledger.params import GenerationParams, ParameterError, parse_end_date, parse_scale
+
+PROG = "plantledger"
+EXIT_USAGE = 2
+EXIT_INTERRUPTED = 130
+
+
+class UsageError(Exception):
+    """Bad command-line usage; the message is shown as one line, exit code 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but its errors follow the one-line ``plantledger: error: ...`` format."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see '{self.prog} --help')")
+
+
+def parse_seed(text: str) -> int:
+    """Parse ``--seed``: a non-negative integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ParameterError(
+            f"--seed must be a non-negative integer such as 42, got {text!r}"
+        ) from None
+    if value < 0:
+        raise ParameterError(f"--seed must be a non-negative integer such as 42, got {value}")
+    return value
+
+
+# --- generate ---------------------------------------------------------------------------------
+
+
+def generate_pieces(params: GenerationParams) -> Iterator[tuple[str, pl.DataFrame]]:
+    """The generator's pieces; imported on first use, after the output folder was checked."""
+    from plantledger.generator import generate_tables
+
+    yield from generate_tables(params)
+
+
+def _add_generate(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--scale", default="1", metavar="S",
+        help="volume factor: 1 = the plan's volumes, 0.01 for tests (default: 1)",
+    )
+    parser.add_argument(
+        "--seed", default="42", metavar="N",
+        help="random seed; same seed and parameters give identical files (default: 42)",
+    )
+    parser.add_argument(
+        "--end-date", default=None, metavar="YYYY-MM-DD",
+        help="last day of the two-year history (default: today)",
+    )
+    parser.add_argument(
+        "--out", default="data/raw", metavar="DIR",
+        help="output folder, created or replaced as a whole (default: data/raw)",
+    )
+    parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def _cmd_generate(args: argparse.Namespace) -> int:
+    from plantledger.writer import NullProgress, check_output, write_raw
+
+    end_date = dt.date.today() if args.end_date is None else parse_end_date(args.end_date)
+    params = GenerationParams(
+        scale=parse_scale(args.scale),
+        seed=parse_seed(args.seed),
+        end_date=end_date,
+        out=Path(args.out),
+    )
+    try:
+        check_output(params.out)
+    except OSError as exc:
+        raise ParameterError(
+            f"cannot create the --out folder {args.out}: {_os_reason(exc)}; "
+            f"choose a folder you can write to"
+        ) from None
+    if args.quiet:
+        progress = NullProgress()
+    else:
+        from plantledger.progress import RichProgress
+
+        progress = RichProgress()
+    try:
+        write_raw(params, generate_pieces(params), progress)
+    except OSError as exc:
+        raise ParameterError(
+            f"writing to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
+            f"writable and the disk has free space (the previous output, if any, is unchanged)"
+        ) from None
+    return 0
+
+
+# --- bench ------------------------------------------------------------------------------------
+
+
+def _add_bench(parser: argparse.ArgumentParser) -> None:
+    from plantledger.bench import add_arguments
+
+    add_arguments(parser)
+
+
+def _cmd_bench(args: argparse.Namespace) -> int:
+    from plantledger.bench import run_from_args
+
+    return run_from_args(args)
+
+
+# --- registry and entry point -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Command:
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+COMMANDS: dict[str, Command] = {
+    "generate": Command("generate the raw parquet data set", _add_generate, _cmd_generate),
+    "bench": Command("benchmark generation (and later sections)", _add_bench, _cmd_bench),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="plantledger: an analytics warehouse for manufacturing execution data.",
+    )
+    parser.add_argument("--version", action="version", version=f"{PROG} {plantledger.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, command in COMMANDS.items():
+        command.add_arguments(sub.add_parser(name, help=command.help, description=command.help))
+    return parser
+
+
+def _os_reason(exc: OSError) -> str:
+    reason = exc.strerror or str(exc)
+    return f"{reason} ({exc.filename})" if exc.filename else reason
+
+
+def _error(message: str) -> int:
+    line = " ".join(str(message).split())
+    print(f"{PROG}: error: {line}", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+    except UsageError as exc:
+        return _error(str(exc))
+    except SystemExit as exc:  # --help and --version
+        return exc.code if isinstance(exc.code, int) else 0
+    if args.command is None:
+        return _error(f"choose a command: {', '.join(COMMANDS)} (see '{PROG} --help')")
+    try:
+        return COMMANDS[args.command].run(args)
+    except (ParameterError, UsageError) as exc:
+        return _error(str(exc))
+    except OSError as exc:
+        return _error(f"{_os_reason(exc)}; check the paths given and free disk space")
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,607 @@
+"""Turn the simulated stock events into the raw tables an MES keeps: sublots with their current
+state, lots, goods receipts, warehouse movements, material transactions, shipments, PLC tag
+changes and the inventory summary. Current state is replayed from the events, so it always
+agrees with them."""
+
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from plantledger.generator._util import (
+    US_PER_MINUTE,
+    US_PER_SECOND,
+    format_codes,
+    to_us,
+    uniform_us,
+    us_to_date,
+    us_to_ts,
+)
+from plantledger.generator.logistics import Logistics
+from plantledger.generator.materials import Locations, MaterialFlows, events
+from plantledger.generator.production import Production
+from plantledger.params import GenerationParams
+
+PRODUCTION_LOC = -1
+"""Stand-in for the per-work-order virtual production location (derived in dbt)."""
+MOVEMENT_KINDS = (
+    "putaway",
+    "bin_transfer",
+    "replenish_to_line",
+    "pick",
+    "status_change",
+    "count_adjustment",
+)
+CARRIERS = ("DHL", "FedEx", "UPS", "Maersk", "DB Schenker", "Kuehne+Nagel", "XPO")
+
+
+def material_transaction_events(
+    flows: MaterialFlows, logi: Logistics, locs: Locations
+) -> pl.DataFrame:
+    scrap_loc = locs.virtual("scrap")
+    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
+    d = flows.draws
+    rec = logi.product_sublots
+    frames = [
+        d.select(
+            "sublot_key",
+            "kind",
+            "t",
+            "facility_id",
+            "qty",
+            "work_order_id",
+            "reason_code",
+            from_loc="staging_loc",
+            to_loc=pl.when(pl.col("kind") == "scrap")
+            .then(pl.col("facility_id").replace_strict(scrap_loc, return_dtype=pl.Int64))
+            .otherwise(pl.lit(PRODUCTION_LOC)),
+            **avail,
+        ),
+        flows.returns.select(
+            "sublot_key",
+            "t",
+            "facility_id",
+            "qty",
+            "work_order_id",
+            kind=pl.lit("return_to_stock"),
+            from_loc=pl.lit(PRODUCTION_LOC),
+            to_loc="staging_loc",
+            **avail,
+        ),
+        rec.select(
+            "sublot_key",
+            "t",
+            "facility_id",
+            "qty",
+            "work_order_id",
+            kind=pl.lit("receipt_from_wo"),
+            from_loc=pl.lit(PRODUCTION_LOC),
+            to_loc="line_loc",
+            **avail,
+        ),
+    ]
+    return pl.concat([events(f) for f in frames])
+
+
+def replay_state(ev: pl.DataFrame, locs: Locations) -> pl.DataFrame:
+    """Each sublot's quantity, location and status after all its events (the design's rules)."""
+    loc_attr = locs.frame.select(
+        pl.col("id").alias("loc"),
+        "is_physical",
+        "location_type",
+        pl.col("facility_id").alias("loc_facility"),
+    )
+    ev = ev.with_row_index("ev_seq")
+    entries = (
+        pl.concat(
+            [
+                ev.select(
+                    "sublot_key",
+                    "t",
+                    "ev_seq",
+                    loc="from_loc",
+                    status="from_status",
+                    q=-pl.col("qty"),
+                ),
+                ev.select("sublot_key", "t", "ev_seq", loc="to_loc", status="to_status", q="qty"),
+            ]
+        )
+        .join(loc_attr, on="loc", how="left", maintain_order="left")
+        .with_columns(
+            pl.col("is_physical").fill_null(False),
+            pl.col("location_type").fill_null("production"),
+        )
+    )
+    qty = (
+        entries.filter(pl.col("is_physical"))
+        .group_by("sublot_key")
+        .agg(pl.col("q").sum().alias("quantity"))
+    )
+    holding = (
+        entries.filter(
+            (pl.col("q") > 0)
+            & (pl.col("is_physical") | pl.col("location_type").is_in(["customer", "in_transit"]))
+        )
+        .sort("sublot_key", "t", "ev_seq")
+        .group_by("sublot_key")
+        .agg(
+            pl.col("loc").last(),
+            pl.col("status").last(),
+            pl.col("location_type").last(),
+            pl.col("loc_facility").last(),
+        )
+    )
+    span = ev.group_by("sublot_key").agg(
+        pl.col("t").min().alias("created_us"), pl.col("t").max().alias("updated_us")
+    )
+    state = span.join(holding, on="sublot_key", how="left", maintain_order="left").join(
+        qty, on="sublot_key", how="left", maintain_order="left"
+    )
+    return state.with_columns(pl.col("quantity").fill_null(0)).with_columns(
+        status=pl.when(pl.col("quantity") > 0)
+        .then(pl.col("status"))
+        .when(pl.col("location_type") == "customer")
+        .then(pl.lit("shipped"))
+        .when(pl.col("location_type") == "in_transit")
+        .then(pl.lit("in_transit"))
+        .otherwise(pl.lit("consumed"))
+    )
+
+
+def build_raw_tables(
+    params: GenerationParams,
+    master: dict[str, pl.DataFrame],
+    prod: Production,
+    flows: MaterialFlows,
+    logi: Logistics,
+    locs: Locations,
+) -> dict[str, pl.DataFrame]:
+    rng = params.rng("ledger")
+    end_us = to_us(params.end_instant())
+    mtx_ev = material_transaction_events(flows, logi, locs)
+    all_ev = pl.concat([flows.part_events, logi.events, mtx_ev]).filter(pl.col("t") <= end_us)
+    all_ev = all_ev.sort("t", "sublot_key", "kind", maintain_order=True)
+    state = replay_state(all_ev, locs)
+
+    # --- sublots and lots --------------------------------------------------------------------
+    ps, fin, st = flows.part_sublots, logi.product_sublots, logi.stock_sublots
+    lot_src = pl.concat(
+        [
+            ps.select(
+                "sublot_key",
+                "part_id",
+                pl.lit(None, pl.Int64).alias("product_id"),
+                "initial_quantity",
+                lot_tmp=pl.lit("P")
+                + pl.col("facility_id").cast(pl.String)
+                + "-"
+                + pl.col("part_id").cast(pl.String)
+                + "-"
+                + pl.col("lot_k").cast(pl.String),
+                work_order_id=pl.lit(None, pl.Int64),
+            ),
+            fin.select(
+                "sublot_key",
+                pl.lit(None, pl.Int64).alias("part_id"),
+                "product_id",
+                pl.col("qty").alias("initial_quantity"),
+                lot_tmp=pl.lit("W") + pl.col("work_order_id").cast(pl.String),
+                work_order_id="work_order_id",
+            ),
+            st.select(
+                "sublot_key",
+                "part_id",
+                pl.lit(None, pl.Int64).alias("product_id"),
+                "initial_quantity",
+                lot_tmp=pl.lit("S") + pl.col("sublot_key").cast(pl.String),
+                work_order_id=pl.lit(None, pl.Int64),
+            ),
+        ]
+    )
+    suppliers_of = all_ev.filter(pl.col("kind") == "supplier_receipt").select(
+        "sublot_key", "supplier_id"
+    )
+    sub = lot_src.join(state, on="sublot_key", how="left", maintain_order="left").join(
+        suppliers_of, on="sublot_key", how="left", maintain_order="left"
+    )
+    if sub["created_us"].null_count():
+        raise AssertionError("a sublot has no events")
+    sub = (
+        sub.sort("created_us", "sublot_key")
+        .with_row_index("id", offset=1)
+        .with_columns(pl.col("id").cast(pl.Int64))
+    )
+    lots = (
+        sub.group_by("lot_tmp")
+        .agg(
+            pl.col("part_id").first(),
+            pl.col("product_id").first(),
+            pl.col("supplier_id").first(),
+            pl.col("work_order_id").first(),
+            pl.col("initial_quantity").sum().alias("quantity"),
+            pl.col("created_us").min(),
+            pl.col("id").min().alias("first_sublot"),
+        )
+        .sort("created_us", "first_sublot")
+        .with_row_index("id", offset=1)
+        .with_columns(pl.col("id").cast(pl.Int64))
+    )
+    lots = lots.with_columns(
+        lot_code=format_codes("LOT-", pl.col("id"), 8),
+        supplier_lot_number=pl.when(pl.col("supplier_id").is_not_null()).then(
+            pl.lit("S")
+            + pl.col("supplier_id").cast(pl.String)
+            + "-"
+            + pl.Series(rng.integers(100_000, 999_999, lots.height)).cast(pl.String)
+        ),
+    )
+    sub = sub.join(
+        lots.select("lot_tmp", pl.col("id").alias("material_lot_id")),
+        on="lot_tmp",
+        maintain_order="left",
+    )
+    key_to_id = sub.select("sublot_key", pl.col("id").alias("material_sublot_id"))
+    codes = sub.select("sublot_key", sublot_code=format_codes("SL-", pl.col("id"), 9))
+    material_sublots = (
+        sub.join(codes, on="sublot_key", maintain_order="left")
+        .select(
+            "id",
+            "sublot_code",
+            "material_lot_id",
+            "part_id",
+            "product_id",
+            "initial_quantity",
+            facility_id="loc_facility",
+            storage_location_id="loc",
+            quantity="quantity",
+            status="status",
+            created_at=us_to_ts(pl.col("created_us")),
+            updated_at=us_to_ts(pl.col("updated_us")),
+        )
+        .sort("id")
+    )
+    material_lots = lots.select(
+        "id",
+        "lot_code",
+        "part_id",
+        "product_id",
+        "supplier_id",
+        "work_order_id",
+        "supplier_lot_number",
+        "quantity",
+        created_at=us_to_ts(pl.col("created_us")),
+    )
+
+    ev = all_ev.join(key_to_id, on="sublot_key", maintain_order="left")
+    users = [f"op{n:03d}" for n in range(1, 121)]
+    user_of = pl.Series(
+        np.asarray(users, dtype=object)[rng.integers(0, len(users), ev.height)].astype(str)
+    )
+    ev = ev.with_columns(recorded_by=user_of)
+
+    # --- goods receipts and warehouse movements ----------------------------------------------
+    gr = (
+        ev.filter(pl.col("kind") == "supplier_receipt")
+        .join(sub.select("sublot_key", "part_id"), on="sublot_key", maintain_order="left")
+        .sort("t", "material_sublot_id")
+    )
+    supplier_receipts = gr.with_row_index("id", offset=1).select(
+        pl.col("id").cast(pl.Int64),
+        receipt_number=format_codes("GR-", pl.col("id"), 8),
+        material_sublot_id="material_sublot_id",
+        supplier_id="supplier_id",
+        part_id="part_id",
+        facility_id="facility_id",
+        storage_location_id="to_loc",
+        quantity="qty",
+        status="to_status",
+        purchase_order_number=format_codes(
+            "PO-", pl.col("supplier_id") * 1000 + us_to_ts(pl.col("t")).dt.ordinal_day(), 7
+        ),
+        received_at=us_to_ts(pl.col("t")),
+    )
+    mv = ev.filter(pl.col("kind").is_in(MOVEMENT_KINDS)).sort("t", "material_sublot_id", "kind")
+    sublot_movements = mv.with_row_index("id", offset=1).select(
+        pl.col("id").cast(pl.Int64),
+        movement_number=format_codes("MV-", pl.col("id"), 9),
+        movement_type="kind",
+        material_sublot_id="material_sublot_id",
+        facility_id="facility_id",
+        from_location_id="from_loc",
+        to_location_id="to_loc",
+        quantity="qty",
+        from_status="from_status",
+        to_status="to_status",
+        reason_code="reason_code",
+        moved_at=us_to_ts(pl.col("t")),
+        recorded_by="recorded_by",
+    )
+
+    # --- material transactions ---------------------------------------------------------------
+    material_transactions = _material_transactions(master, prod, ev, sub, rng)
+
+    # --- shipments ---------------------------------------------------------------------------
+    shipments, shipment_sublots = _shipments(master, flows, logi, ev, rng, end_us)
+
+    # --- PLC tag changes -------------------------------------------------------------------
+    plc_tag_events = _plc_events(logi.stays, codes, locs, rng, end_us)
+
+    # --- inventory and orders ----------------------------------------------------------------
+    inventory = _inventory(params, master, sub, ev, rng)
+    orders = _final_orders(params, prod, logi)
+    return {
+        "orders": orders,
+        "order_items": prod.order_items,
+        "work_orders": prod.work_orders,
+        "work_order_steps": prod.work_order_steps,
+        "material_transactions": material_transactions,
+        "material_lots": material_lots,
+        "material_sublots": material_sublots,
+        "supplier_receipts": supplier_receipts,
+        "sublot_movements": sublot_movements,
+        "shipments": shipments,
+        "shipment_sublots": shipment_sublots,
+        "plc_tag_events": plc_tag_events,
+        "inventory": inventory,
+    }
+
+
+def _material_transactions(
+    master: dict[str, pl.DataFrame],
+    prod: Production,
+    ev: pl.DataFrame,
+    sub: pl.DataFrame,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    kinds = ["issue_to_wo", "receipt_from_wo", "scrap", "return_to_stock"]
+    parts = master["parts"].select(pl.col("id").alias("part_id"), "unit_cost")
+    std = (
+        master["product_components"]
+        .join(parts, on="part_id", maintain_order="left")
+        .group_by("product_id")
+        .agg(((pl.col("quantity") * pl.col("unit_cost")).sum() * 1.25).alias("std_cost"))
+    )
+    wo = prod.work_orders.select(pl.col("id").alias("work_order_id"), "wo_number")
+    m = (
+        ev.filter(pl.col("kind").is_in(kinds))
+        .join(
+            sub.select("sublot_key", "part_id", "product_id"),
+            on="sublot_key",
+            maintain_order="left",
+        )
+        .join(wo, on="work_order_id", how="left", maintain_order="left")
+        .join(parts, on="part_id", how="left", maintain_order="left")
+        .join(std, on="product_id", how="left", maintain_order="left")
+        .sort("t", "material_sublot_id", "kind")
+    )
+    n = m.height
+    m = (
+        m.with_row_index("id", offset=1)
+        .with_columns(
+            pl.col("id").cast(pl.Int64),
+            year=us_to_ts(pl.col("t")).dt.year(),
+            jitter=pl.Series(rng.uniform(0.97, 1.03, n)),
+        )
+        .with_columns(seq=pl.int_range(1, pl.len() + 1).over("year"))
+    )
+    return m.select(
+        "id",
+        transaction_number=pl.lit("MTX-")
+        + pl.col("year").cast(pl.String)
+        + "-"
+        + pl.col("seq").cast(pl.String).str.zfill(5),
+        transaction_type="kind",
+        work_order_id="work_order_id",
+        part_id="part_id",
+        product_id="product_id",
+        facility_id="facility_id",
+        material_sublot_id="material_sublot_id",
+        storage_location_id=pl.when(pl.col("kind").is_in(["issue_to_wo", "scrap"]))
+        .then(pl.col("from_loc"))
+        .otherwise(pl.col("to_loc")),
+        quantity="qty",
+        unit_cost=pl.when(pl.col("kind") == "receipt_from_wo")
+        .then(pl.col("std_cost"))
+        .otherwise(pl.col("unit_cost") * pl.col("jitter"))
+        .round(2),
+        reason_code="reason_code",
+        reference_number="wo_number",
+        created_at=us_to_ts(pl.col("t")),
+        created_by="recorded_by",
+    )
+
+
+def _shipments(
+    master: dict[str, pl.DataFrame],
+    flows: MaterialFlows,
+    logi: Logistics,
+    ev: pl.DataFrame,
+    rng: np.random.Generator,
+    end_us: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    rep = flows.rep_shipments.select(
+        "ship_key",
+        "shipment_type",
+        "origin_facility_id",
+        "destination_facility_id",
+        pl.lit(None, pl.Int64).alias("order_id"),
+        "shipped_us",
+        delivered_us=pl.when(pl.col("delivered_us") <= end_us).then(pl.col("delivered_us")),
+    )
+    ships = pl.concat([logi.shipments, rep], how="vertical_relaxed").filter(
+        pl.col("shipped_us") <= end_us
+    )
+    loaded = ev.filter(pl.col("kind") == "ship_out")
+    arrived = ev.filter(pl.col("kind") == "ship_in").select(
+        "material_sublot_id", pl.col("to_loc").alias("arrival_loc")
+    )
+    sl = loaded.join(arrived, on="material_sublot_id", how="left", maintain_order="left")
+    per_ship = sl.group_by("ship_key").agg(pl.col("qty").sum().alias("units"))
+    routes = (
+        master["transport_routes"]
+        .group_by("origin_facility_id", "destination_facility_id")
+        .agg(pl.col("id").min().alias("transport_route_id"))
+    )
+    ships = ships.join(per_ship, on="ship_key", how="inner", maintain_order="left").sort(
+        "shipped_us", "ship_key"
+    )
+    n = ships.height
+    prefix = pl.col("shipment_type").replace_strict(
+        {"order_fulfillment": "SHP-", "transfer": "TRF-", "replenishment": "REP-"}
+    )
+    ships = (
+        ships.with_row_index("id", offset=1)
+        .with_columns(pl.col("id").cast(pl.Int64))
+        .join(
+            routes,
+            on=["origin_facility_id", "destination_facility_id"],
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(
+            weight_kg=(pl.col("units") * pl.Series(rng.uniform(0.5, 3.0, n))).round(1),
+            carrier=pl.Series(
+                np.asarray(CARRIERS, dtype=object)[rng.integers(0, len(CARRIERS), n)].astype(str)
+            ),
+        )
+        .sort("id")
+    )
+    shipments = ships.select(
+        "id",
+        shipment_number=prefix + pl.col("id").cast(pl.String).str.zfill(7),
+        order_id="order_id",
+        origin_facility_id="origin_facility_id",
+        destination_facility_id="destination_facility_id",
+        transport_route_id="transport_route_id",
+        shipment_type="shipment_type",
+        carrier="carrier",
+        status=pl.when(pl.col("delivered_us").is_not_null())
+        .then(pl.lit("delivered"))
+        .otherwise(pl.lit("in_transit")),
+        shipped_at=us_to_ts(pl.col("shipped_us")),
+        delivered_at=us_to_ts(pl.col("delivered_us")),
+        weight_kg="weight_kg",
+        cost_usd=(pl.col("weight_kg") * pl.Series(rng.uniform(0.8, 4.0, n))).round(2),
+    )
+    ship_sub = sl.join(
+        ships.select("ship_key", pl.col("id").alias("shipment_id")),
+        on="ship_key",
+        maintain_order="left",
+    ).sort("shipment_id", "material_sublot_id")
+    shipment_sublots = ship_sub.with_row_index("id", offset=1).select(
+        pl.col("id").cast(pl.Int64),
+        "shipment_id",
+        "material_sublot_id",
+        from_location_id="from_loc",
+        to_location_id=pl.coalesce("arrival_loc", "to_loc"),
+        quantity="qty",
+    )
+    return shipments, shipment_sublots
+
+
+def _plc_events(
+    stays: pl.DataFrame, codes: pl.DataFrame, locs: Locations, rng: np.random.Generator, end_us: int
+) -> pl.DataFrame:
+    """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
+    it in the same instant (a replacement shows as one change from one id to the other)."""
+    s = (
+        stays.join(codes, on="sublot_key", maintain_order="left")
+        .sort("pos_loc", "enter_us")
+        .with_columns(next_enter=pl.col("enter_us").shift(-1).over("pos_loc"))
+    )
+    arrivals = s.select("pos_loc", t="enter_us", value="sublot_code")
+    leaves = s.filter(
+        pl.col("next_enter").is_null() | (pl.col("next_enter") != pl.col("leave_us"))
+    ).select("pos_loc", t="leave_us", value=pl.lit(None, pl.String))
+    tags = locs.frame.select(
+        pl.col("id").alias("pos_loc"), tag_name=pl.col("location_code") + ".SublotID"
+    )
+    e = (
+        pl.concat([arrivals, leaves])
+        .filter(pl.col("t") <= end_us)
+        .join(tags, on="pos_loc", maintain_order="left")
+    )
+    n = e.height
+    e = e.with_columns(server=pl.col("t") + pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, n)))
+    e = e.sort("server", "tag_name").with_row_index("id", offset=1)
+    return e.select(
+        pl.col("id").cast(pl.Int64),
+        "tag_name",
+        storage_location_id="pos_loc",
+        value="value",
+        source_timestamp=us_to_ts(pl.col("t")),
+        server_timestamp=us_to_ts(pl.col("server")),
+        quality=pl.lit("good"),
+    )
+
+
+def _inventory(
+    params: GenerationParams,
+    master: dict[str, pl.DataFrame],
+    sub: pl.DataFrame,
+    ev: pl.DataFrame,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """Per (facility, part) that ever held a part sublot: what is physically on hand now."""
+    part_sub = sub.filter(pl.col("part_id").is_not_null())
+    touched = (
+        ev.join(part_sub.select("sublot_key", "part_id"), on="sublot_key", maintain_order="left")
+        .select("facility_id", "part_id")
+        .unique()
+    )
+    held = (
+        part_sub.filter(pl.col("quantity") > 0)
+        .group_by(pl.col("loc_facility").alias("facility_id"), "part_id")
+        .agg(pl.col("quantity").sum().alias("quantity_on_hand"))
+    )
+    inv = (
+        touched.join(held, on=["facility_id", "part_id"], how="left", maintain_order="left")
+        .with_columns(pl.col("quantity_on_hand").fill_null(0))
+        .sort("facility_id", "part_id")
+    )
+    n = inv.height
+    min_stock = master["parts"].select(pl.col("id").alias("part_id"), "min_stock_level")
+    end_us = to_us(params.end_instant())
+    return (
+        inv.join(min_stock, on="part_id", how="left", maintain_order="left")
+        .with_row_index("id", offset=1)
+        .select(
+            pl.col("id").cast(pl.Int64),
+            "facility_id",
+            "part_id",
+            "quantity_on_hand",
+            quantity_reserved=(pl.col("quantity_on_hand") * pl.Series(rng.uniform(0, 0.3, n)))
+            .floor()
+            .cast(pl.Int64),
+            quantity_on_order=pl.Series(np.where(rng.random(n) < 0.3, rng.integers(10, 500, n), 0)),
+            reorder_point=pl.col("min_stock_level"),
+            last_counted_at=us_to_ts(
+                pl.lit(end_us) - pl.Series(uniform_us(rng, 0, 90 * 24 * 60 * US_PER_MINUTE, n))
+            ),
+        )
+    )
+
+
+def _final_orders(params: GenerationParams, prod: Production, logi: Logistics) -> pl.DataFrame:
+    o = prod.orders.join(logi.order_status, on="order_id", how="left", maintain_order="left")
+    recent = pl.col("order_date") >= pl.lit(params.end_date) - pl.duration(days=3)
+    return o.select(
+        pl.col("order_id").alias("id"),
+        "order_number",
+        "customer_id",
+        "order_date",
+        "required_date",
+        shipped_date=us_to_date(pl.col("shipped_us")),
+        status=pl.when(pl.col("order_class") == "cancelled")
+        .then(pl.lit("cancelled"))
+        .when(pl.col("delivered_us").is_not_null())
+        .then(pl.lit("delivered"))
+        .when(pl.col("shipped_us").is_not_null())
+        .then(pl.lit("shipped"))
+        .when((pl.col("order_class") == "released") & recent)
+        .then(pl.lit("pending"))
+        .otherwise(pl.lit("confirmed")),
+        shipping_facility_id="shipping_facility_id",
+        total_amount="total_amount",
+        created_at="created_at",
+    ).sort("id")

@@ -1,0 +1,530 @@
+"""Finished goods and warehouse stock: conveyors, putaway, quality holds, shipments to
+customers and between facilities, and the stock that warehouses and distribution centres keep."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from plantledger.generator._util import (
+    US_PER_DAY,
+    US_PER_HOUR,
+    US_PER_MINUTE,
+    US_PER_SECOND,
+    pick_in_group,
+    to_us,
+    uniform_us,
+)
+from plantledger.generator.materials import Locations, events
+from plantledger.params import GenerationParams
+
+
+@dataclass(frozen=True)
+class Logistics:
+    product_sublots: pl.DataFrame
+    stock_sublots: pl.DataFrame
+    events: pl.DataFrame
+    stays: pl.DataFrame
+    """Conveyor stays: sublot_key, position loc, enter_us, leave_us (what the PLC saw)."""
+    shipments: pl.DataFrame
+    order_status: pl.DataFrame
+    next_key: int
+
+
+def conveyor_positions(locs: Locations, rng: np.random.Generator) -> pl.DataFrame:
+    """Positions of every line with a dwell median; one or two bottlenecks per line."""
+    pos = (
+        locs.frame.filter(pl.col("location_type") == "conveyor_position")
+        .select(
+            pl.col("id").alias("pos_loc"),
+            pl.col("parent_location_id").alias("line_loc"),
+            pl.col("position_sequence").alias("seq"),
+        )
+        .sort("line_loc", "seq")
+    )
+    n = pos.height
+    normal = rng.uniform(30, 180, n)
+    bottleneck = rng.random(n) < 0.2
+    median = np.where(bottleneck, rng.uniform(600, 1800, n), normal)
+    return pos.with_columns(median_s=pl.Series(median), bottleneck=pl.Series(bottleneck))
+
+
+def simulate_conveyors(
+    sublots: pl.DataFrame, positions: pl.DataFrame, rng: np.random.Generator
+) -> pl.DataFrame:
+    """FIFO flow of sublots along their line's positions (Lindley recursion per position).
+
+    A sublot enters position k when it left position k-1 and the previous sublot left k; while
+    it waits it is on the line (position unknown). ``leave = S_i + max_{j<=i}(a_j - S_{j-1})``
+    with ``S`` the running sum of service times, so the whole line is one column expression.
+    """
+    cur = sublots.select("sublot_key", "line_loc", a="ready_us").sort("line_loc", "a", "sublot_key")
+    stays = []
+    max_seq = int(positions["seq"].max()) if positions.height else 0
+    for k in range(1, max_seq + 1):
+        at_k = positions.filter(pl.col("seq") == k).select("line_loc", "pos_loc", "median_s")
+        cur = cur.join(at_k, on="line_loc", how="inner", maintain_order="left")
+        if cur.height == 0:
+            break
+        service = np.maximum(
+            (
+                cur["median_s"].to_numpy() * rng.lognormal(0.0, 0.45, cur.height) * US_PER_SECOND
+            ).astype(np.int64),
+            US_PER_SECOND,
+        )
+        cur = (
+            cur.with_columns(s=pl.Series(service))
+            .with_columns(big_s=pl.col("s").cum_sum().over("line_loc"))
+            .with_columns(
+                leave=pl.col("big_s")
+                + (pl.col("a") - (pl.col("big_s") - pl.col("s"))).cum_max().over("line_loc")
+            )
+            .with_columns(enter=pl.col("leave") - pl.col("s"))
+        )
+        stays.append(
+            cur.select(
+                "sublot_key",
+                "line_loc",
+                "pos_loc",
+                pl.lit(k).alias("seq"),
+                pl.col("enter").alias("enter_us"),
+                pl.col("leave").alias("leave_us"),
+            )
+        )
+        cur = cur.select("sublot_key", "line_loc", a="leave")
+    return pl.concat(stays).sort("sublot_key", "seq")
+
+
+def conveyor_events(stays: pl.DataFrame) -> pl.DataFrame:
+    """The stock moves the stays imply, exactly as the PLC tag rules derive them."""
+    s = stays.sort("sublot_key", "seq").with_columns(
+        prev_leave=pl.col("leave_us").shift(1).over("sublot_key"),
+        prev_pos=pl.col("pos_loc").shift(1).over("sublot_key"),
+        next_enter=pl.col("enter_us").shift(-1).over("sublot_key"),
+    )
+    from_prev = pl.col("prev_leave") == pl.col("enter_us")
+    arrive = s.select(
+        "sublot_key",
+        kind=pl.lit("conveyor_move"),
+        t="enter_us",
+        from_loc=pl.when(from_prev.fill_null(False))
+        .then(pl.col("prev_pos"))
+        .otherwise(pl.col("line_loc")),
+        to_loc="pos_loc",
+    )
+    leave = s.filter(
+        pl.col("next_enter").is_null() | (pl.col("next_enter") != pl.col("leave_us"))
+    ).select(
+        "sublot_key",
+        kind=pl.lit("conveyor_move"),
+        t="leave_us",
+        from_loc="pos_loc",
+        to_loc="line_loc",
+    )
+    return pl.concat([arrive, leave])
+
+
+def build_logistics(
+    params: GenerationParams,
+    master: dict[str, pl.DataFrame],
+    locs: Locations,
+    receipts: pl.DataFrame,
+    orders: pl.DataFrame,
+    first_key: int,
+) -> Logistics:
+    rng = params.rng("logistics")
+    end_us = to_us(params.end_instant())
+    bins = locs.of_type("bin")
+    customer, transit = locs.virtual("customer"), locs.virtual("in_transit")
+
+    # --- finished sublots: on the conveyor line, along its positions, put away -------------
+    lines = locs.of_type("conveyor_line").rename({"loc": "line_loc"})
+    wo_line = pick_in_group(
+        receipts.select("work_order_id", "facility_id")
+        .unique("work_order_id")
+        .sort("work_order_id"),
+        lines,
+        "facility_id",
+        "line_loc",
+        "line_loc",
+        rng,
+    )
+    fin = receipts.join(
+        wo_line.select("work_order_id", "line_loc"), on="work_order_id", maintain_order="left"
+    )
+    fin = pick_in_group(fin, bins, "facility_id", "loc", "fg_bin", rng)
+    fin = fin.with_columns(
+        ready_us=pl.col("t")
+        + pl.Series(uniform_us(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, fin.height))
+    )
+    positions = conveyor_positions(locs, rng)
+    stays = simulate_conveyors(fin, positions, rng)
+    exits = stays.group_by("sublot_key").agg(pl.col("leave_us").max().alias("exit_us"))
+    fin = fin.join(exits, on="sublot_key", how="left", maintain_order="left").with_columns(
+        putaway_us=pl.col("exit_us").fill_null(pl.col("ready_us"))
+        + pl.Series(uniform_us(rng, 2 * US_PER_MINUTE, 30 * US_PER_MINUTE, fin.height)),
+        qa=pl.Series(rng.random(fin.height) < 0.03),
+    )
+
+    # --- customer shipments for make-to-order, transfers for make-to-stock ------------------
+    ship_orders = (
+        fin.filter(pl.col("order_type") == "make_to_order")
+        .group_by("order_id")
+        .agg(
+            pl.col("putaway_us").max().alias("ready"),
+            pl.col("facility_id").first(),
+            (pl.col("status") == "quality_hold").any().alias("held"),
+        )
+        .join(orders.select("order_id", "order_class"), on="order_id", maintain_order="left")
+        .filter((pl.col("order_class") == "completed") & ~pl.col("held"))
+        .sort("order_id")
+    )
+    ns = ship_orders.height
+    ship_orders = ship_orders.with_columns(
+        shipped_us=pl.col("ready")
+        + pl.Series(uniform_us(rng, 4 * US_PER_HOUR, 5 * US_PER_DAY, ns)),
+        transit_us=pl.Series(uniform_us(rng, US_PER_DAY, 7 * US_PER_DAY, ns)),
+        shipment_type=pl.lit("order_fulfillment"),
+        destination_facility_id=pl.lit(None, pl.Int64),
+    ).filter(pl.col("shipped_us") <= end_us)
+    mts = fin.filter((pl.col("order_type") == "make_to_stock") & (pl.col("status") == "completed"))
+    transfer_wo = (
+        mts.group_by("work_order_id")
+        .agg(pl.col("putaway_us").max().alias("ready"), pl.col("facility_id").first())
+        .sort("work_order_id")
+    )
+    transfer_wo = transfer_wo.filter(pl.Series(rng.random(transfer_wo.height) < 0.6))
+    dests = locs.of_type("site", ("warehouse", "distribution_center")).select(
+        pl.col("facility_id").alias("dest"), key=pl.lit(0)
+    )
+    nt = transfer_wo.height
+    transfer_wo = (
+        pick_in_group(
+            transfer_wo.with_columns(key=pl.lit(0)),
+            dests,
+            "key",
+            "dest",
+            "destination_facility_id",
+            rng,
+        )
+        .with_columns(
+            shipped_us=pl.col("ready")
+            + pl.Series(uniform_us(rng, US_PER_DAY, 10 * US_PER_DAY, nt)),
+            transit_us=pl.Series(uniform_us(rng, US_PER_DAY, 5 * US_PER_DAY, nt)),
+            shipment_type=pl.lit("transfer"),
+        )
+        .filter(pl.col("shipped_us") <= end_us)
+    )
+
+    ship_cols = [
+        "ship_key",
+        "shipment_type",
+        "facility_id",
+        "destination_facility_id",
+        "shipped_us",
+        "transit_us",
+        "order_id",
+        "work_order_id",
+    ]
+    ships = (
+        pl.concat(
+            [
+                ship_orders.with_columns(work_order_id=pl.lit(None, pl.Int64)),
+                transfer_wo.with_columns(order_id=pl.lit(None, pl.Int64)),
+            ],
+            how="diagonal_relaxed",
+        )
+        .with_row_index("ship_key")
+        .with_columns(pl.col("ship_key").cast(pl.Int64) + 10_000_000_000)
+        .select(ship_cols)
+    )
+    ships = pick_in_group(ships, locs.dock("SHP"), "facility_id", "loc", "ship_dock", rng)
+    ships = ships.with_columns(
+        delivered_us=pl.col("shipped_us") + pl.col("transit_us"),
+        pick_us=pl.col("shipped_us")
+        - pl.Series(uniform_us(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height)),
+    )
+    ships = pick_in_group(
+        ships.with_columns(dest=pl.col("destination_facility_id").fill_null(pl.col("facility_id"))),
+        locs.dock("RCV").rename({"facility_id": "dest"}),
+        "dest",
+        "loc",
+        "dest_dock",
+        rng,
+    )
+    ships = pick_in_group(
+        ships, bins.rename({"facility_id": "dest"}), "dest", "loc", "dest_bin", rng
+    )
+    fin = (
+        fin.join(
+            ships.filter(pl.col("order_id").is_not_null()).select(
+                "order_id", pl.col("ship_key").alias("k1")
+            ),
+            on="order_id",
+            how="left",
+            maintain_order="left",
+        )
+        .join(
+            ships.filter(pl.col("work_order_id").is_not_null()).select(
+                "work_order_id", pl.col("ship_key").alias("k2")
+            ),
+            on="work_order_id",
+            how="left",
+            maintain_order="left",
+        )
+        .with_columns(ship_key=pl.coalesce("k1", "k2"))
+        .drop("k1", "k2")
+        .join(
+            ships.drop("facility_id", "order_id", "work_order_id"),
+            on="ship_key",
+            how="left",
+            maintain_order="left",
+        )
+    )
+    fin = fin.with_columns(
+        hold_us=pl.col("putaway_us") + US_PER_MINUTE,
+        release_us=pl.when(pl.col("pick_us").is_not_null())
+        .then(pl.col("putaway_us") + (pl.col("pick_us") - pl.col("putaway_us")) // 2)
+        .otherwise(
+            pl.col("putaway_us")
+            + pl.Series(uniform_us(rng, 2 * US_PER_HOUR, 2 * US_PER_DAY, fin.height))
+        ),
+        held=(pl.col("status") == "quality_hold"),
+    )
+    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
+    base = {
+        "sublot_key": pl.col("sublot_key"),
+        "qty": pl.col("qty"),
+        "facility_id": pl.col("facility_id"),
+    }
+    conv = conveyor_events(stays).join(
+        fin.select("sublot_key", "qty", "facility_id"), on="sublot_key", maintain_order="left"
+    )
+    shipped = fin.filter(pl.col("ship_key").is_not_null())
+    arrived = shipped.filter(pl.col("shipment_type") == "transfer")
+    ev = [
+        conv.with_columns(**avail),
+        fin.select(
+            **base,
+            kind=pl.lit("putaway"),
+            t="putaway_us",
+            from_loc="line_loc",
+            to_loc="fg_bin",
+            **avail,
+        ),
+        fin.filter(pl.col("held") | pl.col("qa")).select(
+            **base,
+            kind=pl.lit("status_change"),
+            t="hold_us",
+            from_loc="fg_bin",
+            to_loc="fg_bin",
+            from_status=pl.lit("available"),
+            to_status=pl.lit("quality_hold"),
+            reason_code=pl.lit("quality_check"),
+        ),
+        fin.filter(pl.col("qa") & ~pl.col("held")).select(
+            **base,
+            kind=pl.lit("status_change"),
+            t="release_us",
+            from_loc="fg_bin",
+            to_loc="fg_bin",
+            from_status=pl.lit("quality_hold"),
+            to_status=pl.lit("available"),
+            reason_code=pl.lit("inspection_passed"),
+        ),
+        shipped.select(
+            **base, kind=pl.lit("pick"), t="pick_us", from_loc="fg_bin", to_loc="ship_dock", **avail
+        ),
+        shipped.select(
+            **base,
+            kind=pl.lit("ship_out"),
+            t="shipped_us",
+            from_loc="ship_dock",
+            to_loc=pl.when(pl.col("shipment_type") == "transfer")
+            .then(pl.col("facility_id").replace_strict(transit, return_dtype=pl.Int64))
+            .otherwise(pl.col("facility_id").replace_strict(customer, return_dtype=pl.Int64)),
+            ship_key="ship_key",
+            **avail,
+        ),
+        arrived.select(
+            "sublot_key",
+            "qty",
+            facility_id="destination_facility_id",
+            kind=pl.lit("ship_in"),
+            t="delivered_us",
+            from_loc=pl.col("facility_id").replace_strict(transit, return_dtype=pl.Int64),
+            to_loc="dest_dock",
+            ship_key="ship_key",
+            **avail,
+        ),
+        arrived.select(
+            "sublot_key",
+            "qty",
+            facility_id="destination_facility_id",
+            kind=pl.lit("putaway"),
+            t=pl.col("delivered_us")
+            + pl.Series(uniform_us(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height)),
+            from_loc="dest_dock",
+            to_loc="dest_bin",
+            **avail,
+        ),
+    ]
+    fin_events = pl.concat([events(e) for e in ev])
+
+    stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key=first_key)
+    shipments = ships.select(
+        "ship_key",
+        "shipment_type",
+        pl.col("facility_id").alias("origin_facility_id"),
+        "destination_facility_id",
+        "order_id",
+        "shipped_us",
+        delivered_us=pl.when(pl.col("delivered_us") <= end_us).then(pl.col("delivered_us")),
+    )
+    order_status = ship_orders.select(
+        "order_id",
+        "shipped_us",
+        delivered_us=pl.when(pl.col("shipped_us") + pl.col("transit_us") <= end_us).then(
+            pl.col("shipped_us") + pl.col("transit_us")
+        ),
+    )
+    return Logistics(
+        product_sublots=fin,
+        stock_sublots=stock,
+        events=pl.concat([fin_events, stock_events]).filter(pl.col("t") <= end_us),
+        stays=stays,
+        shipments=shipments,
+        order_status=order_status,
+        next_key=next_key,
+    )
+
+
+def _warehouse_stock(
+    params: GenerationParams,
+    master: dict[str, pl.DataFrame],
+    locs: Locations,
+    rng: np.random.Generator,
+    first_key: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Stock that warehouses and distribution centres receive, store, move and count."""
+    start_us, end_us = to_us(params.start_instant()), to_us(params.end_instant())
+    sites = locs.of_type("site", ("warehouse", "distribution_center")).select("facility_id")
+    parts = master["parts"].select(pl.col("id").alias("part_id"))
+    n_pairs = params.scaled(28_000, minimum=4)
+    fac = sites["facility_id"].to_numpy()[rng.integers(0, sites.height, n_pairs)]
+    prt = parts["part_id"].to_numpy()[rng.integers(0, parts.height, n_pairs)]
+    pairs = pl.DataFrame({"facility_id": fac, "part_id": prt}).unique(maintain_order=True)
+    pairs = pairs.with_columns(n=pl.Series(1 + (rng.random(pairs.height) < 0.5)))
+    s = pairs.with_columns(i=pl.int_ranges(0, pl.col("n"))).explode("i").drop("n", "i")
+    n = s.height
+    r = uniform_us(rng, start_us, end_us - US_PER_DAY, n)
+    span = np.minimum(end_us - r, 90 * US_PER_DAY) * rng.uniform(0.3, 1.0, n)
+    qty = (10 * np.ceil(rng.lognormal(np.log(20), 0.8, n))).astype(np.int64)
+    hold = rng.random(n) < 0.2
+    released = hold & (rng.random(n) < 0.9)
+    adjust = rng.random(n) < 0.1
+    delta = np.maximum(1, np.round(qty * rng.uniform(0.01, 0.05, n))).astype(np.int64)
+    gain = rng.random(n) < 0.3
+    s = s.with_columns(
+        sublot_key=pl.int_range(first_key, first_key + n, dtype=pl.Int64),
+        r=pl.Series(r),
+        gap=pl.Series(span.astype(np.int64)),
+        qty=pl.Series(qty),
+        hold=pl.Series(hold),
+        released=pl.Series(released),
+        moved=pl.Series(rng.random(n) < 0.3),
+        adjust=pl.Series(adjust),
+        delta=pl.Series(delta),
+        gain=pl.Series(gain),
+    )
+    approved = (
+        master["part_suppliers"]
+        .filter(pl.col("is_approved"))
+        .select("part_id", pl.col("supplier_id").alias("sup"))
+    )
+    s = pick_in_group(s, approved, "part_id", "sup", "supplier_id", rng)
+    s = pick_in_group(s, locs.dock("RCV"), "facility_id", "loc", "dock", rng)
+    bins = locs.of_type("bin")
+    s = pick_in_group(s, bins, "facility_id", "loc", "bin1", rng)
+    s = pick_in_group(s, bins, "facility_id", "loc", "bin2", rng)
+    s = s.with_columns(
+        moved=pl.col("moved") & (pl.col("bin1") != pl.col("bin2")),
+        status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
+    ).with_columns(
+        status1=pl.when(pl.col("released")).then(pl.lit("available")).otherwise("status0"),
+        last_bin=pl.when(pl.col("moved")).then(pl.col("bin2")).otherwise(pl.col("bin1")),
+    )
+
+    def at(frac: float) -> pl.Expr:
+        return pl.col("r") + (pl.col("gap") * frac).cast(pl.Int64)
+
+    vendor, adjustment = locs.virtual("vendor"), locs.virtual("adjustment")
+    base = {
+        "sublot_key": pl.col("sublot_key"),
+        "qty": pl.col("qty"),
+        "facility_id": pl.col("facility_id"),
+    }
+    adj_loc = pl.col("facility_id").replace_strict(adjustment, return_dtype=pl.Int64)
+    ev = [
+        s.select(
+            **base,
+            kind=pl.lit("supplier_receipt"),
+            t="r",
+            from_loc=pl.col("facility_id").replace_strict(vendor, return_dtype=pl.Int64),
+            to_loc="dock",
+            from_status="status0",
+            to_status="status0",
+            supplier_id="supplier_id",
+        ),
+        s.select(
+            **base,
+            kind=pl.lit("putaway"),
+            t=at(0.05),
+            from_loc="dock",
+            to_loc="bin1",
+            from_status="status0",
+            to_status="status0",
+        ),
+        s.filter(pl.col("released")).select(
+            **base,
+            kind=pl.lit("status_change"),
+            t=at(0.2),
+            from_loc="bin1",
+            to_loc="bin1",
+            from_status=pl.lit("quality_hold"),
+            to_status=pl.lit("available"),
+            reason_code=pl.lit("inspection_passed"),
+        ),
+        s.filter(pl.col("moved")).select(
+            **base,
+            kind=pl.lit("bin_transfer"),
+            t=at(0.5),
+            from_loc="bin1",
+            to_loc="bin2",
+            from_status="status1",
+            to_status="status1",
+        ),
+        s.filter(pl.col("adjust")).select(
+            "sublot_key",
+            "facility_id",
+            qty="delta",
+            kind=pl.lit("count_adjustment"),
+            t=at(0.8),
+            from_loc=pl.when(pl.col("gain")).then(adj_loc).otherwise(pl.col("last_bin")),
+            to_loc=pl.when(pl.col("gain")).then(pl.col("last_bin")).otherwise(adj_loc),
+            from_status="status1",
+            to_status="status1",
+            reason_code=pl.lit("cycle_count"),
+        ),
+    ]
+    stock = s.select(
+        "sublot_key",
+        "facility_id",
+        "part_id",
+        "supplier_id",
+        pl.col("qty").alias("initial_quantity"),
+        pl.col("r").alias("created_us"),
+    )
+    return stock, pl.concat([events(e) for e in ev]), first_key + n

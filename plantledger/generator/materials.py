@@ -1,0 +1,574 @@
+"""Material flows of production: issues, returns, scrap and receipts of work orders, and the
+supplier lots and sublots that feed them.
+
+Part sublots are planned from demand: per (factory, part) the draws (issues and scrap) are laid
+end to end in time order and cut into sublots of a lot size, so a sublot is received before its
+first draw and no draw ever takes more than the sublot still holds. A draw that straddles two
+sublots becomes two transactions.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from plantledger.generator._util import (
+    US_PER_DAY,
+    US_PER_HOUR,
+    US_PER_MINUTE,
+    US_PER_SECOND,
+    choice,
+    pick_in_group,
+    to_us,
+    uniform_us,
+)
+from plantledger.generator.production import STARTED, Production
+from plantledger.params import GenerationParams
+
+REP_KEY_OFFSET = 20_000_000_000
+"""Replenishment shipment keys live apart from finished-goods shipment keys."""
+SCRAP_REASONS = ("quality_defect", "machine_error", "operator_error", "material_defect")
+SCRAP_REASON_WEIGHTS = (0.40, 0.25, 0.20, 0.15)
+EVENT_COLUMNS = {
+    "sublot_key": pl.Int64,
+    "kind": pl.String,
+    "t": pl.Int64,
+    "facility_id": pl.Int64,
+    "from_loc": pl.Int64,
+    "to_loc": pl.Int64,
+    "from_status": pl.String,
+    "to_status": pl.String,
+    "qty": pl.Int64,
+    "work_order_id": pl.Int64,
+    "reason_code": pl.String,
+    "supplier_id": pl.Int64,
+    "ship_key": pl.Int64,
+}
+"""Every stock event the simulation makes, in one shape (unused columns null)."""
+
+
+@dataclass(frozen=True)
+class Locations:
+    """Storage locations by role, for picking where things happen."""
+
+    frame: pl.DataFrame
+
+    def of_type(self, location_type: str, facility_types: tuple[str, ...] | None = None):
+        f = self.frame.filter(pl.col("location_type") == location_type)
+        if facility_types is not None:
+            f = f.filter(pl.col("facility_type").is_in(facility_types))
+        return f.select("facility_id", pl.col("id").alias("loc"), "location_code")
+
+    def dock(self, area: str) -> pl.DataFrame:
+        return self.of_type("dock").filter(pl.col("location_code").str.contains(f"/{area}/"))
+
+    def virtual(self, location_type: str) -> dict[int, int]:
+        f = self.of_type(location_type)
+        return dict(zip(f["facility_id"].to_list(), f["loc"].to_list(), strict=True))
+
+
+def locations(master: dict[str, pl.DataFrame]) -> Locations:
+    fac = master["facilities"].select(pl.col("id").alias("facility_id"), "facility_type")
+    return Locations(master["storage_locations"].join(fac, on="facility_id", maintain_order="left"))
+
+
+def events(frame: pl.DataFrame) -> pl.DataFrame:
+    """Conform a partial event frame to EVENT_COLUMNS (missing columns are null)."""
+    return frame.select(
+        (pl.col(c).cast(t) if c in frame.columns else pl.lit(None, t).alias(c))
+        for c, t in EVENT_COLUMNS.items()
+    )
+
+
+@dataclass(frozen=True)
+class MaterialFlows:
+    draws: pl.DataFrame
+    """Issue and scrap pieces: one row per transaction with its part sublot and location."""
+    returns: pl.DataFrame
+    receipts: pl.DataFrame
+    """Production receipts: one row per finished sublot (sublot_key set)."""
+    part_sublots: pl.DataFrame
+    """Part sublots planned for production: key, lot, facility, part, initial quantity."""
+    part_events: pl.DataFrame
+    rep_shipments: pl.DataFrame
+    next_key: int
+
+
+def build_material_flows(
+    params: GenerationParams,
+    master: dict[str, pl.DataFrame],
+    prod: Production,
+    locs: Locations,
+    first_key: int,
+) -> MaterialFlows:
+    rng = params.rng("materials")
+    start_us, end_us = to_us(params.start_instant()), to_us(params.end_instant())
+    started = prod.wo_facts.filter(pl.col("status").is_in(STARTED))
+    comps = master["product_components"].select(
+        "product_id", "part_id", pl.col("quantity").alias("comp_qty")
+    )
+
+    # --- issues (with the occasional over-issue that is returned at the end) ----------------
+    issues = started.join(comps, on="product_id", maintain_order="left").sort(
+        "work_order_id", "part_id"
+    )
+    n = issues.height
+    over = (rng.random(n) < 0.10) & (issues["status"].to_numpy() == "completed")
+    bill = issues["comp_qty"].to_numpy() * issues["quantity_planned"].to_numpy()
+    extra = np.where(over, np.maximum(1, np.round(bill * rng.uniform(0.01, 0.05, n))), 0)
+    issues = (
+        issues.with_columns(
+            bill_qty=pl.Series(bill.astype(np.int64)),
+            extra=pl.Series(extra.astype(np.int64)),
+            t=pl.col("start_us")
+            - pl.Series(uniform_us(rng, 5 * US_PER_MINUTE, 120 * US_PER_MINUTE, n)),
+            kind=pl.lit("issue_to_wo"),
+        )
+        .with_columns(qty=pl.col("bill_qty") + pl.col("extra"))
+        .with_row_index("draw_key")
+    )
+
+    # --- scrap of component material found defective at the line ---------------------------
+    scrap_rows = issues.filter(pl.Series(rng.random(n) < 0.05))
+    m = scrap_rows.height
+    run_span = np.minimum(
+        scrap_rows["total_us"].to_numpy(), end_us - scrap_rows["start_us"].to_numpy()
+    )
+    scrap = scrap_rows.select(
+        "work_order_id",
+        "facility_id",
+        "part_id",
+        qty=pl.Series(
+            np.maximum(
+                1, np.round(scrap_rows["qty"].to_numpy() * rng.uniform(0.005, 0.03, m))
+            ).astype(np.int64)
+        ),
+        t=pl.col("start_us")
+        + pl.Series((rng.random(m) * np.maximum(run_span, 1)).astype(np.int64)),
+        kind=pl.lit("scrap"),
+        reason_code=pl.Series(choice(rng, SCRAP_REASONS, SCRAP_REASON_WEIGHTS, m).astype(str)),
+    ).with_row_index("draw_key", offset=n)
+
+    draws = (
+        pl.concat(
+            [
+                issues.select(
+                    "draw_key",
+                    "work_order_id",
+                    "facility_id",
+                    "part_id",
+                    "qty",
+                    "t",
+                    "kind",
+                    pl.lit(None, pl.String).alias("reason_code"),
+                ),
+                scrap.select(
+                    "draw_key",
+                    "work_order_id",
+                    "facility_id",
+                    "part_id",
+                    "qty",
+                    "t",
+                    "kind",
+                    "reason_code",
+                ),
+            ],
+        )
+        .sort("facility_id", "part_id", "t", "draw_key")
+        .with_columns(
+            cum_end=pl.col("qty").cum_sum().over("facility_id", "part_id"),
+        )
+        .with_columns(cum_start=pl.col("cum_end") - pl.col("qty"))
+    )
+
+    # --- lot sizes and sublots per (factory, part) -----------------------------------------
+    weeks = (end_us - start_us) / (7 * US_PER_DAY)
+    pairs = (
+        draws.group_by("facility_id", "part_id")
+        .agg(pl.col("qty").sum().alias("demand"))
+        .sort("facility_id", "part_id")
+    )
+    n_pairs = pairs.height
+    cover_weeks = rng.uniform(2.0, 8.0, n_pairs)
+    raw_size = np.maximum(1.0, pairs["demand"].to_numpy() / weeks * cover_weeks)
+    step = np.where(raw_size > 500, 100, np.where(raw_size > 50, 10, 1))
+    lot_size = (np.ceil(raw_size / step) * step).astype(np.int64)
+    pairs = pairs.with_columns(
+        lot_size=pl.Series(lot_size),
+        group=pl.Series(rng.integers(1, 4, n_pairs)),
+        extra_sublot=pl.Series(rng.random(n_pairs) < 0.35),
+    ).with_columns(
+        n_sublots=(pl.col("demand") + pl.col("lot_size") - 1) // pl.col("lot_size")
+        + pl.col("extra_sublot").cast(pl.Int64)
+    )
+    draws = draws.join(
+        pairs.select("facility_id", "part_id", "lot_size"),
+        on=["facility_id", "part_id"],
+        maintain_order="left",
+    )
+    pieces = (
+        draws.with_columns(
+            k=pl.int_ranges(
+                pl.col("cum_start") // pl.col("lot_size"),
+                (pl.col("cum_end") - 1) // pl.col("lot_size") + 1,
+            )
+        )
+        .explode("k")
+        .with_columns(
+            qty=pl.min_horizontal("cum_end", (pl.col("k") + 1) * pl.col("lot_size"))
+            - pl.max_horizontal("cum_start", pl.col("k") * pl.col("lot_size"))
+        )
+    )
+    first_use = pieces.group_by("facility_id", "part_id", "k").agg(
+        pl.col("t").min().alias("need_us")
+    )
+    sublots = (
+        pairs.select("facility_id", "part_id", "lot_size", "group", "n_sublots")
+        .with_columns(k=pl.int_ranges(0, pl.col("n_sublots")))
+        .explode("k")
+        .join(first_use, on=["facility_id", "part_id", "k"], how="left", maintain_order="left")
+        .with_columns(
+            needed=pl.col("need_us").is_not_null(),
+            need_us=pl.col("need_us").fill_null(end_us),
+            lot_k=pl.col("k") // pl.col("group"),
+        )
+        .sort("facility_id", "part_id", "k")
+        .with_row_index("sublot_key", offset=first_key)
+    )
+    sublots = sublots.with_columns(pl.col("sublot_key").cast(pl.Int64))
+    # the last real sublot keeps what demand left over; the safety sublot is full
+    demand = pairs.select("facility_id", "part_id", "demand")
+    sublots = sublots.join(
+        demand, on=["facility_id", "part_id"], maintain_order="left"
+    ).with_columns(initial_quantity=pl.col("lot_size"))
+    del demand
+    pieces = pieces.join(
+        sublots.select("facility_id", "part_id", "k", "sublot_key"),
+        on=["facility_id", "part_id", "k"],
+        maintain_order="left",
+    ).sort("t", "draw_key", "k")
+
+    # returns go back to the sublot the over-issue came from (the last piece of the issue)
+    last_piece = (
+        pieces.filter(pl.col("kind") == "issue_to_wo")
+        .group_by("draw_key")
+        .agg(pl.col("sublot_key").last())
+    )
+    returns = (
+        issues.filter(pl.col("extra") > 0)
+        .join(last_piece, on="draw_key", maintain_order="left")
+        .select(
+            "work_order_id",
+            "facility_id",
+            "part_id",
+            "sublot_key",
+            pl.col("extra").alias("qty"),
+            t=pl.col("last_end_us")
+            + pl.Series(
+                uniform_us(rng, US_PER_MINUTE, 30 * US_PER_MINUTE, int((issues["extra"] > 0).sum()))
+            ),
+        )
+    )
+
+    part_events, rep = _part_sublot_events(params, master, locs, sublots, rng, start_us, end_us)
+    staging = part_events.filter(pl.col("kind") == "replenish_to_line").select(
+        "sublot_key", pl.col("to_loc").alias("staging_loc")
+    )
+    pieces = pieces.join(staging, on="sublot_key", how="left", maintain_order="left")
+    returns = returns.join(staging, on="sublot_key", how="left", maintain_order="left")
+    if pieces["staging_loc"].null_count() or returns["staging_loc"].null_count():
+        raise AssertionError("a draw names a sublot that never reached line-side staging")
+
+    receipts = _production_receipts(
+        params, prod, rng, first_key=int(sublots["sublot_key"].max()) + 1
+    )
+    return MaterialFlows(
+        draws=pieces,
+        returns=returns,
+        receipts=receipts,
+        part_sublots=sublots,
+        part_events=part_events,
+        rep_shipments=rep,
+        next_key=int(receipts["sublot_key"].max()) + 1
+        if receipts.height
+        else int(sublots["sublot_key"].max()) + 1,
+    )
+
+
+def _part_sublot_events(
+    params: GenerationParams,
+    master: dict[str, pl.DataFrame],
+    locs: Locations,
+    sublots: pl.DataFrame,
+    rng: np.random.Generator,
+    start_us: int,
+    end_us: int,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Receipt → putaway → (release) → (bin transfer) → replenish to line, or the same via a
+    warehouse and a replenishment shipment, for every planned part sublot."""
+    lots = (
+        sublots.group_by("facility_id", "part_id", "lot_k")
+        .agg(
+            pl.col("need_us").min().alias("lot_need_us"),
+        )
+        .sort("facility_id", "part_id", "lot_k")
+        .with_row_index("lot_key")
+    )
+    nl = lots.height
+    parts = master["parts"].select(
+        pl.col("id").alias("part_id"), "is_critical", "primary_supplier_id"
+    )
+    approved = (
+        master["part_suppliers"].filter(pl.col("is_approved")).select("part_id", "supplier_id")
+    )
+    lots = lots.join(parts, on="part_id", how="left", maintain_order="left")
+    lead = uniform_us(rng, 2 * US_PER_DAY, 20 * US_PER_DAY, nl)
+    need = lots["lot_need_us"].to_numpy()
+    receipt_us = np.maximum(need - lead, start_us + (need - start_us) // 10)
+    hold_p = np.where(lots["is_critical"].to_numpy(), 0.8, 0.3)
+    warehouses = locs.of_type("site", ("warehouse",)).select("facility_id")
+    via = (rng.random(nl) < 0.15) & (warehouses.height > 0)
+    lots = lots.with_columns(
+        r=pl.Series(receipt_us),
+        gap=pl.Series(need - receipt_us),
+        hold=pl.Series(rng.random(nl) < hold_p),
+        via=pl.Series(via),
+        key=pl.lit(0),
+    )
+    lots = (
+        pick_in_group(
+            lots, approved.rename({"supplier_id": "sup"}), "part_id", "sup", "supplier_id", rng
+        )
+        if approved.height
+        else lots
+    )
+    wh = warehouses.with_columns(key=pl.lit(0)).rename({"facility_id": "wh"})
+    lots = (
+        pick_in_group(lots, wh, "key", "wh", "warehouse_id", rng)
+        if via.any()
+        else lots.with_columns(warehouse_id=pl.lit(None, pl.Int64))
+    )
+    lots = lots.with_columns(
+        receive_fac=pl.when(pl.col("via"))
+        .then(pl.col("warehouse_id"))
+        .otherwise(pl.col("facility_id"))
+    )
+    lots = pick_in_group(
+        lots,
+        locs.dock("RCV").rename({"facility_id": "receive_fac"}),
+        "receive_fac",
+        "loc",
+        "rcv_dock",
+        rng,
+    )
+    lots = pick_in_group(
+        lots,
+        locs.dock("SHP").rename({"facility_id": "receive_fac"}),
+        "receive_fac",
+        "loc",
+        "wh_ship_dock",
+        rng,
+    )
+    lots = pick_in_group(lots, locs.dock("RCV"), "facility_id", "loc", "fac_rcv_dock", rng)
+
+    s = sublots.join(
+        lots.select(
+            "facility_id",
+            "part_id",
+            "lot_k",
+            "lot_key",
+            "r",
+            "gap",
+            "hold",
+            "via",
+            "receive_fac",
+            "rcv_dock",
+            "wh_ship_dock",
+            "fac_rcv_dock",
+            "supplier_id",
+            "warehouse_id",
+        ),
+        on=["facility_id", "part_id", "lot_k"],
+        maintain_order="left",
+    )
+    bins = locs.of_type("bin")
+    s = pick_in_group(
+        s.rename({"receive_fac": "rf"}),
+        bins.rename({"facility_id": "rf"}),
+        "rf",
+        "loc",
+        "first_bin",
+        rng,
+    ).rename({"rf": "receive_fac"})
+    s = pick_in_group(s, bins, "facility_id", "loc", "fac_bin", rng)
+    s = pick_in_group(s, bins, "facility_id", "loc", "other_bin", rng)
+    s = pick_in_group(s, locs.of_type("staging"), "facility_id", "loc", "staging", rng)
+    ns = s.height
+    s = s.with_columns(
+        moved=pl.Series(rng.random(ns) < 0.2)
+        & ~pl.col("via")
+        & (pl.col("other_bin") != pl.col("first_bin")),
+        status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
+    )
+
+    def at(frac: float) -> pl.Expr:
+        return pl.col("r") + (pl.col("gap") * frac).cast(pl.Int64)
+
+    vendor, transit = locs.virtual("vendor"), locs.virtual("in_transit")
+    base = {"sublot_key": pl.col("sublot_key"), "qty": pl.col("initial_quantity")}
+    ev = [
+        s.select(
+            **base,
+            kind=pl.lit("supplier_receipt"),
+            t=pl.col("r"),
+            facility_id="receive_fac",
+            from_loc=pl.col("receive_fac").replace_strict(vendor, return_dtype=pl.Int64),
+            to_loc="rcv_dock",
+            from_status="status0",
+            to_status="status0",
+            supplier_id="supplier_id",
+        ),
+        s.select(
+            **base,
+            kind=pl.lit("putaway"),
+            t=at(0.02),
+            facility_id="receive_fac",
+            from_loc="rcv_dock",
+            to_loc="first_bin",
+            from_status="status0",
+            to_status="status0",
+        ),
+        s.filter(pl.col("hold")).select(
+            **base,
+            kind=pl.lit("status_change"),
+            t=at(0.1),
+            facility_id="receive_fac",
+            from_loc="first_bin",
+            to_loc="first_bin",
+            from_status=pl.lit("quality_hold"),
+            to_status=pl.lit("available"),
+            reason_code=pl.lit("inspection_passed"),
+        ),
+        s.filter(pl.col("moved")).select(
+            **base,
+            kind=pl.lit("bin_transfer"),
+            t=at(0.5),
+            facility_id="facility_id",
+            from_loc="first_bin",
+            to_loc="other_bin",
+            from_status=pl.lit("available"),
+            to_status=pl.lit("available"),
+        ),
+    ]
+    v = s.filter(pl.col("via"))
+    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
+    ev += [
+        v.select(
+            **base,
+            kind=pl.lit("pick"),
+            t=at(0.3),
+            facility_id="receive_fac",
+            from_loc="first_bin",
+            to_loc="wh_ship_dock",
+            **avail,
+        ),
+        v.select(
+            **base,
+            kind=pl.lit("ship_out"),
+            t=at(0.35),
+            facility_id="receive_fac",
+            from_loc="wh_ship_dock",
+            to_loc=pl.col("receive_fac").replace_strict(transit, return_dtype=pl.Int64),
+            ship_key=pl.col("lot_key") + REP_KEY_OFFSET,
+            **avail,
+        ),
+        v.select(
+            **base,
+            kind=pl.lit("ship_in"),
+            t=at(0.55),
+            facility_id="facility_id",
+            from_loc=pl.col("receive_fac").replace_strict(transit, return_dtype=pl.Int64),
+            to_loc="fac_rcv_dock",
+            ship_key=pl.col("lot_key") + REP_KEY_OFFSET,
+            **avail,
+        ),
+        v.select(
+            **base,
+            kind=pl.lit("putaway"),
+            t=at(0.6),
+            facility_id="facility_id",
+            from_loc="fac_rcv_dock",
+            to_loc="fac_bin",
+            **avail,
+        ),
+    ]
+    last_bin = (
+        pl.when(pl.col("via"))
+        .then(pl.col("fac_bin"))
+        .when(pl.col("moved"))
+        .then(pl.col("other_bin"))
+        .otherwise(pl.col("first_bin"))
+    )
+    ev.append(
+        s.filter(pl.col("needed")).select(
+            **base,
+            kind=pl.lit("replenish_to_line"),
+            t=pl.col("need_us")
+            - pl.min_horizontal((pl.col("gap") * 0.05).cast(pl.Int64), pl.lit(4 * US_PER_HOUR)),
+            facility_id="facility_id",
+            from_loc=last_bin,
+            to_loc="staging",
+            **avail,
+        )
+    )
+    rep = lots.filter(pl.col("via")).select(
+        (pl.col("lot_key").cast(pl.Int64) + REP_KEY_OFFSET).alias("ship_key"),
+        pl.lit("replenishment").alias("shipment_type"),
+        pl.col("warehouse_id").alias("origin_facility_id"),
+        pl.col("facility_id").alias("destination_facility_id"),
+        shipped_us=pl.col("r") + (pl.col("gap") * 0.35).cast(pl.Int64),
+        delivered_us=pl.col("r") + (pl.col("gap") * 0.55).cast(pl.Int64),
+    )
+    return pl.concat([events(e) for e in ev]), rep
+
+
+def _production_receipts(
+    params: GenerationParams, prod: Production, rng: np.random.Generator, first_key: int
+) -> pl.DataFrame:
+    """Each finished work order's good units, received as one or more pallets (sublots)."""
+    done = prod.wo_facts.filter(
+        pl.col("status").is_in(["completed", "quality_hold"]) & (pl.col("quantity_completed") > 0)
+    )
+    pallet = 10 + (done["product_id"].to_numpy() * 37) % 90
+    q = done["quantity_completed"].to_numpy()
+    n_pal = np.minimum(np.ceil(q / pallet), 12).astype(np.int64)
+    done = done.with_columns(
+        n_pal=pl.Series(n_pal),
+        base=pl.Series(q // n_pal),
+        rest=pl.Series(q % n_pal),
+        t0=pl.col("last_end_us")
+        + pl.Series(uniform_us(rng, US_PER_MINUTE, 10 * US_PER_MINUTE, done.height)),
+        spacing=pl.Series(uniform_us(rng, 20 * US_PER_SECOND, 90 * US_PER_SECOND, done.height)),
+    )
+    rec = (
+        done.with_columns(piece=pl.int_ranges(0, pl.col("n_pal")))
+        .explode("piece")
+        .select(
+            "work_order_id",
+            "wo_number",
+            "product_id",
+            "facility_id",
+            "order_id",
+            "order_type",
+            "status",
+            "piece",
+            qty=pl.col("base") + (pl.col("piece") < pl.col("rest")).cast(pl.Int64),
+            t=pl.col("t0") + pl.col("piece") * pl.col("spacing"),
+        )
+        .sort("t", "work_order_id", "piece")
+    )
+    return rec.with_row_index("sublot_key", offset=first_key).with_columns(
+        pl.col("sublot_key").cast(pl.Int64)
+    )

@@ -1,0 +1,313 @@
+"""Write the generator's pieces as raw parquet, with a manifest, replacing the output atomically.
+
+Layout of an output folder (``--out``, default ``data/raw``)::
+
+    <out>/_manifest.json
+    <out>/<table>/part-00000.parquet, part-00001.parquet, ...   (one file per piece, zstd)
+
+Everything is first written into a sibling ``<out>.tmp-<pid>``; only when every table is written
+and the manifest is complete does that folder replace ``<out>`` (the old one is renamed aside,
+the new one renamed into place, the old one removed). On any failure the temporary folder is
+removed and an existing ``<out>`` is left as it was.
+
+The manifest holds no wall-clock time: the same parameters and the same package versions give a
+byte-identical manifest, and each table's ``sha256`` covers its parquet files' bytes in order
+(polars writes byte-identical parquet for identical frames, whatever its thread count).
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import os
+import shutil
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Protocol
+
+import polars as pl
+
+import plantledger
+from plantledger.params import GenerationParams, ParameterError
+from plantledger.schema import RAW_SCHEMAS, TABLES
+
+MANIFEST_NAME = "_manifest.json"
+MANIFEST_FORMAT = 1
+PART_TEMPLATE = "part-{:05d}.parquet"
+COMPRESSION = "zstd"
+_HASH_CHUNK = 1 << 20
+
+
+class Progress(Protocol):
+    """Receives writing events; see :mod:`plantledger.progress` for the implementations."""
+
+    def start(self, out: Path) -> None: ...
+
+    def piece(self, table: str, rows: int) -> None: ...
+
+    def finish(self, manifest: Manifest) -> None: ...
+
+    def fail(self) -> None: ...
+
+
+class NullProgress:
+    """Reports nothing (``--quiet``, benchmarks, tests)."""
+
+    def start(self, out: Path) -> None:
+        pass
+
+    def piece(self, table: str, rows: int) -> None:
+        pass
+
+    def finish(self, manifest: Manifest) -> None:
+        pass
+
+    def fail(self) -> None:
+        pass
+
+
+@dataclass(frozen=True)
+class TableEntry:
+    rows: int
+    files: int
+    sha256: str
+    columns: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What was written: parameters, generator version and, per table, rows, files and hash."""
+
+    generator_version: str
+    parameters: dict[str, Any]
+    tables: dict[str, TableEntry]
+    format: int = MANIFEST_FORMAT
+
+    @property
+    def total_rows(self) -> int:
+        return sum(entry.rows for entry in self.tables.values())
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "format": self.format,
+            "generator_version": self.generator_version,
+            "parameters": self.parameters,
+            "tables": {
+                name: {
+                    "rows": e.rows,
+                    "files": e.files,
+                    "sha256": e.sha256,
+                    "columns": e.columns,
+                }
+                for name, e in self.tables.items()
+            },
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2) + "\n"
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Manifest:
+        return cls(
+            format=data["format"],
+            generator_version=data["generator_version"],
+            parameters=data["parameters"],
+            tables={name: TableEntry(**entry) for name, entry in data["tables"].items()},
+        )
+
+    @classmethod
+    def load(cls, path: Path | str) -> Manifest:
+        """Read a manifest from its file or from the output folder holding it."""
+        path = Path(path)
+        if path.is_dir():
+            path = path / MANIFEST_NAME
+        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def manifest_parameters(params: GenerationParams) -> dict[str, Any]:
+    """The parameters that determine the data (the output path does not)."""
+    return {
+        "scale": float(params.scale),
+        "seed": int(params.seed),
+        "end_date": params.end_date.isoformat(),
+    }
+
+
+def normalise_out(out: Path | str) -> Path:
+    """Absolute, normalised output path (no symlink resolution); refuses the filesystem root."""
+    path = Path(os.path.abspath(out))
+    if path.name == "":
+        raise ParameterError(f"--out {str(out)!r} is the filesystem root; give a folder below it")
+    return path
+
+
+def check_output(out: Path | str) -> Path:
+    """Check that ``out`` can be (re)placed by generated data; create its parent folder.
+
+    Raises ParameterError for an existing file or a folder that is not a previous output (it is
+    never replaced, so a mistyped ``--out`` cannot delete unrelated files) and OSError when the
+    parent folder cannot be created.
+    """
+    path = normalise_out(out)
+    if path.exists() and not path.is_dir():
+        raise ParameterError(
+            f"--out {out} is an existing file; give a folder path (it is created or replaced)"
+        )
+    if path.is_dir() and not (path / MANIFEST_NAME).is_file() and any(path.iterdir()):
+        raise ParameterError(
+            f"--out {out} is a folder with other files and no {MANIFEST_NAME}, so it is not "
+            f"replaced; choose a new or empty folder"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path.parent))
+    return path
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except (OverflowError, ValueError):
+        return False
+    return True
+
+
+def _remove_stale_siblings(out: Path) -> None:
+    """Clear what a killed earlier run left beside ``out``: temp folders, an old output."""
+    if not out.parent.is_dir():
+        return
+    prefix = f"{out.name}."
+    for sibling in sorted(out.parent.iterdir()):
+        if not sibling.name.startswith(prefix):
+            continue
+        kind, _, pid_text = sibling.name[len(prefix) :].partition("-")
+        if kind not in ("tmp", "old") or not pid_text.isdigit():
+            continue
+        pid = int(pid_text)
+        if pid == os.getpid() or _pid_alive(pid):
+            continue
+        if kind == "old" and not out.exists() and (sibling / MANIFEST_NAME).is_file():
+            os.replace(sibling, out)  # killed between the two renames: restore the old output
+        else:
+            shutil.rmtree(sibling, ignore_errors=True)
+
+
+def _sha256_update(hasher: Any, path: Path) -> None:
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            hasher.update(chunk)
+
+
+@dataclass
+class _TableState:
+    rows: int = 0
+    files: int = 0
+    hasher: Any = field(default_factory=hashlib.sha256)
+
+
+def _check_piece(table: str, frame: object) -> pl.DataFrame:
+    if table not in RAW_SCHEMAS:
+        raise ValueError(f"generator yielded unknown table {table!r}; known: {', '.join(TABLES)}")
+    if not isinstance(frame, pl.DataFrame):
+        raise TypeError(f"{table}: expected a polars DataFrame piece, got {type(frame).__name__}")
+    expected = list(RAW_SCHEMAS[table].items())
+    if list(frame.schema.items()) != expected:
+        raise ValueError(
+            f"{table}: piece schema {dict(frame.schema)} does not match the contract "
+            f"{dict(expected)}; cast it with plantledger.schema.cast_to_contract"
+        )
+    return frame
+
+
+def _write_pieces(
+    tmp: Path, pieces: Iterable[tuple[str, pl.DataFrame]], progress: Progress
+) -> dict[str, TableEntry]:
+    states: dict[str, _TableState] = {}
+    for table, frame in pieces:
+        _check_piece(table, frame)
+        state = states.setdefault(table, _TableState())
+        folder = tmp / table
+        folder.mkdir(exist_ok=True)
+        path = folder / PART_TEMPLATE.format(state.files)
+        frame.write_parquet(path, compression=COMPRESSION)
+        _sha256_update(state.hasher, path)
+        state.rows += frame.height
+        state.files += 1
+        progress.piece(table, frame.height)
+        del frame  # write each piece as it arrives; hold none of them
+    missing = [t for t in TABLES if t not in states]
+    if missing:
+        raise ValueError(
+            f"the generator produced no piece for table(s) {', '.join(missing)}; every table in "
+            f"plantledger.schema.TABLES must be written (yield an empty frame for an empty table)"
+        )
+    return {
+        table: TableEntry(
+            rows=states[table].rows,
+            files=states[table].files,
+            sha256=states[table].hasher.hexdigest(),
+            columns={name: str(dtype) for name, dtype in RAW_SCHEMAS[table].items()},
+        )
+        for table in TABLES
+    }
+
+
+def _replace(tmp: Path, out: Path) -> None:
+    """Put ``tmp`` in place of ``out``: rename the old aside, rename tmp in, remove the old."""
+    old: Path | None = None
+    if out.exists() or out.is_symlink():
+        old = out.with_name(f"{out.name}.old-{os.getpid()}")
+        os.replace(out, old)
+    try:
+        os.replace(tmp, out)
+    except BaseException:
+        if old is not None:
+            os.replace(old, out)
+        raise
+    if old is not None:
+        if old.is_symlink() or not old.is_dir():
+            old.unlink()
+        else:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def write_raw(
+    params: GenerationParams,
+    pieces: Iterable[tuple[str, pl.DataFrame]],
+    progress: Progress | None = None,
+) -> Manifest:
+    """Write every piece to ``params.out`` (replacing it atomically) and return the manifest.
+
+    ``pieces`` is consumed lazily, one piece at a time; it is not started before the temporary
+    folder exists, so output problems are reported before any generation work.
+    """
+    progress = progress if progress is not None else NullProgress()
+    out = normalise_out(params.out)
+    _remove_stale_siblings(out)
+    check_output(out)
+    tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
+    if tmp.exists():
+        shutil.rmtree(tmp)
+    tmp.mkdir()
+    try:
+        progress.start(out)
+        tables = _write_pieces(tmp, pieces, progress)
+        manifest = Manifest(
+            generator_version=plantledger.__version__,
+            parameters=manifest_parameters(params),
+            tables=tables,
+        )
+        (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
+        _replace(tmp, out)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        progress.fail()
+        raise
+    progress.finish(manifest)
+    return manifest

@@ -1,0 +1,125 @@
+"""Shared fixtures: one small real generation per session, and a fake generator for plumbing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Collection, Iterator
+from pathlib import Path
+from typing import NamedTuple
+
+import polars as pl
+import pytest
+
+from plantledger.params import GenerationParams
+from plantledger.schema import RAW_SCHEMAS, TABLES
+from plantledger.writer import Manifest, write_raw
+
+SMALL_SCALE = 0.01
+SMALL_SEED = 7
+SMALL_END_DATE = dt.date(2026, 11, 21)
+
+
+class RawData(NamedTuple):
+    path: Path
+    manifest: Manifest
+    params: GenerationParams
+
+
+@pytest.fixture(scope="session")
+def raw_small(tmp_path_factory: pytest.TempPathFactory) -> RawData:
+    """The real generator at scale 0.01, seed 7, end date 2026-11-21, written once per session."""
+    from plantledger.generator import generate_tables
+
+    out = tmp_path_factory.mktemp("raw_small") / "raw"
+    params = GenerationParams(scale=SMALL_SCALE, seed=SMALL_SEED, end_date=SMALL_END_DATE, out=out)
+    manifest = write_raw(params, generate_tables(params))
+    return RawData(out, manifest, params)
+
+
+# --- a fake generator: small frames that follow the contract ---------------------------------
+
+_BASE_TS = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)
+_BASE_DATE = dt.date(2025, 1, 1)
+
+
+def fake_frame(table: str, rows: int, seed: int = 0, offset: int = 0) -> pl.DataFrame:
+    """``rows`` deterministic rows for ``table``, typed exactly as the contract says."""
+    data: dict[str, list[object]] = {}
+    for position, (column, dtype) in enumerate(RAW_SCHEMAS[table].items()):
+        values = range(offset, offset + rows)
+        if dtype == pl.String:
+            data[column] = [f"{table}-{column}-{seed}-{i}" for i in values]
+        elif dtype == pl.Boolean:
+            data[column] = [(i + seed + position) % 2 == 0 for i in values]
+        elif dtype == pl.Date:
+            data[column] = [_BASE_DATE + dt.timedelta(days=i + seed) for i in values]
+        elif isinstance(dtype, pl.Datetime):
+            data[column] = [_BASE_TS + dt.timedelta(seconds=i * 7 + seed) for i in values]
+        elif dtype == pl.Float64:
+            data[column] = [i * 0.5 + seed + position for i in values]
+        else:
+            data[column] = [i * 10 + seed + position for i in values]
+    return pl.DataFrame(data, schema=RAW_SCHEMAS[table])
+
+
+FakePieces = Callable[..., Iterator[tuple[str, pl.DataFrame]]]
+
+
+def make_fake_pieces(
+    rows: int = 5,
+    seed: int = 0,
+    split: Collection[str] = ("orders", "material_transactions", "plc_tag_events"),
+    skip: Collection[str] = (),
+    fail_after: int | None = None,
+) -> Iterator[tuple[str, pl.DataFrame]]:
+    """Every table's rows; tables in ``split`` come as two pieces, the second after all others.
+
+    ``skip`` leaves tables out; ``fail_after`` raises RuntimeError after that many pieces.
+    """
+    yielded = 0
+    later: list[tuple[str, pl.DataFrame]] = []
+    for table in TABLES:
+        if table in skip:
+            continue
+        if table in split:
+            head = rows // 2
+            pieces = [(table, fake_frame(table, head, seed))]
+            later.append((table, fake_frame(table, rows - head, seed, offset=head)))
+        else:
+            pieces = [(table, fake_frame(table, rows, seed))]
+        for piece in pieces:
+            if fail_after is not None and yielded >= fail_after:
+                raise RuntimeError("fake generator failed mid-way")
+            yielded += 1
+            yield piece
+    for piece in later:
+        if fail_after is not None and yielded >= fail_after:
+            raise RuntimeError("fake generator failed mid-way")
+        yielded += 1
+        yield piece
+
+
+@pytest.fixture(scope="session")
+def fake_pieces() -> FakePieces:
+    """The fake generator factory (see :func:`make_fake_pieces`)."""
+    return make_fake_pieces
+
+
+@pytest.fixture(scope="session")
+def make_frame() -> Callable[..., pl.DataFrame]:
+    """The contract-typed frame factory (see :func:`fake_frame`)."""
+    return fake_frame
+
+
+def tree_snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below ``folder`` with its bytes, to show a folder was left untouched."""
+    return {
+        str(path.relative_to(folder)): path.read_bytes()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture(scope="session")
+def snapshot() -> Callable[[Path], dict[str, bytes]]:
+    return tree_snapshot
