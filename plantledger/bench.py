@@ -127,8 +127,14 @@ def _child_main(argv: Sequence[str]) -> int:
 def run_generation(scale: float, seed: int, end_date: dt.date, out: Path) -> RunResult:
     """Generate once in a fresh child process and return its measurements."""
     command = [
-        sys.executable, "-m", "plantledger.bench", "--child",
-        repr(float(scale)), str(seed), end_date.isoformat(), str(out),
+        sys.executable,
+        "-m",
+        "plantledger.bench",
+        "--child",
+        repr(float(scale)),
+        str(seed),
+        end_date.isoformat(),
+        str(out),
     ]
     proc = subprocess.run(command, capture_output=True, text=True, check=False)
     if proc.returncode != 0:
@@ -172,10 +178,16 @@ def bench_generate(config: BenchConfig, state: BenchState) -> str:
         peak = max(run.max_rss_bytes for run in runs)
         state.raw[scale] = out
         state.rows[scale] = rows
-        rows_out.append([
-            f"{scale:g}", f"{rows:,}", str(len(runs)), f"{median:.2f}",
-            f"{rows / median:,.0f}" if median > 0 else "-", f"{peak / 2**20:,.0f}",
-        ])
+        rows_out.append(
+            [
+                f"{scale:g}",
+                f"{rows:,}",
+                str(len(runs)),
+                f"{median:.2f}",
+                f"{rows / median:,.0f}" if median > 0 else "-",
+                f"{peak / 2**20:,.0f}",
+            ]
+        )
     table = markdown_table(
         ["scale", "rows", "runs", "median wall s", "rows/s", "peak RSS MiB"], rows_out
     )
@@ -249,29 +261,43 @@ def parse_repeat(text: str | None) -> int | None:
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scales", nargs="+", default=[",".join(f"{s:g}" for s in DEFAULT_SCALES)],
-        metavar="S", help="scales to run, space or comma separated (default: 0.1,1,10)",
+        "--scales",
+        nargs="+",
+        default=[",".join(f"{s:g}" for s in DEFAULT_SCALES)],
+        metavar="S",
+        help="scales to run, space or comma separated (default: 0.1,1,10)",
     )
     parser.add_argument(
-        "--repeat", default=None, metavar="N",
+        "--repeat",
+        default=None,
+        metavar="N",
         help="runs per scale, the median is reported (default: 3, or 1 from scale 10 on)",
     )
     parser.add_argument(
-        "--sections", nargs="+", default=None, metavar="NAME",
+        "--sections",
+        nargs="+",
+        default=None,
+        metavar="NAME",
         help=f"sections to run, in order (default: all; known: {', '.join(SECTIONS)})",
     )
     parser.add_argument("--seed", default=str(DEFAULT_SEED), metavar="N", help="default: 42")
     parser.add_argument(
-        "--end-date", default=DEFAULT_END_DATE.isoformat(), metavar="YYYY-MM-DD",
+        "--end-date",
+        default=DEFAULT_END_DATE.isoformat(),
+        metavar="YYYY-MM-DD",
         help=f"default: {DEFAULT_END_DATE.isoformat()} (fixed, for comparable figures)",
     )
     parser.add_argument(
-        "--workdir", default=None, metavar="DIR",
+        "--workdir",
+        default=None,
+        metavar="DIR",
         help="keep generated data here (default: a temporary folder, removed afterwards)",
     )
     parser.add_argument("--markdown", default=None, metavar="FILE", help="also write the report")
     parser.add_argument(
-        "--update-readme", default=None, metavar="FILE",
+        "--update-readme",
+        default=None,
+        metavar="FILE",
         help=f"replace the block between {README_START} and {README_END} in FILE",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

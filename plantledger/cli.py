@@ -61,19 +61,27 @@ def generate_pieces(params: GenerationParams) -> Iterator[tuple[str, pl.DataFram
 
 def _add_generate(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--scale", default="1", metavar="S",
+        "--scale",
+        default="1",
+        metavar="S",
         help="volume factor: 1 = the plan's volumes, 0.01 for tests (default: 1)",
     )
     parser.add_argument(
-        "--seed", default="42", metavar="N",
+        "--seed",
+        default="42",
+        metavar="N",
         help="random seed; same seed and parameters give identical files (default: 42)",
     )
     parser.add_argument(
-        "--end-date", default=None, metavar="YYYY-MM-DD",
+        "--end-date",
+        default=None,
+        metavar="YYYY-MM-DD",
         help="last day of the two-year history (default: today)",
     )
     parser.add_argument(
-        "--out", default="data/raw", metavar="DIR",
+        "--out",
+        default="data/raw",
+        metavar="DIR",
         help="output folder, created or replaced as a whole (default: data/raw)",
     )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")

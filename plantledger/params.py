@@ -45,9 +45,7 @@ class GenerationParams:
 
     def end_instant(self) -> dt.datetime:
         """The last microsecond of history (end of ``end_date`` in UTC)."""
-        return dt.datetime.combine(
-            self.end_date, dt.time(23, 59, 59, 999_999), tzinfo=dt.UTC
-        )
+        return dt.datetime.combine(self.end_date, dt.time(23, 59, 59, 999_999), tzinfo=dt.UTC)
 
     def scaled(self, base: float, minimum: int = 1) -> int:
         """A volume of ``base`` rows at scale 1, scaled, never below ``minimum``."""

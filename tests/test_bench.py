@@ -147,7 +147,7 @@ def test_generation_section_reports_median_and_peak(tmp_path, monkeypatch):
     assert state.raw == {0.5: tmp_path / "scale-0.5" / "raw", 10.0: tmp_path / "scale-10" / "raw"}
 
 
-FAKE_GENERATOR = '''
+FAKE_GENERATOR = """
 import sys, types
 import polars as pl
 from plantledger.schema import RAW_SCHEMAS
@@ -162,7 +162,7 @@ def generate_tables(params):
 fake = types.ModuleType("plantledger.generator")
 fake.generate_tables = generate_tables
 sys.modules["plantledger.generator"] = fake
-'''
+"""
 
 
 def test_bench_end_to_end_with_a_fake_generator(tmp_path, monkeypatch, capsys):

@@ -246,7 +246,8 @@ def test_rich_progress_reports_tables_and_rate(tmp_path, fake_pieces):
 @given(
     splits=st.lists(
         st.lists(st.integers(min_value=0, max_value=4), min_size=1, max_size=3),
-        min_size=len(TABLES), max_size=len(TABLES),
+        min_size=len(TABLES),
+        max_size=len(TABLES),
     )
 )
 def test_any_piece_split_is_counted_and_read_back(make_frame, splits):
@@ -263,7 +264,5 @@ def test_any_piece_split_is_counted_and_read_back(make_frame, splits):
         for table, parts in sizes.items():
             assert manifest.tables[table].rows == sum(parts)
             assert manifest.tables[table].files == len(parts)
-            read = pl.concat(
-                [pl.read_parquet(p) for p in sorted((out / table).glob("*.parquet"))]
-            )
+            read = pl.concat([pl.read_parquet(p) for p in sorted((out / table).glob("*.parquet"))])
             assert read.equals(make_frame(table, sum(parts)))

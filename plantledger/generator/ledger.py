@@ -9,7 +9,7 @@ import numpy as np
 import polars as pl
 
 from plantledger.generator._util import (
-    US_PER_MINUTE,
+    US_PER_DAY,
     US_PER_SECOND,
     format_codes,
     to_us,
@@ -20,6 +20,7 @@ from plantledger.generator._util import (
 from plantledger.generator.logistics import Logistics
 from plantledger.generator.materials import Locations, MaterialFlows, events
 from plantledger.generator.production import Production
+from plantledger.generator.sharding import Counters, Shard
 from plantledger.params import GenerationParams
 
 PRODUCTION_LOC = -1
@@ -155,8 +156,11 @@ def build_raw_tables(
     flows: MaterialFlows,
     logi: Logistics,
     locs: Locations,
-) -> dict[str, pl.DataFrame]:
-    rng = params.rng("ledger")
+    shard: Shard,
+    counters: Counters,
+) -> tuple[dict[str, pl.DataFrame], pl.DataFrame]:
+    """The raw tables of one shard, and its contribution to the inventory summary."""
+    rng = params.rng(shard.stream("ledger"))
     end_us = to_us(params.end_instant())
     mtx_ev = material_transaction_events(flows, logi, locs)
     all_ev = pl.concat([flows.part_events, logi.events, mtx_ev]).filter(pl.col("t") <= end_us)
@@ -206,11 +210,7 @@ def build_raw_tables(
     )
     if sub["created_us"].null_count():
         raise AssertionError("a sublot has no events")
-    sub = (
-        sub.sort("created_us", "sublot_key")
-        .with_row_index("id", offset=1)
-        .with_columns(pl.col("id").cast(pl.Int64))
-    )
+    sub = counters.with_ids("material_sublots", sub.sort("created_us", "sublot_key"))
     lots = (
         sub.group_by("lot_tmp")
         .agg(
@@ -223,9 +223,8 @@ def build_raw_tables(
             pl.col("id").min().alias("first_sublot"),
         )
         .sort("created_us", "first_sublot")
-        .with_row_index("id", offset=1)
-        .with_columns(pl.col("id").cast(pl.Int64))
     )
+    lots = counters.with_ids("material_lots", lots)
     lots = lots.with_columns(
         lot_code=format_codes("LOT-", pl.col("id"), 8),
         supplier_lot_number=pl.when(pl.col("supplier_id").is_not_null()).then(
@@ -285,8 +284,8 @@ def build_raw_tables(
         .join(sub.select("sublot_key", "part_id"), on="sublot_key", maintain_order="left")
         .sort("t", "material_sublot_id")
     )
-    supplier_receipts = gr.with_row_index("id", offset=1).select(
-        pl.col("id").cast(pl.Int64),
+    supplier_receipts = counters.with_ids("supplier_receipts", gr).select(
+        "id",
         receipt_number=format_codes("GR-", pl.col("id"), 8),
         material_sublot_id="material_sublot_id",
         supplier_id="supplier_id",
@@ -301,8 +300,8 @@ def build_raw_tables(
         received_at=us_to_ts(pl.col("t")),
     )
     mv = ev.filter(pl.col("kind").is_in(MOVEMENT_KINDS)).sort("t", "material_sublot_id", "kind")
-    sublot_movements = mv.with_row_index("id", offset=1).select(
-        pl.col("id").cast(pl.Int64),
+    sublot_movements = counters.with_ids("sublot_movements", mv).select(
+        "id",
         movement_number=format_codes("MV-", pl.col("id"), 9),
         movement_type="kind",
         material_sublot_id="material_sublot_id",
@@ -318,18 +317,17 @@ def build_raw_tables(
     )
 
     # --- material transactions ---------------------------------------------------------------
-    material_transactions = _material_transactions(master, prod, ev, sub, rng)
+    material_transactions = _material_transactions(master, prod, ev, sub, rng, counters)
 
     # --- shipments ---------------------------------------------------------------------------
-    shipments, shipment_sublots = _shipments(master, flows, logi, ev, rng, end_us)
+    shipments, shipment_sublots = _shipments(master, flows, logi, ev, rng, end_us, counters)
 
     # --- PLC tag changes -------------------------------------------------------------------
-    plc_tag_events = _plc_events(logi.stays, codes, locs, rng, end_us)
+    plc_tag_events = _plc_events(logi.stays, codes, locs, rng, end_us, counters)
 
     # --- inventory and orders ----------------------------------------------------------------
-    inventory = _inventory(params, master, sub, ev, rng)
     orders = _final_orders(params, prod, logi)
-    return {
+    tables = {
         "orders": orders,
         "order_items": prod.order_items,
         "work_orders": prod.work_orders,
@@ -342,8 +340,8 @@ def build_raw_tables(
         "shipments": shipments,
         "shipment_sublots": shipment_sublots,
         "plc_tag_events": plc_tag_events,
-        "inventory": inventory,
     }
+    return tables, inventory_contribution(sub, ev)
 
 
 def _material_transactions(
@@ -352,6 +350,7 @@ def _material_transactions(
     ev: pl.DataFrame,
     sub: pl.DataFrame,
     rng: np.random.Generator,
+    counters: Counters,
 ) -> pl.DataFrame:
     kinds = ["issue_to_wo", "receipt_from_wo", "scrap", "return_to_stock"]
     parts = master["parts"].select(pl.col("id").alias("part_id"), "unit_cost")
@@ -375,15 +374,11 @@ def _material_transactions(
         .sort("t", "material_sublot_id", "kind")
     )
     n = m.height
-    m = (
-        m.with_row_index("id", offset=1)
-        .with_columns(
-            pl.col("id").cast(pl.Int64),
-            year=us_to_ts(pl.col("t")).dt.year(),
-            jitter=pl.Series(rng.uniform(0.97, 1.03, n)),
-        )
-        .with_columns(seq=pl.int_range(1, pl.len() + 1).over("year"))
+    m = counters.with_ids("material_transactions", m).with_columns(
+        year=us_to_ts(pl.col("t")).dt.year(),
+        jitter=pl.Series(rng.uniform(0.97, 1.03, n)),
     )
+    m = m.with_columns(seq=counters.sequence("MTX", m, "year", pl.lit(True)))
     return m.select(
         "id",
         transaction_number=pl.lit("MTX-")
@@ -418,6 +413,7 @@ def _shipments(
     ev: pl.DataFrame,
     rng: np.random.Generator,
     end_us: int,
+    counters: Counters,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     rep = flows.rep_shipments.select(
         "ship_key",
@@ -450,8 +446,7 @@ def _shipments(
         {"order_fulfillment": "SHP-", "transfer": "TRF-", "replenishment": "REP-"}
     )
     ships = (
-        ships.with_row_index("id", offset=1)
-        .with_columns(pl.col("id").cast(pl.Int64))
+        counters.with_ids("shipments", ships)
         .join(
             routes,
             on=["origin_facility_id", "destination_facility_id"],
@@ -488,8 +483,8 @@ def _shipments(
         on="ship_key",
         maintain_order="left",
     ).sort("shipment_id", "material_sublot_id")
-    shipment_sublots = ship_sub.with_row_index("id", offset=1).select(
-        pl.col("id").cast(pl.Int64),
+    shipment_sublots = counters.with_ids("shipment_sublots", ship_sub).select(
+        "id",
         "shipment_id",
         "material_sublot_id",
         from_location_id="from_loc",
@@ -500,7 +495,12 @@ def _shipments(
 
 
 def _plc_events(
-    stays: pl.DataFrame, codes: pl.DataFrame, locs: Locations, rng: np.random.Generator, end_us: int
+    stays: pl.DataFrame,
+    codes: pl.DataFrame,
+    locs: Locations,
+    rng: np.random.Generator,
+    end_us: int,
+    counters: Counters,
 ) -> pl.DataFrame:
     """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
     it in the same instant (a replacement shows as one change from one id to the other)."""
@@ -523,9 +523,9 @@ def _plc_events(
     )
     n = e.height
     e = e.with_columns(server=pl.col("t") + pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, n)))
-    e = e.sort("server", "tag_name").with_row_index("id", offset=1)
+    e = counters.with_ids("plc_tag_events", e.sort("server", "tag_name"))
     return e.select(
-        pl.col("id").cast(pl.Int64),
+        "id",
         "tag_name",
         storage_location_id="pos_loc",
         value="value",
@@ -535,14 +535,8 @@ def _plc_events(
     )
 
 
-def _inventory(
-    params: GenerationParams,
-    master: dict[str, pl.DataFrame],
-    sub: pl.DataFrame,
-    ev: pl.DataFrame,
-    rng: np.random.Generator,
-) -> pl.DataFrame:
-    """Per (facility, part) that ever held a part sublot: what is physically on hand now."""
+def inventory_contribution(sub: pl.DataFrame, ev: pl.DataFrame) -> pl.DataFrame:
+    """Per (facility, part) that held a part sublot in this shard: what is on hand now there."""
     part_sub = sub.filter(pl.col("part_id").is_not_null())
     touched = (
         ev.join(part_sub.select("sublot_key", "part_id"), on="sublot_key", maintain_order="left")
@@ -554,9 +548,21 @@ def _inventory(
         .group_by(pl.col("loc_facility").alias("facility_id"), "part_id")
         .agg(pl.col("quantity").sum().alias("quantity_on_hand"))
     )
+    return pl.concat(
+        [touched.with_columns(quantity_on_hand=pl.lit(0, pl.Int64)), held],
+        how="vertical_relaxed",
+    )
+
+
+def build_inventory(
+    params: GenerationParams, master: dict[str, pl.DataFrame], pieces: list[pl.DataFrame]
+) -> pl.DataFrame:
+    """The inventory summary over all shards (a facility's stock can come from several)."""
+    rng = params.rng("inventory")
     inv = (
-        touched.join(held, on=["facility_id", "part_id"], how="left", maintain_order="left")
-        .with_columns(pl.col("quantity_on_hand").fill_null(0))
+        pl.concat(pieces)
+        .group_by("facility_id", "part_id")
+        .agg(pl.col("quantity_on_hand").sum())
         .sort("facility_id", "part_id")
     )
     n = inv.height
@@ -576,7 +582,7 @@ def _inventory(
             quantity_on_order=pl.Series(np.where(rng.random(n) < 0.3, rng.integers(10, 500, n), 0)),
             reorder_point=pl.col("min_stock_level"),
             last_counted_at=us_to_ts(
-                pl.lit(end_us) - pl.Series(uniform_us(rng, 0, 90 * 24 * 60 * US_PER_MINUTE, n))
+                pl.lit(end_us) - pl.Series(uniform_us(rng, 0, 90 * US_PER_DAY, n))
             ),
         )
     )

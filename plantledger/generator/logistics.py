@@ -18,7 +18,17 @@ from plantledger.generator._util import (
     uniform_us,
 )
 from plantledger.generator.materials import Locations, events
+from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
+
+STOCK_SCHEMA = {
+    "sublot_key": pl.Int64,
+    "facility_id": pl.Int64,
+    "part_id": pl.Int64,
+    "supplier_id": pl.Int64,
+    "initial_quantity": pl.Int64,
+    "created_us": pl.Int64,
+}
 
 
 @dataclass(frozen=True)
@@ -132,9 +142,11 @@ def build_logistics(
     locs: Locations,
     receipts: pl.DataFrame,
     orders: pl.DataFrame,
+    shard: Shard,
     first_key: int,
 ) -> Logistics:
-    rng = params.rng("logistics")
+    """Finished goods of one shard; the first shard also carries the warehouses' own stock."""
+    rng = params.rng(shard.stream("logistics"))
     end_us = to_us(params.end_instant())
     bins = locs.of_type("bin")
     customer, transit = locs.virtual("customer"), locs.virtual("in_transit")
@@ -373,7 +385,11 @@ def build_logistics(
     ]
     fin_events = pl.concat([events(e) for e in ev])
 
-    stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key=first_key)
+    if shard.index == 0:
+        stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key)
+    else:
+        stock = pl.DataFrame(schema=STOCK_SCHEMA)
+        stock_events, next_key = events(pl.DataFrame()), first_key
     shipments = ships.select(
         "ship_key",
         "shipment_type",

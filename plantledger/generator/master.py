@@ -57,8 +57,7 @@ _CITIES: tuple[tuple[str, str, str | None, str, str, float, float, str], ...] = 
     ("CLE", "Cleveland", "OH", "USA", "America/New_York", 41.4993, -81.6944, "NA"),
     ("PIT", "Pittsburgh", "PA", "USA", "America/New_York", 40.4406, -79.9959, "NA"),
     ("CLT", "Charlotte", "NC", "USA", "America/New_York", 35.2271, -80.8431, "NA"),
-    ("IND", "Indianapolis", "IN", "USA", "America/Indiana/Indianapolis", 39.7684, -86.1581,
-     "NA"),
+    ("IND", "Indianapolis", "IN", "USA", "America/Indiana/Indianapolis", 39.7684, -86.1581, "NA"),
     ("CMH", "Columbus", "OH", "USA", "America/New_York", 39.9612, -82.9988, "NA"),
     ("MEM", "Memphis", "TN", "USA", "America/Chicago", 35.1495, -90.0490, "NA"),
     ("BNA", "Nashville", "TN", "USA", "America/Chicago", 36.1627, -86.7816, "NA"),
@@ -84,8 +83,16 @@ _CITIES: tuple[tuple[str, str, str | None, str, str, float, float, str], ...] = 
     ("TIJ", "Tijuana", None, "Mexico", "America/Tijuana", 32.5149, -117.0382, "NA"),
     ("SAO", "Sao Paulo", None, "Brazil", "America/Sao_Paulo", -23.5505, -46.6333, "SA"),
     ("RIO", "Rio de Janeiro", None, "Brazil", "America/Sao_Paulo", -22.9068, -43.1729, "SA"),
-    ("BUE", "Buenos Aires", None, "Argentina", "America/Argentina/Buenos_Aires", -34.6037,
-     -58.3816, "SA"),
+    (
+        "BUE",
+        "Buenos Aires",
+        None,
+        "Argentina",
+        "America/Argentina/Buenos_Aires",
+        -34.6037,
+        -58.3816,
+        "SA",
+    ),
     ("SCL", "Santiago", None, "Chile", "America/Santiago", -33.4489, -70.6693, "SA"),
     ("BOG", "Bogota", None, "Colombia", "America/Bogota", 4.7110, -74.0721, "SA"),
     ("LON", "London", None, "UK", "Europe/London", 51.5074, -0.1278, "EU"),
@@ -126,10 +133,17 @@ _CITIES: tuple[tuple[str, str, str | None, str, str, float, float, str], ...] = 
     ("DXB", "Dubai", None, "UAE", "Asia/Dubai", 25.2048, 55.2708, "ME"),
     ("RUH", "Riyadh", None, "Saudi Arabia", "Asia/Riyadh", 24.7136, 46.6753, "ME"),
     ("CAI", "Cairo", None, "Egypt", "Africa/Cairo", 30.0444, 31.2357, "AF-EG"),
-    ("JNB", "Johannesburg", None, "South Africa", "Africa/Johannesburg", -26.2041, 28.0473,
-     "AF-ZA"),
-    ("CPT", "Cape Town", None, "South Africa", "Africa/Johannesburg", -33.9249, 18.4241,
-     "AF-ZA"),
+    (
+        "JNB",
+        "Johannesburg",
+        None,
+        "South Africa",
+        "Africa/Johannesburg",
+        -26.2041,
+        28.0473,
+        "AF-ZA",
+    ),
+    ("CPT", "Cape Town", None, "South Africa", "Africa/Johannesburg", -33.9249, 18.4241, "AF-ZA"),
     ("LOS", "Lagos", None, "Nigeria", "Africa/Lagos", 6.5244, 3.3792, "AF-NG"),
     ("NBO", "Nairobi", None, "Kenya", "Africa/Nairobi", -1.2921, 36.8219, "AF-KE"),
     ("CAS", "Casablanca", None, "Morocco", "Africa/Casablanca", 33.5731, -7.5898, "AF-MA"),
@@ -176,15 +190,41 @@ _CITIES: tuple[tuple[str, str, str | None, str, str, float, float, str], ...] = 
 )
 
 _SUPPLIER_COUNTRY_WEIGHTS: Mapping[str, float] = {
-    "China": 0.24, "USA": 0.18, "Germany": 0.09, "Japan": 0.07, "India": 0.06, "Taiwan": 0.06,
-    "South Korea": 0.05, "Mexico": 0.05, "Vietnam": 0.03, "Italy": 0.03, "UK": 0.02,
-    "France": 0.02, "Malaysia": 0.02, "Thailand": 0.02, "Poland": 0.02, "Canada": 0.02,
-    "Czechia": 0.01, "Brazil": 0.01,
+    "China": 0.24,
+    "USA": 0.18,
+    "Germany": 0.09,
+    "Japan": 0.07,
+    "India": 0.06,
+    "Taiwan": 0.06,
+    "South Korea": 0.05,
+    "Mexico": 0.05,
+    "Vietnam": 0.03,
+    "Italy": 0.03,
+    "UK": 0.02,
+    "France": 0.02,
+    "Malaysia": 0.02,
+    "Thailand": 0.02,
+    "Poland": 0.02,
+    "Canada": 0.02,
+    "Czechia": 0.01,
+    "Brazil": 0.01,
 }
 _CUSTOMER_COUNTRY_WEIGHTS: Mapping[str, float] = {
-    "USA": 0.40, "Germany": 0.06, "UK": 0.06, "China": 0.06, "Canada": 0.05, "France": 0.04,
-    "Japan": 0.04, "India": 0.04, "Mexico": 0.03, "Brazil": 0.03, "Australia": 0.03,
-    "Italy": 0.02, "Spain": 0.02, "Netherlands": 0.02, "South Korea": 0.02,
+    "USA": 0.40,
+    "Germany": 0.06,
+    "UK": 0.06,
+    "China": 0.06,
+    "Canada": 0.05,
+    "France": 0.04,
+    "Japan": 0.04,
+    "India": 0.04,
+    "Mexico": 0.03,
+    "Brazil": 0.03,
+    "Australia": 0.03,
+    "Italy": 0.02,
+    "Spain": 0.02,
+    "Netherlands": 0.02,
+    "South Korea": 0.02,
 }
 _OTHER_COUNTRY_WEIGHT = 0.004
 
@@ -208,13 +248,16 @@ _NAMED_PARTS: tuple[tuple[str, str, str, float, float, int, int, bool, int], ...
     ("CAP-001", "Ceramic Capacitor 10uF", "electronics", 0.12, 0.001, 14, _ACME, False, 1),
     ("MOTOR-001", "Brushless DC Motor", "electrical", 45.00, 0.850, 35, _PRECISION, True, 1),
     ("SENSOR-001", "Temperature Sensor", "electrical", 18.75, 0.020, 21, _PRECISION, False, 1),
-    ("TURBO-ENC-001", "Turbo Encabulator Assembly", "assembly", 850.00, 12.500, 45, _ACME,
-     True, 3),
+    ("TURBO-ENC-001", "Turbo Encabulator Assembly", "assembly", 850.00, 12.500, 45, _ACME, True, 3),
 )
 _CHIP, _RESISTOR, _CAP, _MOTOR, _SENSOR, _TURBO_ENC = 1, 2, 3, 4, 5, 6
 # child, quantity of TURBO-ENC-001's bill
 _TURBO_ENC_BOM: tuple[tuple[int, float], ...] = (
-    (_CHIP, 2.0), (_RESISTOR, 12.0), (_CAP, 8.0), (_MOTOR, 1.0), (_SENSOR, 3.0),
+    (_CHIP, 2.0),
+    (_RESISTOR, 12.0),
+    (_CAP, 8.0),
+    (_MOTOR, 1.0),
+    (_SENSOR, 3.0),
 )
 
 # sku, name, category, list_price, launch (days before history start)
@@ -226,9 +269,14 @@ _NAMED_PRODUCTS: tuple[tuple[str, str, str, float, int], ...] = (
 _TURBO, _FLUX, _WIDGET = 1, 2, 3
 # product, part, quantity
 _NAMED_COMPONENTS: tuple[tuple[int, int, int], ...] = (
-    (_TURBO, _TURBO_ENC, 1), (_TURBO, _CHIP, 2), (_TURBO, _MOTOR, 1),
-    (_FLUX, _CHIP, 4), (_FLUX, _CAP, 2), (_FLUX, _SENSOR, 1),
-    (_WIDGET, _RESISTOR, 4), (_WIDGET, _CAP, 2),
+    (_TURBO, _TURBO_ENC, 1),
+    (_TURBO, _CHIP, 2),
+    (_TURBO, _MOTOR, 1),
+    (_FLUX, _CHIP, 4),
+    (_FLUX, _CAP, 2),
+    (_FLUX, _SENSOR, 1),
+    (_WIDGET, _RESISTOR, 4),
+    (_WIDGET, _CAP, 2),
 )
 
 # facility_code, city, facility_type
@@ -241,12 +289,20 @@ _NAMED_FACILITIES: tuple[tuple[str, str, str], ...] = (
 )
 _FAC_CHI, _FAC_NYC, _FAC_MUN, _FAC_SH, _FAC_LA = 1, 2, 3, 4, 5
 _NAMED_ROUTES: tuple[tuple[int, int, str], ...] = (
-    (_FAC_CHI, _FAC_NYC, "truck"), (_FAC_CHI, _FAC_LA, "rail"), (_FAC_CHI, _FAC_LA, "truck"),
-    (_FAC_NYC, _FAC_LA, "truck"), (_FAC_SH, _FAC_LA, "sea"), (_FAC_SH, _FAC_LA, "air"),
-    (_FAC_MUN, _FAC_NYC, "air"), (_FAC_MUN, _FAC_NYC, "sea"), (_FAC_MUN, _FAC_CHI, "air"),
+    (_FAC_CHI, _FAC_NYC, "truck"),
+    (_FAC_CHI, _FAC_LA, "rail"),
+    (_FAC_CHI, _FAC_LA, "truck"),
+    (_FAC_NYC, _FAC_LA, "truck"),
+    (_FAC_SH, _FAC_LA, "sea"),
+    (_FAC_SH, _FAC_LA, "air"),
+    (_FAC_MUN, _FAC_NYC, "air"),
+    (_FAC_MUN, _FAC_NYC, "sea"),
+    (_FAC_MUN, _FAC_CHI, "air"),
 )
 _FACILITY_LABEL: Mapping[str, str] = {
-    "factory": "Plant", "warehouse": "Warehouse", "distribution_center": "Distribution Center",
+    "factory": "Plant",
+    "warehouse": "Warehouse",
+    "distribution_center": "Distribution Center",
 }
 
 # code, name, type, city
@@ -266,14 +322,26 @@ WORK_CENTER_TYPES: Mapping[str, tuple[str, ...]] = {
     "packaging": ("Pack Line", "Shipping Prep", "Kitting Station"),
 }
 _WC_ABBR: Mapping[str, str] = {
-    "assembly": "ASM", "machining": "MCH", "fabrication": "FAB", "testing": "TEST",
+    "assembly": "ASM",
+    "machining": "MCH",
+    "fabrication": "FAB",
+    "testing": "TEST",
     "packaging": "PKG",
 }
 OPERATIONS: tuple[str, ...] = (
-    "Receive materials", "Stage components", "Pre-assembly inspection",
-    "Solder components", "Mount PCB", "Wire harness assembly",
-    "Mechanical assembly", "Calibration", "Functional test",
-    "Burn-in test", "Final QC inspection", "Packaging", "Label and ship",
+    "Receive materials",
+    "Stage components",
+    "Pre-assembly inspection",
+    "Solder components",
+    "Mount PCB",
+    "Wire harness assembly",
+    "Mechanical assembly",
+    "Calibration",
+    "Functional test",
+    "Burn-in test",
+    "Final QC inspection",
+    "Packaging",
+    "Label and ship",
 )
 _PREP_OPS = OPERATIONS[0:3]
 _ASM_OPS = OPERATIONS[3:7]
@@ -281,67 +349,249 @@ _TEST_OPS = OPERATIONS[7:11]
 _PACK_OPS = OPERATIONS[11:13]
 # the kind of work center each operation is performed at (assembly is the fallback)
 _OPERATION_WC_TYPE: Mapping[str, str] = {
-    "Receive materials": "packaging", "Stage components": "packaging",
-    "Pre-assembly inspection": "testing", "Solder components": "assembly",
-    "Mount PCB": "assembly", "Wire harness assembly": "fabrication",
-    "Mechanical assembly": "assembly", "Calibration": "testing", "Functional test": "testing",
-    "Burn-in test": "testing", "Final QC inspection": "testing", "Packaging": "packaging",
+    "Receive materials": "packaging",
+    "Stage components": "packaging",
+    "Pre-assembly inspection": "testing",
+    "Solder components": "assembly",
+    "Mount PCB": "assembly",
+    "Wire harness assembly": "fabrication",
+    "Mechanical assembly": "assembly",
+    "Calibration": "testing",
+    "Functional test": "testing",
+    "Burn-in test": "testing",
+    "Final QC inspection": "testing",
+    "Packaging": "packaging",
     "Label and ship": "packaging",
 }
 
 # part categories of bought components: share, unit of measure, nouns
 _COMPONENT_CATEGORIES: tuple[tuple[str, float, str, tuple[str, ...]], ...] = (
-    ("electronics", 0.30, "each", ("Resistor", "Capacitor", "Diode", "Transistor",
-                                   "Microcontroller", "Voltage Regulator", "Crystal Oscillator",
-                                   "LED", "Inductor", "Fuse", "Relay", "Connector")),
-    ("mechanical", 0.22, "each", ("Bearing", "Shaft", "Gear", "Bracket", "Spring", "Bushing",
-                                  "Pulley", "Hinge", "Gasket", "Seal")),
+    (
+        "electronics",
+        0.30,
+        "each",
+        (
+            "Resistor",
+            "Capacitor",
+            "Diode",
+            "Transistor",
+            "Microcontroller",
+            "Voltage Regulator",
+            "Crystal Oscillator",
+            "LED",
+            "Inductor",
+            "Fuse",
+            "Relay",
+            "Connector",
+        ),
+    ),
+    (
+        "mechanical",
+        0.22,
+        "each",
+        (
+            "Bearing",
+            "Shaft",
+            "Gear",
+            "Bracket",
+            "Spring",
+            "Bushing",
+            "Pulley",
+            "Hinge",
+            "Gasket",
+            "Seal",
+        ),
+    ),
     ("fasteners", 0.14, "each", ("Bolt", "Screw", "Nut", "Washer", "Rivet", "Clip", "Pin")),
-    ("electrical", 0.12, "each", ("DC Motor", "Sensor", "Switch", "Transformer", "Solenoid",
-                                  "Actuator", "Terminal Block")),
-    ("raw_material", 0.08, "kg", ("Steel Sheet", "Aluminium Bar", "Polymer Resin", "Brass Rod",
-                                  "ABS Pellets", "Copper Strip")),
-    ("cables", 0.07, "m", ("Copper Cable", "Ribbon Cable", "Coaxial Cable", "Hydraulic Hose",
-                           "Fibre Optic Cable", "PVC Tubing")),
-    ("chemicals", 0.07, "L", ("Adhesive", "Lubricant", "Coolant", "Solvent", "Epoxy",
-                              "Conformal Coating")),
+    (
+        "electrical",
+        0.12,
+        "each",
+        ("DC Motor", "Sensor", "Switch", "Transformer", "Solenoid", "Actuator", "Terminal Block"),
+    ),
+    (
+        "raw_material",
+        0.08,
+        "kg",
+        (
+            "Steel Sheet",
+            "Aluminium Bar",
+            "Polymer Resin",
+            "Brass Rod",
+            "ABS Pellets",
+            "Copper Strip",
+        ),
+    ),
+    (
+        "cables",
+        0.07,
+        "m",
+        (
+            "Copper Cable",
+            "Ribbon Cable",
+            "Coaxial Cable",
+            "Hydraulic Hose",
+            "Fibre Optic Cable",
+            "PVC Tubing",
+        ),
+    ),
+    (
+        "chemicals",
+        0.07,
+        "L",
+        ("Adhesive", "Lubricant", "Coolant", "Solvent", "Epoxy", "Conformal Coating"),
+    ),
 )
-_SUBASSEMBLY_NOUNS = ("PCB Assembly", "Gearbox", "Control Module", "Power Supply Unit",
-                      "Sensor Module", "Drive Unit", "Wiring Harness", "Valve Block")
-_ASSEMBLY_NOUNS = ("Motor Assembly", "Control Unit", "Housing Assembly", "Drive Train",
-                   "Pump Assembly", "Actuator Assembly", "Compressor Unit", "Power Module")
-_PART_ADJECTIVES = ("Standard", "Heavy-Duty", "Miniature", "High-Precision", "Industrial",
-                    "Compact", "Reinforced", "Low-Noise", "High-Temp", "Sealed")
+_SUBASSEMBLY_NOUNS = (
+    "PCB Assembly",
+    "Gearbox",
+    "Control Module",
+    "Power Supply Unit",
+    "Sensor Module",
+    "Drive Unit",
+    "Wiring Harness",
+    "Valve Block",
+)
+_ASSEMBLY_NOUNS = (
+    "Motor Assembly",
+    "Control Unit",
+    "Housing Assembly",
+    "Drive Train",
+    "Pump Assembly",
+    "Actuator Assembly",
+    "Compressor Unit",
+    "Power Module",
+)
+_PART_ADJECTIVES = (
+    "Standard",
+    "Heavy-Duty",
+    "Miniature",
+    "High-Precision",
+    "Industrial",
+    "Compact",
+    "Reinforced",
+    "Low-Noise",
+    "High-Temp",
+    "Sealed",
+)
 _LEVEL_SHARES = (0.60, 0.20, 0.10, 0.06, 0.04)
 
 # product category, SKU prefix, nouns
 _PRODUCT_CATEGORIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
-    ("industrial", "IND", ("Hydraulic Press", "Conveyor Drive", "Industrial Pump",
-                           "Air Compressor", "Gear Motor", "Servo Drive")),
-    ("electronics", "ELC", ("Signal Analyzer", "Power Inverter", "Control Board", "Data Logger",
-                            "Frequency Converter", "Smart Controller")),
-    ("automation", "AUT", ("Robot Arm", "PLC Controller", "Vision System", "Motion Controller",
-                           "Linear Actuator", "Sensor Array")),
-    ("consumer", "CON", ("Widget", "Smart Thermostat", "Power Tool", "Air Purifier",
-                         "Coffee Machine", "E-Bike Motor")),
-    ("medical", "MED", ("Infusion Pump", "Patient Monitor", "Diagnostic Scanner",
-                        "Ventilator Module", "Lab Centrifuge", "Surgical Light")),
+    (
+        "industrial",
+        "IND",
+        (
+            "Hydraulic Press",
+            "Conveyor Drive",
+            "Industrial Pump",
+            "Air Compressor",
+            "Gear Motor",
+            "Servo Drive",
+        ),
+    ),
+    (
+        "electronics",
+        "ELC",
+        (
+            "Signal Analyzer",
+            "Power Inverter",
+            "Control Board",
+            "Data Logger",
+            "Frequency Converter",
+            "Smart Controller",
+        ),
+    ),
+    (
+        "automation",
+        "AUT",
+        (
+            "Robot Arm",
+            "PLC Controller",
+            "Vision System",
+            "Motion Controller",
+            "Linear Actuator",
+            "Sensor Array",
+        ),
+    ),
+    (
+        "consumer",
+        "CON",
+        (
+            "Widget",
+            "Smart Thermostat",
+            "Power Tool",
+            "Air Purifier",
+            "Coffee Machine",
+            "E-Bike Motor",
+        ),
+    ),
+    (
+        "medical",
+        "MED",
+        (
+            "Infusion Pump",
+            "Patient Monitor",
+            "Diagnostic Scanner",
+            "Ventilator Module",
+            "Lab Centrifuge",
+            "Surgical Light",
+        ),
+    ),
 )
-_PRODUCT_ADJECTIVES = ("Standard", "Pro", "Compact", "Heavy-Duty", "Advanced", "Smart", "Eco",
-                       "Ultra")
+_PRODUCT_ADJECTIVES = (
+    "Standard",
+    "Pro",
+    "Compact",
+    "Heavy-Duty",
+    "Advanced",
+    "Smart",
+    "Eco",
+    "Ultra",
+)
 
 _CERTIFICATIONS: tuple[tuple[str, str, float], ...] = (
-    ("ISO 9001", "ISO9001", 0.35), ("ISO 14001", "ISO14001", 0.20),
-    ("ISO 45001", "ISO45001", 0.10), ("IATF 16949", "IATF16949", 0.10),
-    ("AS9100", "AS9100", 0.08), ("ISO 13485", "ISO13485", 0.07),
-    ("ISO/IEC 27001", "ISO27001", 0.05), ("ISO 50001", "ISO50001", 0.05),
+    ("ISO 9001", "ISO9001", 0.35),
+    ("ISO 14001", "ISO14001", 0.20),
+    ("ISO 45001", "ISO45001", 0.10),
+    ("IATF 16949", "IATF16949", 0.10),
+    ("AS9100", "AS9100", 0.08),
+    ("ISO 13485", "ISO13485", 0.07),
+    ("ISO/IEC 27001", "ISO27001", 0.05),
+    ("ISO 50001", "ISO50001", 0.05),
 )
 
-_SUPPLIER_SUFFIXES = ("Industries", "Manufacturing", "Components", "Technologies", "Systems",
-                      "Electronics", "Precision", "Supply Co", "Metals", "Group", "Inc", "LLC",
-                      "Ltd", "Corp")
-_CUSTOMER_SUFFIXES = ("Inc", "LLC", "Corp", "Group", "Holdings", "Enterprises", "Trading",
-                      "Retail", "Supply", "Partners", "& Co", "Industries", "Distribution")
+_SUPPLIER_SUFFIXES = (
+    "Industries",
+    "Manufacturing",
+    "Components",
+    "Technologies",
+    "Systems",
+    "Electronics",
+    "Precision",
+    "Supply Co",
+    "Metals",
+    "Group",
+    "Inc",
+    "LLC",
+    "Ltd",
+    "Corp",
+)
+_CUSTOMER_SUFFIXES = (
+    "Inc",
+    "LLC",
+    "Corp",
+    "Group",
+    "Holdings",
+    "Enterprises",
+    "Trading",
+    "Retail",
+    "Supply",
+    "Partners",
+    "& Co",
+    "Industries",
+    "Distribution",
+)
 
 
 # --- small helpers -----------------------------------------------------------------------------
@@ -378,8 +628,9 @@ def _created_before(
     return _instants(_us(params.start_instant()) - seconds * _US)
 
 
-def _pick(rng: np.random.Generator, values: Sequence[object], n: int,
-          p: Sequence[float] | None = None) -> np.ndarray:
+def _pick(
+    rng: np.random.Generator, values: Sequence[object], n: int, p: Sequence[float] | None = None
+) -> np.ndarray:
     weights = None if p is None else np.asarray(p, dtype=float) / np.sum(p)
     return np.asarray(values)[rng.choice(len(values), n, p=weights)]
 
@@ -422,13 +673,19 @@ def _split_counts(total: int, shares: Sequence[float], minimums: Sequence[int]) 
 
 def _city_frame() -> pl.DataFrame:
     cols = list(zip(*_CITIES, strict=True))
-    names = ("city_code", "city", "state", "country", "timezone", "latitude", "longitude",
-             "region")
+    names = ("city_code", "city", "state", "country", "timezone", "latitude", "longitude", "region")
     return pl.DataFrame(
         {name: list(col) for name, col in zip(names, cols, strict=True)},
-        schema={"city_code": pl.String, "city": pl.String, "state": pl.String,
-                "country": pl.String, "timezone": pl.String, "latitude": pl.Float64,
-                "longitude": pl.Float64, "region": pl.String},
+        schema={
+            "city_code": pl.String,
+            "city": pl.String,
+            "state": pl.String,
+            "country": pl.String,
+            "timezone": pl.String,
+            "latitude": pl.Float64,
+            "longitude": pl.Float64,
+            "region": pl.String,
+        },
     )
 
 
@@ -438,11 +695,16 @@ def _city_index(cities: pl.DataFrame, names: Sequence[str]) -> np.ndarray:
 
 
 def _city_weights(cities: pl.DataFrame, country_weights: Mapping[str, float]) -> np.ndarray:
-    weights = cities.select(
-        pl.col("country").replace_strict(country_weights, default=_OTHER_COUNTRY_WEIGHT,
-                                         return_dtype=pl.Float64)
-        / pl.len().over("country")
-    ).to_series().to_numpy()
+    weights = (
+        cities.select(
+            pl.col("country").replace_strict(
+                country_weights, default=_OTHER_COUNTRY_WEIGHT, return_dtype=pl.Float64
+            )
+            / pl.len().over("country")
+        )
+        .to_series()
+        .to_numpy()
+    )
     return weights / weights.sum()
 
 
@@ -451,21 +713,30 @@ def _surname_pool(fake: Faker, n: int) -> np.ndarray:
     return np.array(list(dict.fromkeys(fake.last_name() for _ in range(n))))
 
 
-def _company_names(rng: np.random.Generator, pool: np.ndarray, suffixes: Sequence[str],
-                   n: int) -> pl.Series:
+def _company_names(
+    rng: np.random.Generator, pool: np.ndarray, suffixes: Sequence[str], n: int
+) -> pl.Series:
     size = len(pool)
     ia = rng.integers(0, size, n)
     ib = (ia + rng.integers(1, size // 2, n)) % size
     ic = (ib + rng.integers(1, size // 2, n)) % size
-    frame = pl.DataFrame({
-        "a": pool[ia], "b": pool[ib], "c": pool[ic], "s": _pick(rng, suffixes, n),
-        "p": rng.choice(4, n, p=[0.5, 0.25, 0.15, 0.1]),
-    })
+    frame = pl.DataFrame(
+        {
+            "a": pool[ia],
+            "b": pool[ib],
+            "c": pool[ic],
+            "s": _pick(rng, suffixes, n),
+            "p": rng.choice(4, n, p=[0.5, 0.25, 0.15, 0.1]),
+        }
+    )
     a, b, c, s, p = (pl.col(x) for x in "abcsp")
     return frame.select(
-        pl.when(p == 0).then(pl.format("{} {}", a, s))
-        .when(p == 1).then(pl.format("{}-{} {}", a, b, s))
-        .when(p == 2).then(pl.format("{} & {}", a, b))
+        pl.when(p == 0)
+        .then(pl.format("{} {}", a, s))
+        .when(p == 1)
+        .then(pl.format("{}-{} {}", a, b, s))
+        .when(p == 2)
+        .then(pl.format("{} & {}", a, b))
         .otherwise(pl.format("{}, {} and {}", a, b, c))
         .alias("name")
     ).to_series()
@@ -492,36 +763,45 @@ def _suppliers(params: GenerationParams, fake: Faker, cities: pl.DataFrame) -> p
     rest = np.repeat([1, 2, 3], [n1 - 3, n2 - 1, n3 - 1])
     tier = np.concatenate([[t for _, t, _, _ in _NAMED_SUPPLIERS], rng.permutation(rest)])
 
-    city_idx = rng.choice(cities.height, n,
-                          p=_city_weights(cities, _SUPPLIER_COUNTRY_WEIGHTS))
+    city_idx = rng.choice(cities.height, n, p=_city_weights(cities, _SUPPLIER_COUNTRY_WEIGHTS))
     city_idx[:named] = _city_index(cities, [c for _, _, c, _ in _NAMED_SUPPLIERS])
     names = _company_names(rng, _surname_pool(fake, 600), _SUPPLIER_SUFFIXES, n)
     names = names.scatter(range(named), [s[0] for s in _NAMED_SUPPLIERS])
-    rating = _pick(rng, ("AAA", "AA", "A", "BBB", "BB", "B"), n,
-                   (0.05, 0.15, 0.30, 0.30, 0.15, 0.05))
+    rating = _pick(
+        rng, ("AAA", "AA", "A", "BBB", "BB", "B"), n, (0.05, 0.15, 0.30, 0.30, 0.15, 0.05)
+    )
     rating[:named] = [s[3] for s in _NAMED_SUPPLIERS]
     active = rng.random(n) < 0.95
     active[:named] = True
     mailbox = _pick(rng, ("sales", "info", "orders", "contact", "procurement"), n)
     place = cities[city_idx]
-    return pl.DataFrame({
-        "id": _ids(n),
-        "name": names,
-        "tier": tier,
-        "country": place["country"],
-        "city": place["city"],
-        "mailbox": mailbox,
-        "credit_rating": rating,
-        "is_active": active,
-        "created_at": _created_before(rng, params, n, 60, 6 * 365),
-    }).select(
+    return pl.DataFrame(
+        {
+            "id": _ids(n),
+            "name": names,
+            "tier": tier,
+            "country": place["country"],
+            "city": place["city"],
+            "mailbox": mailbox,
+            "credit_rating": rating,
+            "is_active": active,
+            "created_at": _created_before(rng, params, n, 60, 6 * 365),
+        }
+    ).select(
         "id",
         pl.format("SUP{}", pl.col("id").cast(pl.String).str.zfill(5)).alias("supplier_code"),
-        "name", "tier", "country", "city",
-        pl.format("{}@{}.com", "mailbox",
-                  pl.col("name").str.to_lowercase().str.replace_all("[^a-z0-9]", ""))
-        .alias("contact_email"),
-        "credit_rating", "is_active", "created_at",
+        "name",
+        "tier",
+        "country",
+        "city",
+        pl.format(
+            "{}@{}.com",
+            "mailbox",
+            pl.col("name").str.to_lowercase().str.replace_all("[^a-z0-9]", ""),
+        ).alias("contact_email"),
+        "credit_rating",
+        "is_active",
+        "created_at",
     )
 
 
@@ -537,14 +817,19 @@ def _supplier_relationships(params: GenerationParams, suppliers: pl.DataFrame) -
     seller = np.concatenate([sellers, rng.choice(sellers, extra)])
     seller_tier = tier[seller - 1]
     # mostly the next tier down; a tier-3 seller sometimes skips straight to tier 1
-    buyer_tier = np.where((seller_tier == 3) & (rng.random(len(seller)) < 0.12), 1,
-                          seller_tier - 1)
+    buyer_tier = np.where((seller_tier == 3) & (rng.random(len(seller)) < 0.12), 1, seller_tier - 1)
     buyer = _pick_member(rng, buyer_tier, by_tier)
     named = pl.DataFrame({"seller_id": [_EASTERN, _PACIFIC], "buyer_id": [_PACIFIC, _ACME]})
-    pairs = pl.concat([
-        named,
-        pl.DataFrame({"seller_id": seller, "buyer_id": buyer}),
-    ]).unique(maintain_order=True).head(target)
+    pairs = (
+        pl.concat(
+            [
+                named,
+                pl.DataFrame({"seller_id": seller, "buyer_id": buyer}),
+            ]
+        )
+        .unique(maintain_order=True)
+        .head(target)
+    )
     n = pairs.height
     order = np.concatenate([np.arange(len(named)), len(named) + rng.permutation(n - len(named))])
     pairs = pairs[order]
@@ -559,17 +844,27 @@ def _supplier_relationships(params: GenerationParams, suppliers: pl.DataFrame) -
     end = np.where((status == "active") & (end < 30), rng.integers(30, 3 * 365, n), end)
     end = np.where(status == "terminated", np.minimum(end, -rng.integers(1, 30, n)), end)
     end = np.maximum(end, start + 30)
-    return pairs.with_columns(
-        id=pl.Series(_ids(n)),
-        relationship_type=pl.Series(kind),
-        contract_start_date=pl.Series(_days(params.end_date, start)),
-        contract_end_date=pl.Series(_days(params.end_date, end)),
-        relationship_status=pl.Series(status),
-    ).with_columns(
-        is_primary=pl.int_range(pl.len()).over("seller_id") == 0,
-    ).select(
-        "id", "seller_id", "buyer_id", "relationship_type", "contract_start_date",
-        "contract_end_date", "is_primary", "relationship_status",
+    return (
+        pairs.with_columns(
+            id=pl.Series(_ids(n)),
+            relationship_type=pl.Series(kind),
+            contract_start_date=pl.Series(_days(params.end_date, start)),
+            contract_end_date=pl.Series(_days(params.end_date, end)),
+            relationship_status=pl.Series(status),
+        )
+        .with_columns(
+            is_primary=pl.int_range(pl.len()).over("seller_id") == 0,
+        )
+        .select(
+            "id",
+            "seller_id",
+            "buyer_id",
+            "relationship_type",
+            "contract_start_date",
+            "contract_end_date",
+            "is_primary",
+            "relationship_status",
+        )
     )
 
 
@@ -590,8 +885,11 @@ def _parts(params: GenerationParams, suppliers: pl.DataFrame) -> tuple[pl.DataFr
         np.where(level == 2, "subassembly", "assembly"),
     ).astype(object)
     noun = np.empty(n, dtype=object)
-    nouns_of = {**{c[0]: c[3] for c in _COMPONENT_CATEGORIES},
-                "subassembly": _SUBASSEMBLY_NOUNS, "assembly": _ASSEMBLY_NOUNS}
+    nouns_of = {
+        **{c[0]: c[3] for c in _COMPONENT_CATEGORIES},
+        "subassembly": _SUBASSEMBLY_NOUNS,
+        "assembly": _ASSEMBLY_NOUNS,
+    }
     for cat, nouns in nouns_of.items():  # a handful of categories
         mask = category == cat
         noun[mask] = _pick(rng, nouns, int(mask.sum()))
@@ -604,8 +902,11 @@ def _parts(params: GenerationParams, suppliers: pl.DataFrame) -> tuple[pl.DataFr
     lead = np.where(level == 1, rng.integers(5, 61, n), rng.integers(10, 91, n))
     # bought components from any active supplier, assemblies from active tier-1/2 suppliers
     active = suppliers.filter("is_active")
-    supplier = np.where(level == 1, rng.choice(active["id"].to_numpy(), n),
-                        rng.choice(active.filter(pl.col("tier") <= 2)["id"].to_numpy(), n))
+    supplier = np.where(
+        level == 1,
+        rng.choice(active["id"].to_numpy(), n),
+        rng.choice(active.filter(pl.col("tier") <= 2)["id"].to_numpy(), n),
+    )
     critical = rng.random(n) < np.array([0.0, 0.05, 0.10, 0.15, 0.25, 0.30])[level]
     min_stock = np.where(level == 1, rng.integers(2, 201, n) * 5, rng.integers(1, 21, n) * 5)
 
@@ -619,35 +920,47 @@ def _parts(params: GenerationParams, suppliers: pl.DataFrame) -> tuple[pl.DataFr
     others = pl.select(
         pl.format("PRT-{}", pl.int_range(1, n - named + 1).cast(pl.String).str.zfill(6))
     ).to_series()
-    frame = pl.DataFrame({
-        "id": _ids(n),
-        "part_number": pl.concat([pl.Series([p[0] for p in _NAMED_PARTS]), others]),
-        "adjective": adjective,
-        "noun": noun.astype(str),
-        "category": category.astype(str),
-        "unit_cost": cost,
-        "weight_kg": weight,
-        "lead_time_days": lead,
-        "primary_supplier_id": supplier,
-        "is_critical": critical,
-        "min_stock_level": min_stock,
-        "created_at": _created_before(rng, params, n, 60, 6 * 365),
-    })
+    frame = pl.DataFrame(
+        {
+            "id": _ids(n),
+            "part_number": pl.concat([pl.Series([p[0] for p in _NAMED_PARTS]), others]),
+            "adjective": adjective,
+            "noun": noun.astype(str),
+            "category": category.astype(str),
+            "unit_cost": cost,
+            "weight_kg": weight,
+            "lead_time_days": lead,
+            "primary_supplier_id": supplier,
+            "is_critical": critical,
+            "min_stock_level": min_stock,
+            "created_at": _created_before(rng, params, n, 60, 6 * 365),
+        }
+    )
     description = frame.select(pl.format("{} {}", "adjective", "noun")).to_series()
     description = description.scatter(range(named), [p[1] for p in _NAMED_PARTS])
     parts = frame.with_columns(
         description=description,
         base_uom=pl.col("category").replace_strict(uom_of, default="each"),
     ).select(
-        "id", "part_number", "description", "category", "unit_cost", "weight_kg",
-        "lead_time_days", "primary_supplier_id", "is_critical", "min_stock_level", "base_uom",
+        "id",
+        "part_number",
+        "description",
+        "category",
+        "unit_cost",
+        "weight_kg",
+        "lead_time_days",
+        "primary_supplier_id",
+        "is_critical",
+        "min_stock_level",
+        "base_uom",
         "created_at",
     )
     return parts, level
 
 
-def _bill_of_materials(params: GenerationParams, parts: pl.DataFrame, level: np.ndarray
-                       ) -> pl.DataFrame:
+def _bill_of_materials(
+    params: GenerationParams, parts: pl.DataFrame, level: np.ndarray
+) -> pl.DataFrame:
     """Multi-level bills: a parent only ever has children of a lower level (so acyclic)."""
     rng = params.rng("bill_of_materials")
     ids = parts["id"].to_numpy()
@@ -658,20 +971,26 @@ def _bill_of_materials(params: GenerationParams, parts: pl.DataFrame, level: np.
     per_parent = 2 + rng.multinomial(extra, np.full(len(parents), 1.0 / len(parents)))
     parent, _ = _expand(parents, per_parent)
     parent_level = level[parent - 1]
-    child_level = np.where(rng.random(len(parent)) < 0.65, parent_level - 1,
-                           rng.integers(1, parent_level))
+    child_level = np.where(
+        rng.random(len(parent)) < 0.65, parent_level - 1, rng.integers(1, parent_level)
+    )
     child = _pick_member(rng, child_level, _members(level, ids))
 
-    named = pl.DataFrame({
-        "parent_part_id": np.full(len(_TURBO_ENC_BOM), _TURBO_ENC, dtype=np.int64),
-        "child_part_id": np.array([c for c, _ in _TURBO_ENC_BOM], dtype=np.int64),
-        "named_quantity": [q for _, q in _TURBO_ENC_BOM],
-    })
-    edges = pl.concat([
-        named,
-        pl.DataFrame({"parent_part_id": parent, "child_part_id": child,
-                      "named_quantity": pl.Series(values=[None] * len(parent), dtype=pl.Float64)}),
-    ]).unique(subset=["parent_part_id", "child_part_id"], keep="first", maintain_order=True)
+    named = pl.DataFrame(
+        {
+            "parent_part_id": np.full(len(_TURBO_ENC_BOM), _TURBO_ENC, dtype=np.int64),
+            "child_part_id": np.array([c for c, _ in _TURBO_ENC_BOM], dtype=np.int64),
+            "named_quantity": [q for _, q in _TURBO_ENC_BOM],
+        }
+    )
+    edges = pl.concat(
+        [
+            named,
+            pl.DataFrame({"parent_part_id": parent, "child_part_id": child}).with_columns(
+                named_quantity=pl.lit(None, dtype=pl.Float64)
+            ),
+        ]
+    ).unique(subset=["parent_part_id", "child_part_id"], keep="first", maintain_order=True)
     edges = edges.sort("parent_part_id", maintain_order=True).with_columns(
         first=pl.int_range(pl.len()).over("parent_part_id") == 0,
     )
@@ -679,10 +998,14 @@ def _bill_of_materials(params: GenerationParams, parts: pl.DataFrame, level: np.
     child_uom = uom[edges["child_part_id"].to_numpy() - 1]
     quantity = np.select(
         [child_uom == "kg", child_uom == "m", child_uom == "L"],
-        [np.round(rng.uniform(0.05, 5.0, n), 3), np.round(rng.uniform(0.1, 10.0, n), 2),
-         np.round(rng.uniform(0.01, 2.0, n), 3)],
-        default=_pick(rng, (1, 2, 3, 4, 6, 8, 10, 12), n,
-                      (0.4, 0.2, 0.1, 0.1, 0.07, 0.05, 0.05, 0.03)).astype(float),
+        [
+            np.round(rng.uniform(0.05, 5.0, n), 3),
+            np.round(rng.uniform(0.1, 10.0, n), 2),
+            np.round(rng.uniform(0.01, 2.0, n), 3),
+        ],
+        default=_pick(
+            rng, (1, 2, 3, 4, 6, 8, 10, 12), n, (0.4, 0.2, 0.1, 0.1, 0.07, 0.05, 0.05, 0.03)
+        ).astype(float),
     )
     named_quantity = edges["named_quantity"].to_numpy()
     is_named = ~np.isnan(named_quantity)
@@ -708,26 +1031,38 @@ def _bill_of_materials(params: GenerationParams, parts: pl.DataFrame, level: np.
         effective_from=pl.Series(_days(params.end_date, start)),
         effective_to=pl.Series(_days(params.end_date, stop, null=state != 1)),
     ).select(
-        "id", "parent_part_id", "child_part_id", "quantity", "unit", "is_optional",
-        "assembly_sequence", "effective_from", "effective_to",
+        "id",
+        "parent_part_id",
+        "child_part_id",
+        "quantity",
+        "unit",
+        "is_optional",
+        "assembly_sequence",
+        "effective_from",
+        "effective_to",
     )
 
 
-def _part_suppliers(params: GenerationParams, parts: pl.DataFrame, suppliers: pl.DataFrame
-                    ) -> pl.DataFrame:
+def _part_suppliers(
+    params: GenerationParams, parts: pl.DataFrame, suppliers: pl.DataFrame
+) -> pl.DataFrame:
     """Every part's primary supplier (approved) plus alternative sources."""
     rng = params.rng("part_suppliers")
     n_parts = parts.height
     target = max(params.scaled(22500, minimum=n_parts), n_parts)
     draws = int((target - n_parts) * 1.1) + 10
     primary = parts.select(
-        part_id="id", supplier_id="primary_supplier_id", is_primary=pl.lit(True),
+        part_id="id",
+        supplier_id="primary_supplier_id",
+        is_primary=pl.lit(True),
     )
-    alternative = pl.DataFrame({
-        "part_id": rng.integers(1, n_parts + 1, draws),
-        "supplier_id": rng.integers(1, suppliers.height + 1, draws),
-        "is_primary": np.zeros(draws, dtype=bool),
-    })
+    alternative = pl.DataFrame(
+        {
+            "part_id": rng.integers(1, n_parts + 1, draws),
+            "supplier_id": rng.integers(1, suppliers.height + 1, draws),
+            "is_primary": np.zeros(draws, dtype=bool),
+        }
+    )
     links = (
         pl.concat([primary, alternative])
         .unique(subset=["part_id", "supplier_id"], keep="first", maintain_order=True)
@@ -741,7 +1076,9 @@ def _part_suppliers(params: GenerationParams, parts: pl.DataFrame, suppliers: pl
     )
     links = links.join(
         parts.select(part_id="id", part_cost="unit_cost", part_lead="lead_time_days"),
-        on="part_id", how="left", maintain_order="left",
+        on="part_id",
+        how="left",
+        maintain_order="left",
     ).join(prefix, on="supplier_id", how="left", maintain_order="left")
     primary_row = links["is_primary"].to_numpy()
     factor = np.where(primary_row, 1.0, rng.uniform(0.85, 1.3, n))
@@ -749,20 +1086,25 @@ def _part_suppliers(params: GenerationParams, parts: pl.DataFrame, suppliers: pl
     return links.with_columns(
         id=pl.Series(_ids(n)),
         supplier_part_number=pl.format(
-            "{}-{}", "prefix", pl.Series(rng.integers(0, 1_000_000, n)).cast(pl.String)
-            .str.zfill(6)
+            "{}-{}", "prefix", pl.Series(rng.integers(0, 1_000_000, n)).cast(pl.String).str.zfill(6)
         ),
         unit_cost=(pl.col("part_cost") * pl.Series(factor)).round(2).clip(lower_bound=0.01),
         lead_time_days=(pl.col("part_lead") + pl.Series(lead_delta)).clip(lower_bound=1),
         is_approved=pl.Series(primary_row | (rng.random(n) < 0.8)),
     ).select(
-        "id", "part_id", "supplier_id", "supplier_part_number", "unit_cost", "lead_time_days",
+        "id",
+        "part_id",
+        "supplier_id",
+        "supplier_part_number",
+        "unit_cost",
+        "lead_time_days",
         "is_approved",
     )
 
 
-def _products(params: GenerationParams, parts: pl.DataFrame, level: np.ndarray
-              ) -> tuple[pl.DataFrame, pl.DataFrame]:
+def _products(
+    params: GenerationParams, parts: pl.DataFrame, level: np.ndarray
+) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Products and their components (each component part is shared by a few products)."""
     rng = params.rng("products")
     n = params.scaled(500, minimum=12)
@@ -777,41 +1119,57 @@ def _products(params: GenerationParams, parts: pl.DataFrame, level: np.ndarray
     alphabet = np.array(list(string.ascii_uppercase))
     # launch relative to history start: most before it, a tenth during history
     before = rng.random(n) < 0.9
-    launch = np.where(before, -rng.integers(30, 6 * 365, n),
-                      rng.integers(0, max(1, _history_days(params) - 120), n))
+    launch = np.where(
+        before,
+        -rng.integers(30, 6 * 365, n),
+        rng.integers(0, max(1, _history_days(params) - 120), n),
+    )
     launch[:named] = [-p[4] for p in _NAMED_PRODUCTS]
     before[:named] = True
     active = ~(before & (rng.random(n) < 0.08))
     active[:named] = True
     discontinued = rng.integers(60, max(61, _history_days(params) - 30), n)
-    frame = pl.DataFrame({
-        "id": _ids(n),
-        "prefix": np.array([c[1] for c in _PRODUCT_CATEGORIES])[cat_idx],
-        "adjective": _pick(rng, _PRODUCT_ADJECTIVES, n),
-        "noun": noun.astype(str),
-        "series": np.char.add(alphabet[rng.integers(0, 26, n)],
-                              (rng.integers(10, 100, n) * 10).astype(str)),
-        "category": np.array(cat_names)[cat_idx],
-        "is_active": active,
-        "launch_date": _days(params.history_start, launch),
-        "discontinued_date": _days(params.history_start, discontinued, null=active),
-    })
-    sku = frame.select(
-        pl.format("{}-{}", "prefix", pl.col("id").cast(pl.String).str.zfill(4))
-    ).to_series().scatter(range(named), [p[0] for p in _NAMED_PRODUCTS])
+    frame = pl.DataFrame(
+        {
+            "id": _ids(n),
+            "prefix": np.array([c[1] for c in _PRODUCT_CATEGORIES])[cat_idx],
+            "adjective": _pick(rng, _PRODUCT_ADJECTIVES, n),
+            "noun": noun.astype(str),
+            "series": np.char.add(
+                alphabet[rng.integers(0, 26, n)], (rng.integers(10, 100, n) * 10).astype(str)
+            ),
+            "category": np.array(cat_names)[cat_idx],
+            "is_active": active,
+            "launch_date": _days(params.history_start, launch),
+            "discontinued_date": _days(params.history_start, discontinued, null=active),
+        }
+    )
+    sku = (
+        frame.select(pl.format("{}-{}", "prefix", pl.col("id").cast(pl.String).str.zfill(4)))
+        .to_series()
+        .scatter(range(named), [p[0] for p in _NAMED_PRODUCTS])
+    )
     name = frame.select(pl.format("{} {} {}", "adjective", "noun", "series")).to_series()
     name = name.scatter(range(named), [p[1] for p in _NAMED_PRODUCTS])
 
     components = _product_components(params, n, level)
-    cost = components.join(
-        parts.select(part_id="id", unit_cost="unit_cost"), on="part_id", how="left",
-    ).group_by("product_id").agg(cost=(pl.col("unit_cost") * pl.col("quantity")).sum())
-    cost_of = np.zeros(n + 1)
-    cost_of[cost["product_id"].to_numpy()] = cost["cost"].to_numpy()
+    # bill cost per product (numpy, so the float sums are order-stable)
+    part_cost = parts["unit_cost"].to_numpy()[components["part_id"].to_numpy() - 1]
+    cost_of = np.bincount(
+        components["product_id"].to_numpy(),
+        minlength=n + 1,
+        weights=part_cost * components["quantity"].to_numpy(),
+    )
     price = np.round(cost_of[1:] * rng.uniform(1.5, 2.8, n) + rng.uniform(10.0, 150.0, n), 2)
     price[:named] = [p[3] for p in _NAMED_PRODUCTS]
     products = frame.with_columns(sku=sku, name=name, list_price=pl.Series(price)).select(
-        "id", "sku", "name", "category", "list_price", "is_active", "launch_date",
+        "id",
+        "sku",
+        "name",
+        "category",
+        "list_price",
+        "is_active",
+        "launch_date",
         "discontinued_date",
     )
     return products, components
@@ -821,8 +1179,9 @@ def _history_days(params: GenerationParams) -> int:
     return (params.end_date - params.history_start).days + 1
 
 
-def _product_components(params: GenerationParams, n_products: int, level: np.ndarray
-                        ) -> pl.DataFrame:
+def _product_components(
+    params: GenerationParams, n_products: int, level: np.ndarray
+) -> pl.DataFrame:
     rng = params.rng("product_components")
     n_parts = len(level)
     ids = _ids(n_parts)
@@ -832,27 +1191,42 @@ def _product_components(params: GenerationParams, n_products: int, level: np.nda
     lower = ids[(level == 1) & (ids > named_parts)]
     n_upper = min((pool_size - named_parts) // 2, len(upper))
     n_lower = min(pool_size - named_parts - n_upper, len(lower))
-    pool = np.concatenate([
-        ids[:named_parts], rng.choice(upper, n_upper, replace=False),
-        rng.choice(lower, n_lower, replace=False),
-    ])
+    pool = np.concatenate(
+        [
+            ids[:named_parts],
+            rng.choice(upper, n_upper, replace=False),
+            rng.choice(lower, n_lower, replace=False),
+        ]
+    )
     named_products = len(_NAMED_PRODUCTS)
     others = _ids(n_products)[named_products:]
     wanted = rng.choice([2, 3, 4, 5], len(others), p=[0.4, 0.35, 0.17, 0.08])
     product, _ = _expand(others, np.full(len(others), 12))
     named = pl.DataFrame(
-        {"product_id": [c[0] for c in _NAMED_COMPONENTS],
-         "part_id": [c[1] for c in _NAMED_COMPONENTS],
-         "named_quantity": [c[2] for c in _NAMED_COMPONENTS],
-         "wanted": [len(_NAMED_COMPONENTS)] * len(_NAMED_COMPONENTS)},
-        schema={"product_id": pl.Int64, "part_id": pl.Int64, "named_quantity": pl.Int64,
-                "wanted": pl.Int64},
+        {
+            "product_id": [c[0] for c in _NAMED_COMPONENTS],
+            "part_id": [c[1] for c in _NAMED_COMPONENTS],
+            "named_quantity": [c[2] for c in _NAMED_COMPONENTS],
+            "wanted": [len(_NAMED_COMPONENTS)] * len(_NAMED_COMPONENTS),
+        },
+        schema={
+            "product_id": pl.Int64,
+            "part_id": pl.Int64,
+            "named_quantity": pl.Int64,
+            "wanted": pl.Int64,
+        },
     )
-    drawn = pl.DataFrame({
-        "product_id": product, "part_id": rng.choice(pool, len(product)),
-        "named_quantity": pl.Series(values=[None] * len(product), dtype=pl.Int64),
-        "wanted": np.repeat(wanted, 12),
-    })
+    drawn = (
+        pl.DataFrame(
+            {
+                "product_id": product,
+                "part_id": rng.choice(pool, len(product)),
+                "wanted": np.repeat(wanted, 12),
+            }
+        )
+        .with_columns(named_quantity=pl.lit(None, dtype=pl.Int64))
+        .select(named.columns)
+    )
     rows = (
         pl.concat([named, drawn])
         .unique(subset=["product_id", "part_id"], keep="first", maintain_order=True)
@@ -873,8 +1247,9 @@ def _facilities(params: GenerationParams, cities: pl.DataFrame) -> pl.DataFrame:
     n = params.scaled(100, minimum=12)
     named = len(_NAMED_FACILITIES)
     n_factory, n_warehouse, n_dc = _split_counts(n, (0.33, 0.34, 0.33), (4, 2, 2))
-    rest = np.repeat(["factory", "warehouse", "distribution_center"],
-                     [n_factory - 3, n_warehouse - 1, n_dc - 1])
+    rest = np.repeat(
+        ["factory", "warehouse", "distribution_center"], [n_factory - 3, n_warehouse - 1, n_dc - 1]
+    )
     ftype = np.concatenate([[f[2] for f in _NAMED_FACILITIES], rng.permutation(rest)])
 
     named_idx = _city_index(cities, [f[1] for f in _NAMED_FACILITIES])
@@ -883,9 +1258,9 @@ def _facilities(params: GenerationParams, cities: pl.DataFrame) -> pl.DataFrame:
     if n_other <= len(candidates):
         other_idx = rng.choice(candidates, n_other, replace=False)
     else:  # more facilities than cities: every city once, then more sites in the same cities
-        other_idx = rng.permutation(np.concatenate([
-            candidates, rng.choice(candidates, n_other - len(candidates))
-        ]))
+        other_idx = rng.permutation(
+            np.concatenate([candidates, rng.choice(candidates, n_other - len(candidates))])
+        )
     city_idx = np.concatenate([named_idx, other_idx])
     frame = pl.concat(
         [pl.DataFrame({"id": _ids(n), "facility_type": ftype}), cities[city_idx]],
@@ -901,21 +1276,25 @@ def _facilities(params: GenerationParams, cities: pl.DataFrame) -> pl.DataFrame:
     if needs_code.sum() > len(spare):
         spare = np.concatenate([spare, _all_codes(4)])
     code = np.char.add("FAC-", frame["city_code"].to_numpy().astype(str)).astype(object)
-    code[needs_code] = np.char.add("FAC-", rng.choice(spare, int(needs_code.sum()),
-                                                      replace=False))
+    code[needs_code] = np.char.add("FAC-", rng.choice(spare, int(needs_code.sum()), replace=False))
     code[:named] = [f[0] for f in _NAMED_FACILITIES]
     jitter = np.where(np.arange(n) < named, 0.0, 1.0)
-    capacity_range = {"factory": (50, 500), "warehouse": (100, 1000),
-                      "distribution_center": (50, 600)}
+    capacity_range = {
+        "factory": (50, 500),
+        "warehouse": (100, 1000),
+        "distribution_center": (50, 600),
+    }
     low = np.array([capacity_range[t][0] for t in ftype])
     high = np.array([capacity_range[t][1] for t in ftype])
     return frame.with_columns(
         facility_code=pl.Series(code.astype(str)),
         name=pl.format(
-            "{} {}{}", "city",
+            "{} {}{}",
+            "city",
             pl.col("facility_type").replace_strict(_FACILITY_LABEL),
             pl.when(pl.col("in_city_type") > 0)
-            .then(pl.format(" {}", pl.col("in_city_type") + 1)).otherwise(pl.lit("")),
+            .then(pl.format(" {}", pl.col("in_city_type") + 1))
+            .otherwise(pl.lit("")),
         ),
         latitude=(pl.col("latitude") + pl.Series(rng.normal(0, 0.02, n) * jitter)).round(4),
         longitude=(pl.col("longitude") + pl.Series(rng.normal(0, 0.02, n) * jitter)).round(4),
@@ -924,25 +1303,43 @@ def _facilities(params: GenerationParams, cities: pl.DataFrame) -> pl.DataFrame:
         # starts at most ~6.7 years before history
         created_at=_instants(
             _us(params.start_instant())
-            - np.where(ftype == "factory", rng.integers(2740, 10 * 365, n),
-                       rng.integers(365, 10 * 365, n)) * _DAY_S * _US
+            - np.where(
+                ftype == "factory", rng.integers(2740, 10 * 365, n), rng.integers(365, 10 * 365, n)
+            )
+            * _DAY_S
+            * _US
             - rng.integers(0, _DAY_S, n) * _US
         ),
     ).select(
-        "id", "facility_code", "name", "facility_type", "city", "state", "country", "timezone",
-        "latitude", "longitude", "capacity_units", "created_at",
+        "id",
+        "facility_code",
+        "name",
+        "facility_type",
+        "city",
+        "state",
+        "country",
+        "timezone",
+        "latitude",
+        "longitude",
+        "capacity_units",
+        "created_at",
     )
 
 
 _MODES = ("truck", "rail", "air", "sea")
 # cumulative mode probabilities per distance class: same region < 600 km, < 2,500 km, longer;
 # different regions (overseas)
-_MODE_CUMULATIVE = np.cumsum(np.array([
-    [0.80, 0.20, 0.00, 0.00],
-    [0.50, 0.30, 0.20, 0.00],
-    [0.20, 0.30, 0.50, 0.00],
-    [0.00, 0.00, 0.40, 0.60],
-]), axis=1)
+_MODE_CUMULATIVE = np.cumsum(
+    np.array(
+        [
+            [0.80, 0.20, 0.00, 0.00],
+            [0.50, 0.30, 0.20, 0.00],
+            [0.20, 0.30, 0.50, 0.00],
+            [0.00, 0.00, 0.40, 0.60],
+        ]
+    ),
+    axis=1,
+)
 _MODE_ROAD_FACTOR = np.array([1.25, 1.2, 1.0, 1.4])
 _MODE_SPEED_KMH = np.array([60.0, 40.0, 650.0, 28.0])
 _MODE_HANDLING_H = np.array([4.0, 12.0, 24.0, 72.0])
@@ -950,19 +1347,22 @@ _MODE_FIXED_USD = np.array([250.0, 400.0, 1500.0, 2500.0])
 _MODE_PER_KM_USD = np.array([1.9, 0.9, 4.5, 0.35])
 
 
-def _great_circle_km(lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
-                     ) -> np.ndarray:
+def _great_circle_km(
+    lat1: np.ndarray, lon1: np.ndarray, lat2: np.ndarray, lon2: np.ndarray
+) -> np.ndarray:
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(lon2 - lon1)
     h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
     return 2 * 6371.0 * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
-def _transport_routes(params: GenerationParams, facilities: pl.DataFrame, cities: pl.DataFrame
-                      ) -> pl.DataFrame:
+def _transport_routes(
+    params: GenerationParams, facilities: pl.DataFrame, cities: pl.DataFrame
+) -> pl.DataFrame:
     rng = params.rng("transport_routes")
-    fac = facilities.join(cities.select("city", "region"), on="city", how="left",
-                          maintain_order="left")
+    fac = facilities.join(
+        cities.select("city", "region"), on="city", how="left", maintain_order="left"
+    )
     n_fac = fac.height
     ids = fac["id"].to_numpy()
     ftype = fac["facility_type"].to_numpy()
@@ -993,9 +1393,14 @@ def _transport_routes(params: GenerationParams, facilities: pl.DataFrame, cities
     extra = int((target - 2 * n_fac) * 1.2) + 10
     extra_from = rng.choice(ids, extra, p=share / share.sum())
     origin = np.concatenate([[r[0] for r in _NAMED_ROUTES], ids, inbound_from, extra_from])
-    destination = np.concatenate([
-        [r[1] for r in _NAMED_ROUTES], destinations(ids), inbound_to, destinations(extra_from),
-    ])
+    destination = np.concatenate(
+        [
+            [r[1] for r in _NAMED_ROUTES],
+            destinations(ids),
+            inbound_to,
+            destinations(extra_from),
+        ]
+    )
     o, d = origin - 1, destination - 1
     great_circle = _great_circle_km(lat[o], lon[o], lat[d], lon[d])
     distance_class = np.select(
@@ -1005,23 +1410,33 @@ def _transport_routes(params: GenerationParams, facilities: pl.DataFrame, cities
     mode = (u[:, None] > _MODE_CUMULATIVE[distance_class]).sum(axis=1)
     named_modes = [_MODES.index(r[2]) for r in _NAMED_ROUTES]
     mode[: len(_NAMED_ROUTES)] = named_modes
-    lanes = pl.DataFrame({
-        "origin_facility_id": origin.astype(np.int64),
-        "destination_facility_id": destination.astype(np.int64),
-        "mode": mode,
-        "great_circle": great_circle,
-    }).unique(
-        subset=["origin_facility_id", "destination_facility_id", "mode"], keep="first",
-        maintain_order=True,
-    ).head(target)
+    lanes = (
+        pl.DataFrame(
+            {
+                "origin_facility_id": origin.astype(np.int64),
+                "destination_facility_id": destination.astype(np.int64),
+                "mode": mode,
+                "great_circle": great_circle,
+            }
+        )
+        .unique(
+            subset=["origin_facility_id", "destination_facility_id", "mode"],
+            keep="first",
+            maintain_order=True,
+        )
+        .head(target)
+    )
     n = lanes.height
     mode = lanes["mode"].to_numpy()
-    distance = np.round(np.maximum(lanes["great_circle"].to_numpy() * _MODE_ROAD_FACTOR[mode],
-                                   5.0), 1)
-    hours = np.round(distance / _MODE_SPEED_KMH[mode] + _MODE_HANDLING_H[mode]
-                     * rng.uniform(0.8, 1.2, n), 1)
-    cost = np.round((_MODE_FIXED_USD[mode] + _MODE_PER_KM_USD[mode] * distance)
-                    * rng.uniform(0.9, 1.1, n), 2)
+    distance = np.round(
+        np.maximum(lanes["great_circle"].to_numpy() * _MODE_ROAD_FACTOR[mode], 5.0), 1
+    )
+    hours = np.round(
+        distance / _MODE_SPEED_KMH[mode] + _MODE_HANDLING_H[mode] * rng.uniform(0.8, 1.2, n), 1
+    )
+    cost = np.round(
+        (_MODE_FIXED_USD[mode] + _MODE_PER_KM_USD[mode] * distance) * rng.uniform(0.9, 1.1, n), 2
+    )
     status = _pick(rng, ("active", "inactive", "seasonal"), n, (0.85, 0.07, 0.08))
     status[: len(_NAMED_ROUTES)] = "active"
     return lanes.with_columns(
@@ -1032,8 +1447,14 @@ def _transport_routes(params: GenerationParams, facilities: pl.DataFrame, cities
         cost_usd=pl.Series(cost),
         route_status=pl.Series(status),
     ).select(
-        "id", "origin_facility_id", "destination_facility_id", "transport_mode", "distance_km",
-        "transit_time_hours", "cost_usd", "route_status",
+        "id",
+        "origin_facility_id",
+        "destination_facility_id",
+        "transport_mode",
+        "distance_km",
+        "transit_time_hours",
+        "cost_usd",
+        "route_status",
     )
 
 
@@ -1051,15 +1472,17 @@ def _customers(params: GenerationParams, fake: Faker, cities: pl.DataFrame) -> p
     codes = pl.select(
         pl.format("CUST-{}", pl.int_range(1, n - named + 1).cast(pl.String).str.zfill(5))
     ).to_series()
-    return pl.DataFrame({
-        "id": _ids(n),
-        "customer_code": pl.concat([pl.Series([c[0] for c in _NAMED_CUSTOMERS]), codes]),
-        "name": names,
-        "customer_type": kind,
-        "city": place["city"],
-        "country": place["country"],
-        "created_at": _created_before(rng, params, n, 30, 8 * 365),
-    })
+    return pl.DataFrame(
+        {
+            "id": _ids(n),
+            "customer_code": pl.concat([pl.Series([c[0] for c in _NAMED_CUSTOMERS]), codes]),
+            "name": names,
+            "customer_type": kind,
+            "city": place["city"],
+            "country": place["country"],
+            "created_at": _created_before(rng, params, n, 30, 8 * 365),
+        }
+    )
 
 
 def _supplier_certifications(params: GenerationParams, suppliers: pl.DataFrame) -> pl.DataFrame:
@@ -1068,13 +1491,16 @@ def _supplier_certifications(params: GenerationParams, suppliers: pl.DataFrame) 
     tier = suppliers["tier"].to_numpy()
     weight = np.select([tier == 1, tier == 2], [3.0, 1.5], 1.0)
     draws = int(target * 1.4) + 10
-    named = pl.DataFrame({"supplier_id": [_ACME, _GLOBALTECH, _PRECISION, _PRECISION],
-                          "cert": [0, 0, 0, 3]}, schema={"supplier_id": pl.Int64,
-                                                        "cert": pl.Int64})
-    drawn = pl.DataFrame({
-        "supplier_id": rng.choice(suppliers["id"].to_numpy(), draws, p=weight / weight.sum()),
-        "cert": rng.choice(len(_CERTIFICATIONS), draws, p=[c[2] for c in _CERTIFICATIONS]),
-    })
+    named = pl.DataFrame(
+        {"supplier_id": [_ACME, _GLOBALTECH, _PRECISION, _PRECISION], "cert": [0, 0, 0, 3]},
+        schema={"supplier_id": pl.Int64, "cert": pl.Int64},
+    )
+    drawn = pl.DataFrame(
+        {
+            "supplier_id": rng.choice(suppliers["id"].to_numpy(), draws, p=weight / weight.sum()),
+            "cert": rng.choice(len(_CERTIFICATIONS), draws, p=[c[2] for c in _CERTIFICATIONS]),
+        }
+    )
     certs = (
         pl.concat([named, drawn])
         .unique(subset=["supplier_id", "cert"], keep="first", maintain_order=True)
@@ -1088,21 +1514,32 @@ def _supplier_certifications(params: GenerationParams, suppliers: pl.DataFrame) 
     expiry = issued + 3 * 365
     revoked = ~is_named & (rng.random(n) < 0.03)
     cert = certs["cert"].to_numpy()
-    return certs.with_columns(
-        id=pl.Series(_ids(n)),
-        certification_type=pl.Series(np.array([c[0] for c in _CERTIFICATIONS])[cert]),
-        abbreviation=pl.Series(np.array([c[1] for c in _CERTIFICATIONS])[cert]),
-        issued_date=pl.Series(_days(params.end_date, issued)),
-        expiry_date=pl.Series(_days(params.end_date, expiry)),
-        is_valid=pl.Series((expiry >= 0) & ~revoked),
-    ).with_columns(
-        certification_number=pl.format(
-            "{}-{}-{}", "abbreviation", pl.col("issued_date").dt.year(),
-            pl.Series(rng.choice(10_000_000, n, replace=False)).cast(pl.String).str.zfill(7),
-        ),
-    ).select(
-        "id", "supplier_id", "certification_type", "certification_number", "issued_date",
-        "expiry_date", "is_valid",
+    return (
+        certs.with_columns(
+            id=pl.Series(_ids(n)),
+            certification_type=pl.Series(np.array([c[0] for c in _CERTIFICATIONS])[cert]),
+            abbreviation=pl.Series(np.array([c[1] for c in _CERTIFICATIONS])[cert]),
+            issued_date=pl.Series(_days(params.end_date, issued)),
+            expiry_date=pl.Series(_days(params.end_date, expiry)),
+            is_valid=pl.Series((expiry >= 0) & ~revoked),
+        )
+        .with_columns(
+            certification_number=pl.format(
+                "{}-{}-{}",
+                "abbreviation",
+                pl.col("issued_date").dt.year(),
+                pl.Series(rng.choice(10_000_000, n, replace=False)).cast(pl.String).str.zfill(7),
+            ),
+        )
+        .select(
+            "id",
+            "supplier_id",
+            "certification_type",
+            "certification_number",
+            "issued_date",
+            "expiry_date",
+            "is_valid",
+        )
     )
 
 
@@ -1116,8 +1553,11 @@ _WC_SPECS: Mapping[str, tuple[tuple[int, int], tuple[float, float], tuple[int, i
 }
 _WC_TYPES = tuple(WORK_CENTER_TYPES)
 _RUN_MINUTES: Mapping[str, tuple[float, float]] = {
-    "assembly": (2.0, 25.0), "machining": (3.0, 30.0), "fabrication": (2.0, 20.0),
-    "testing": (1.0, 15.0), "packaging": (0.5, 5.0),
+    "assembly": (2.0, 25.0),
+    "machining": (3.0, 30.0),
+    "fabrication": (2.0, 20.0),
+    "testing": (1.0, 15.0),
+    "packaging": (0.5, 5.0),
 }
 
 
@@ -1144,39 +1584,61 @@ def _work_centers(params: GenerationParams, facilities: pl.DataFrame) -> pl.Data
     setup = np.array([_WC_SPECS[t][2] for t in _WC_TYPES])[type_idx]
     u = rng.random((3, n))
     fac_created = factories["created_at"].dt.epoch("us").to_numpy()[row]
-    return pl.DataFrame({
-        "id": _ids(n),
-        "facility_id": facility_id,
-        "work_center_type": wtype,
-        "label": label.astype(str),
-        "capacity_per_day": (cap[:, 0] + u[0] * (cap[:, 1] - cap[:, 0])).astype(np.int64),
-        "efficiency_rating": np.round(rng.uniform(0.70, 0.98, n), 2),
-        "hourly_rate_usd": np.round(rate[:, 0] + u[1] * (rate[:, 1] - rate[:, 0]), 2),
-        "setup_time_mins": (setup[:, 0] + u[2] * (setup[:, 1] - setup[:, 0])).astype(np.int64),
-        "is_active": (slot < 2) | (rng.random(n) < 0.92),
-        "created_at": _instants(fac_created + rng.integers(_DAY_S, 90 * _DAY_S, n) * _US),
-    }).with_columns(
-        wc_code=pl.format(
-            "WC-{}-{}", pl.col("work_center_type").replace_strict(_WC_ABBR),
-            (pl.int_range(1, pl.len() + 1).over("work_center_type")).cast(pl.String)
-            .str.zfill(2),
-        ),
-        name=pl.format("{} {}", "label",
-                       pl.int_range(1, pl.len() + 1).over("facility_id", "label")),
-    ).select(
-        "id", "wc_code", "name", "facility_id", "work_center_type", "capacity_per_day",
-        "efficiency_rating", "hourly_rate_usd", "setup_time_mins", "is_active", "created_at",
+    return (
+        pl.DataFrame(
+            {
+                "id": _ids(n),
+                "facility_id": facility_id,
+                "work_center_type": wtype,
+                "label": label.astype(str),
+                "capacity_per_day": (cap[:, 0] + u[0] * (cap[:, 1] - cap[:, 0])).astype(np.int64),
+                "efficiency_rating": np.round(rng.uniform(0.70, 0.98, n), 2),
+                "hourly_rate_usd": np.round(rate[:, 0] + u[1] * (rate[:, 1] - rate[:, 0]), 2),
+                "setup_time_mins": (setup[:, 0] + u[2] * (setup[:, 1] - setup[:, 0])).astype(
+                    np.int64
+                ),
+                "is_active": (slot < 2) | (rng.random(n) < 0.92),
+                "created_at": _instants(fac_created + rng.integers(_DAY_S, 90 * _DAY_S, n) * _US),
+            }
+        )
+        .with_columns(
+            wc_code=pl.format(
+                "WC-{}-{}",
+                pl.col("work_center_type").replace_strict(_WC_ABBR),
+                (pl.int_range(1, pl.len() + 1).over("work_center_type"))
+                .cast(pl.String)
+                .str.zfill(2),
+            ),
+            name=pl.format(
+                "{} {}", "label", pl.int_range(1, pl.len() + 1).over("facility_id", "label")
+            ),
+        )
+        .select(
+            "id",
+            "wc_code",
+            "name",
+            "facility_id",
+            "work_center_type",
+            "capacity_per_day",
+            "efficiency_rating",
+            "hourly_rate_usd",
+            "setup_time_mins",
+            "is_active",
+            "created_at",
+        )
     )
 
 
 # routing templates: step kinds 0 prep, 1 first assembly op, 2 second assembly op,
 # 3 first test op, 4 second test op, 5 packaging; -1 = no step
-_ROUTING_TEMPLATES = np.array([
-    [1, 3, 5, -1, -1],   # 3 steps
-    [0, 1, 3, 5, -1],    # 4 steps
-    [0, 1, 2, 3, 5],     # 5 steps, two assembly operations
-    [0, 1, 3, 4, 5],     # 5 steps, two test operations
-])
+_ROUTING_TEMPLATES = np.array(
+    [
+        [1, 3, 5, -1, -1],  # 3 steps
+        [0, 1, 3, 5, -1],  # 4 steps
+        [0, 1, 2, 3, 5],  # 5 steps, two assembly operations
+        [0, 1, 3, 4, 5],  # 5 steps, two test operations
+    ]
+)
 # named products: home factory, template, prep op, assembly ops, test ops, packaging op
 _NAMED_ROUTINGS: Mapping[int, tuple[int, int, int, tuple[int, int], tuple[int, int], int]] = {
     _TURBO: (_FAC_CHI, 2, 1, (0, 3), (1, 3), 0),
@@ -1185,8 +1647,9 @@ _NAMED_ROUTINGS: Mapping[int, tuple[int, int, int, tuple[int, int], tuple[int, i
 }
 
 
-def _production_routings(params: GenerationParams, products: pl.DataFrame,
-                         work_centers: pl.DataFrame) -> pl.DataFrame:
+def _production_routings(
+    params: GenerationParams, products: pl.DataFrame, work_centers: pl.DataFrame
+) -> pl.DataFrame:
     """One current 3-5 step routing per product at its home factory; a few superseded ones."""
     rng = params.rng("production_routings")
     n_products = products.height
@@ -1212,23 +1675,27 @@ def _production_routings(params: GenerationParams, products: pl.DataFrame,
     p = product_idx
     operation = np.select(
         [kind == 0, kind == 1, kind == 2, kind == 3, kind == 4],
-        [np.array(_PREP_OPS)[prep[p]], np.array(_ASM_OPS)[asm[p, 0]],
-         np.array(_ASM_OPS)[asm[p, 1]], np.array(_TEST_OPS)[test[p, 0]],
-         np.array(_TEST_OPS)[test[p, 1]]],
+        [
+            np.array(_PREP_OPS)[prep[p]],
+            np.array(_ASM_OPS)[asm[p, 0]],
+            np.array(_ASM_OPS)[asm[p, 1]],
+            np.array(_TEST_OPS)[test[p, 0]],
+            np.array(_TEST_OPS)[test[p, 1]],
+        ],
         np.array(_PACK_OPS)[pack[p]],
     )
     n = len(p)
     wanted_type = _operation_types(operation)
     active_wc = work_centers.filter("is_active")
-    wc_key = (active_wc["facility_id"].to_numpy() * 8
-              + _type_index(active_wc["work_center_type"].to_numpy()))
+    wc_key = active_wc["facility_id"].to_numpy() * 8 + _type_index(
+        active_wc["work_center_type"].to_numpy()
+    )
     by_key = _members(wc_key, active_wc["id"].to_numpy())
     facility = home[p]
     wc = _pick_member(rng, facility * 8 + wanted_type, by_key)
     fallback = _pick_member(rng, facility * 8 + _WC_TYPES.index("assembly"), by_key)
     wc = np.where(wc > 0, wc, fallback)
-    codes = dict(zip(work_centers["wc_code"].to_list(), work_centers["id"].to_list(),
-                     strict=True))
+    codes = dict(zip(work_centers["wc_code"].to_list(), work_centers["id"].to_list(), strict=True))
     turbo = p == _TURBO - 1
     wc = np.where(turbo & np.isin(kind, [1, 2]), codes["WC-ASM-01"], wc)
     wc = np.where(turbo & np.isin(kind, [3, 4]), codes["WC-TEST-01"], wc)
@@ -1240,8 +1707,9 @@ def _production_routings(params: GenerationParams, products: pl.DataFrame,
     setup = np.maximum(5, np.round(wc_setup * rng.uniform(0.7, 1.3, n))).astype(np.int64)
 
     # effectivity, in days relative to history start: current versions cover all of history
-    launch = (products["launch_date"].to_numpy() - np.datetime64(params.history_start, "D")
-              ).astype(np.int64)
+    launch = (products["launch_date"].to_numpy() - np.datetime64(params.history_start, "D")).astype(
+        np.int64
+    )
     superseded = (launch <= -400) & (rng.random(n_products) < 0.1)
     superseded[: len(_NAMED_PRODUCTS)] = False
     change = launch + 180 + (rng.random(n_products) * (-181 - launch)).astype(np.int64)
@@ -1249,33 +1717,42 @@ def _production_routings(params: GenerationParams, products: pl.DataFrame,
     current_from = np.where(superseded, change, first_from)
     # one creation instant per routing version, a little before it takes effect
     start_us = _us(params.start_instant())
-    first_created = (start_us + (np.minimum(first_from, -1) - rng.integers(1, 61, n_products))
-                     * _DAY_S * _US
-                     + rng.integers(0, _DAY_S, n_products) * _US)
-    change_created = (start_us + (np.minimum(change, -1) - rng.integers(1, 61, n_products))
-                      * _DAY_S * _US + rng.integers(0, _DAY_S, n_products) * _US)
+    first_created = (
+        start_us
+        + (np.minimum(first_from, -1) - rng.integers(1, 61, n_products)) * _DAY_S * _US
+        + rng.integers(0, _DAY_S, n_products) * _US
+    )
+    change_created = (
+        start_us
+        + (np.minimum(change, -1) - rng.integers(1, 61, n_products)) * _DAY_S * _US
+        + rng.integers(0, _DAY_S, n_products) * _US
+    )
     current_created = np.where(superseded, change_created, first_created)
 
-    current = pl.DataFrame({
-        "product_id": (p + 1).astype(np.int64),
-        "step_sequence": (step_idx + 1) * 10,
-        "operation_name": operation,
-        "work_center_id": wc.astype(np.int64),
-        "setup_time_mins": setup,
-        "run_time_per_unit_mins": run,
-        "is_active": np.ones(n, dtype=bool),
-        "from_day": current_from[p],
-        "to_day": np.zeros(n, dtype=np.int64),
-        "has_to": np.zeros(n, dtype=bool),
-        "created_us": current_created[p],
-    })
+    current = pl.DataFrame(
+        {
+            "product_id": (p + 1).astype(np.int64),
+            "step_sequence": (step_idx + 1) * 10,
+            "operation_name": operation,
+            "work_center_id": wc.astype(np.int64),
+            "setup_time_mins": setup,
+            "run_time_per_unit_mins": run,
+            "is_active": np.ones(n, dtype=bool),
+            "from_day": current_from[p],
+            "to_day": np.zeros(n, dtype=np.int64),
+            "has_to": np.zeros(n, dtype=bool),
+            "created_us": current_created[p],
+        }
+    )
     old_rows = superseded[p]
     m = int(old_rows.sum())
     old = current.filter(pl.Series(old_rows)).with_columns(
         setup_time_mins=(pl.col("setup_time_mins") * pl.Series(rng.uniform(1.0, 1.3, m)))
-        .round().cast(pl.Int64),
-        run_time_per_unit_mins=(pl.col("run_time_per_unit_mins")
-                                * pl.Series(rng.uniform(1.05, 1.35, m))).round(2),
+        .round()
+        .cast(pl.Int64),
+        run_time_per_unit_mins=(
+            pl.col("run_time_per_unit_mins") * pl.Series(rng.uniform(1.05, 1.35, m))
+        ).round(2),
         is_active=pl.lit(False),
         from_day=pl.Series(first_from[p][old_rows]),
         to_day=pl.Series(change[p][old_rows] - 1),
@@ -1288,13 +1765,26 @@ def _production_routings(params: GenerationParams, products: pl.DataFrame,
     return routings.with_columns(
         id=pl.Series(_ids(total)),
         effective_from=pl.Series(_days(params.history_start, from_day)),
-        effective_to=pl.Series(_days(params.history_start, routings["to_day"].to_numpy(),
-                                     null=~routings["has_to"].to_numpy())),
+        effective_to=pl.Series(
+            _days(
+                params.history_start,
+                routings["to_day"].to_numpy(),
+                null=~routings["has_to"].to_numpy(),
+            )
+        ),
         created_at=_instants(routings["created_us"].to_numpy()),
     ).select(
-        "id", "product_id", "step_sequence", "operation_name", "work_center_id",
-        "setup_time_mins", "run_time_per_unit_mins", "is_active", "effective_from",
-        "effective_to", "created_at",
+        "id",
+        "product_id",
+        "step_sequence",
+        "operation_name",
+        "work_center_id",
+        "setup_time_mins",
+        "run_time_per_unit_mins",
+        "is_active",
+        "effective_from",
+        "effective_to",
+        "created_at",
     )
 
 
@@ -1336,15 +1826,19 @@ def _storage_locations(params: GenerationParams, facilities: pl.DataFrame) -> pl
     n_wh = rng.choice([1, 2, 3], n_fac, p=[0.4, 0.35, 0.25])
     n_rcv_docks = rng.integers(1, 4, n_fac)
     n_shp_docks = rng.integers(1, 4, n_fac)
-    n_bins = np.maximum(4, np.round(rng.integers(20, 61, n_fac) * params.scale**0.25)
-                        ).astype(np.int64)
+    n_bins = np.maximum(4, np.round(rng.integers(20, 61, n_fac) * params.scale**0.25)).astype(
+        np.int64
+    )
     n_staging = np.where(factory, rng.integers(1, 3, n_fac), 0)
     n_lines = np.where(factory, rng.integers(1, 3, n_fac), 0)
 
     def rows(owner: np.ndarray, **cols: object) -> pl.DataFrame:
         exprs = {
-            k: pl.Series(v) if isinstance(v, np.ndarray)
-            else v if isinstance(v, pl.Expr) else pl.lit(v)
+            k: pl.Series(v)
+            if isinstance(v, np.ndarray)
+            else v
+            if isinstance(v, pl.Expr)
+            else pl.lit(v)
             for k, v in cols.items()
         }
         return pl.DataFrame({"fac": owner}).with_columns(**exprs)
@@ -1352,11 +1846,14 @@ def _storage_locations(params: GenerationParams, facilities: pl.DataFrame) -> pl
     # areas: RCV, WH1..WHn, SHP, PRD (factories)
     area_fac, j = _expand(fac, 2 + n_wh + factory)
     wh_n = n_wh[area_fac]
-    area_code = np.select([j == 0, j <= wh_n, j == wh_n + 1],
-                          ["RCV", np.char.add("WH", j.astype(str)), "SHP"], "PRD")
-    area_name = np.select([j == 0, j <= wh_n, j == wh_n + 1],
-                          ["Receiving Area", np.char.add("Warehouse ", j.astype(str)),
-                           "Shipping Area"], "Production Area")
+    area_code = np.select(
+        [j == 0, j <= wh_n, j == wh_n + 1], ["RCV", np.char.add("WH", j.astype(str)), "SHP"], "PRD"
+    )
+    area_name = np.select(
+        [j == 0, j <= wh_n, j == wh_n + 1],
+        ["Receiving Area", np.char.add("Warehouse ", j.astype(str)), "Shipping Area"],
+        "Production Area",
+    )
     rcv_fac, rcv_i = _expand(fac, n_rcv_docks)
     shp_fac, shp_i = _expand(fac, n_shp_docks)
     # bins split evenly over the warehouse areas
@@ -1372,56 +1869,97 @@ def _storage_locations(params: GenerationParams, facilities: pl.DataFrame) -> pl
     pieces = [
         rows(fac, rank=0, path=pl.lit(""), parent=pl.lit(None), label=pl.lit(""), kind="site"),
         rows(area_fac, rank=1, path=area_code, parent=pl.lit(""), label=area_name, kind="area"),
-        rows(rcv_fac, rank=2, path=np.char.add("RCV/DOCK", np.char.zfill((rcv_i + 1)
-                                                                        .astype(str), 2)),
-             parent=pl.lit("RCV"), label=np.char.add("Receiving Dock ", (rcv_i + 1).astype(str)),
-             kind="dock"),
-        rows(shp_fac, rank=2, path=np.char.add("SHP/DOCK", np.char.zfill((shp_i + 1)
-                                                                        .astype(str), 2)),
-             parent=pl.lit("SHP"), label=np.char.add("Shipping Dock ", (shp_i + 1).astype(str)),
-             kind="dock"),
-        rows(stg_fac, rank=3, path=np.char.add("PRD/STG", np.char.zfill((stg_i + 1)
-                                                                       .astype(str), 2)),
-             parent=pl.lit("PRD"),
-             label=np.char.add("Line-side Staging ", (stg_i + 1).astype(str)), kind="staging"),
-        rows(line_fac, rank=4, path=np.char.add("PRD/CNV", np.char.zfill((line_i + 1)
-                                                                        .astype(str), 2)),
-             parent=pl.lit("PRD"), label=np.char.add("Conveyor Line ", (line_i + 1).astype(str)),
-             kind="conveyor_line"),
+        rows(
+            rcv_fac,
+            rank=2,
+            path=np.char.add("RCV/DOCK", np.char.zfill((rcv_i + 1).astype(str), 2)),
+            parent=pl.lit("RCV"),
+            label=np.char.add("Receiving Dock ", (rcv_i + 1).astype(str)),
+            kind="dock",
+        ),
+        rows(
+            shp_fac,
+            rank=2,
+            path=np.char.add("SHP/DOCK", np.char.zfill((shp_i + 1).astype(str), 2)),
+            parent=pl.lit("SHP"),
+            label=np.char.add("Shipping Dock ", (shp_i + 1).astype(str)),
+            kind="dock",
+        ),
+        rows(
+            stg_fac,
+            rank=3,
+            path=np.char.add("PRD/STG", np.char.zfill((stg_i + 1).astype(str), 2)),
+            parent=pl.lit("PRD"),
+            label=np.char.add("Line-side Staging ", (stg_i + 1).astype(str)),
+            kind="staging",
+        ),
+        rows(
+            line_fac,
+            rank=4,
+            path=np.char.add("PRD/CNV", np.char.zfill((line_i + 1).astype(str), 2)),
+            parent=pl.lit("PRD"),
+            label=np.char.add("Conveyor Line ", (line_i + 1).astype(str)),
+            kind="conveyor_line",
+        ),
     ]
     line_path = np.char.add("PRD/CNV", np.char.zfill((line_i + 1).astype(str), 2))[pos_line]
     line_label = np.char.add("Conveyor Line ", (line_i + 1).astype(str))[pos_line]
-    pieces.append(rows(
-        line_fac[pos_line], rank=5,
-        path=np.char.add(np.char.add(line_path, "/P"), np.char.zfill((pos_i + 1).astype(str), 2)),
-        parent=line_path,
-        label=np.char.add(np.char.add(line_label, " Position "), (pos_i + 1).astype(str)),
-        kind="conveyor_position", position=pos_i + 1,
-    ))
+    pieces.append(
+        rows(
+            line_fac[pos_line],
+            rank=5,
+            path=np.char.add(
+                np.char.add(line_path, "/P"), np.char.zfill((pos_i + 1).astype(str), 2)
+            ),
+            parent=line_path,
+            label=np.char.add(np.char.add(line_label, " Position "), (pos_i + 1).astype(str)),
+            kind="conveyor_position",
+            position=pos_i + 1,
+        )
+    )
     wh = np.char.add("WH", (wh_i[area_row] + 1).astype(str))
     slot = np.char.add(
-        np.char.add(letters[np.minimum(bin_i // (_BAYS * _LEVELS), 25)],
-                    np.char.zfill((bin_i // _LEVELS % _BAYS + 1).astype(str), 2)),
+        np.char.add(
+            letters[np.minimum(bin_i // (_BAYS * _LEVELS), 25)],
+            np.char.zfill((bin_i // _LEVELS % _BAYS + 1).astype(str), 2),
+        ),
         np.char.add("-", np.char.zfill((bin_i % _LEVELS + 1).astype(str), 2)),
     )
-    pieces.append(rows(
-        wh_fac[area_row], rank=6, path=np.char.add(np.char.add(wh, "/"), slot), parent=wh,
-        label=np.char.add(np.char.add(wh, " Bin "), slot), kind="bin",
-    ))
+    pieces.append(
+        rows(
+            wh_fac[area_row],
+            rank=6,
+            path=np.char.add(np.char.add(wh, "/"), slot),
+            parent=wh,
+            label=np.char.add(np.char.add(wh, " Bin "), slot),
+            kind="bin",
+        )
+    )
     virtual = np.array(_VIRTUAL_LOCATIONS)
-    pieces.append(rows(
-        virt_fac, rank=7, path=virtual[virt_i, 0], parent=pl.lit(""),
-        label=np.char.add(virtual[virt_i, 2], " (virtual)"), kind=virtual[virt_i, 1],
-    ))
+    pieces.append(
+        rows(
+            virt_fac,
+            rank=7,
+            path=virtual[virt_i, 0],
+            parent=pl.lit(""),
+            label=np.char.add(virtual[virt_i, 2], " (virtual)"),
+            kind=virtual[virt_i, 1],
+        )
+    )
     frame = pl.concat(
-        [piece.with_columns(
-            path=pl.col("path").cast(pl.String), parent=pl.col("parent").cast(pl.String),
-            label=pl.col("label").cast(pl.String), kind=pl.col("kind").cast(pl.String),
-            rank=pl.col("rank").cast(pl.Int32),
-            position=(pl.col("position") if "position" in piece.columns
-                      else pl.lit(None)).cast(pl.Int64),
-        ).select("fac", "rank", "path", "parent", "label", "kind", "position")
-         for piece in pieces],
+        [
+            piece.with_columns(
+                path=pl.col("path").cast(pl.String),
+                parent=pl.col("parent").cast(pl.String),
+                label=pl.col("label").cast(pl.String),
+                kind=pl.col("kind").cast(pl.String),
+                rank=pl.col("rank").cast(pl.Int32),
+                position=(pl.col("position") if "position" in piece.columns else pl.lit(None)).cast(
+                    pl.Int64
+                ),
+            ).select("fac", "rank", "path", "parent", "label", "kind", "position")
+            for piece in pieces
+        ],
     )
     site = facilities.select(
         fac=pl.int_range(pl.len()).cast(pl.Int64),
@@ -1430,32 +1968,45 @@ def _storage_locations(params: GenerationParams, facilities: pl.DataFrame) -> pl
         site_name="name",
         site_created=pl.col("created_at").dt.epoch("us"),
     )
-    frame = frame.with_columns(pl.col("fac").cast(pl.Int64)).join(
-        site, on="fac", how="left", maintain_order="left"
-    ).with_columns(
-        location_code=pl.when(pl.col("path") == "").then("site_code")
-        .otherwise(pl.format("{}/{}", "site_code", "path")),
-        parent_code=pl.when(pl.col("parent").is_null()).then(pl.lit(None, dtype=pl.String))
-        .when(pl.col("parent") == "").then("site_code")
-        .otherwise(pl.format("{}/{}", "site_code", "parent")),
-        name=pl.when(pl.col("rank") == 0).then("site_name")
-        .otherwise(pl.format("{} {}", "site_code", "label")),
-    ).sort("facility_id", "rank", "location_code")
+    frame = (
+        frame.with_columns(pl.col("fac").cast(pl.Int64))
+        .join(site, on="fac", how="left", maintain_order="left")
+        .with_columns(
+            location_code=pl.when(pl.col("path") == "")
+            .then("site_code")
+            .otherwise(pl.format("{}/{}", "site_code", "path")),
+            parent_code=pl.when(pl.col("parent").is_null())
+            .then(pl.lit(None, dtype=pl.String))
+            .when(pl.col("parent") == "")
+            .then("site_code")
+            .otherwise(pl.format("{}/{}", "site_code", "parent")),
+            name=pl.when(pl.col("rank") == 0)
+            .then("site_name")
+            .otherwise(pl.format("{} {}", "site_code", "label")),
+        )
+        .sort("facility_id", "rank", "location_code")
+    )
     n = frame.height
     frame = frame.with_columns(
         id=pl.Series(_ids(n)),
         # a site's locations are set up with it, parents before children
         created_at=_instants(
             frame["site_created"].to_numpy()
-            + (frame["rank"].to_numpy().astype(np.int64) * _DAY_S
-               + rng.integers(0, _DAY_S, n)) * _US
+            + (frame["rank"].to_numpy().astype(np.int64) * _DAY_S + rng.integers(0, _DAY_S, n))
+            * _US
         ),
     )
     return frame.join(
         frame.select(parent_code="location_code", parent_location_id="id"),
-        on="parent_code", how="left", maintain_order="left",
+        on="parent_code",
+        how="left",
+        maintain_order="left",
     ).select(
-        "id", "location_code", "name", "facility_id", "parent_location_id",
+        "id",
+        "location_code",
+        "name",
+        "facility_id",
+        "parent_location_id",
         location_type="kind",
         is_physical=~pl.col("kind").is_in([v[1] for v in _VIRTUAL_LOCATIONS]),
         position_sequence="position",

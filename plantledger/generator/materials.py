@@ -25,6 +25,7 @@ from plantledger.generator._util import (
     uniform_us,
 )
 from plantledger.generator.production import STARTED, Production
+from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
 REP_KEY_OFFSET = 20_000_000_000
@@ -101,9 +102,10 @@ def build_material_flows(
     master: dict[str, pl.DataFrame],
     prod: Production,
     locs: Locations,
+    shard: Shard,
     first_key: int,
 ) -> MaterialFlows:
-    rng = params.rng("materials")
+    rng = params.rng(shard.stream("materials"))
     start_us, end_us = to_us(params.start_instant()), to_us(params.end_instant())
     started = prod.wo_facts.filter(pl.col("status").is_in(STARTED))
     comps = master["product_components"].select(

@@ -18,6 +18,7 @@ from plantledger.generator._util import (
     us_to_date,
     us_to_ts,
 )
+from plantledger.generator.sharding import Counters, Shard
 from plantledger.params import GenerationParams
 
 WO_STATUSES = ("released", "in_progress", "quality_hold", "completed", "cancelled")
@@ -78,21 +79,25 @@ def _status_anchor(rng: np.random.Generator, status: np.ndarray, p: GenerationPa
     return anchor
 
 
-def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) -> Production:
-    rng = params.rng("production")
+def build_production(
+    params: GenerationParams, master: dict[str, pl.DataFrame], shard: Shard, counters: Counters
+) -> Production:
+    """Orders, work orders and steps for the factories of one shard."""
+    rng = params.rng(shard.stream("production"))
     start_us, end_us = to_us(params.start_instant()), to_us(params.end_instant())
     routings = current_routings(master)
-    homes = product_homes(routings)
+    homes = product_homes(routings).filter(pl.col("facility_id").is_in(shard.factory_ids))
     products = master["products"].join(
         homes.rename({"facility_id": "home_id"}),
         left_on="id",
         right_on="product_id",
         maintain_order="left",
+        how="inner",
     )
     factories = homes.group_by("facility_id").agg(pl.len().alias("n")).sort("facility_id")
 
     # --- orders -------------------------------------------------------------------------
-    n_orders = params.scaled(80_000, minimum=len(NAMED_ORDERS) + 2)
+    n_orders = shard.volume(params, 80_000, minimum=len(NAMED_ORDERS) + 2 if shard.has_named else 1)
     customers = master["customers"].sort("id")
     cust_ids = customers["id"].to_numpy()
     fac_pick = choice(rng, factories["facility_id"].to_list(), factories["n"].to_list(), n_orders)
@@ -106,7 +111,8 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
         }
     ).with_row_index("tmp_order")
     named_products = products.filter(pl.col("sku").is_in(NAMED_PRODUCTS))
-    for i, (cust, sku) in enumerate(zip(NAMED_CUSTOMERS, NAMED_PRODUCTS, strict=True)):
+    named_pairs = zip(NAMED_CUSTOMERS, NAMED_PRODUCTS, strict=True) if shard.has_named else ()
+    for i, (cust, sku) in enumerate(named_pairs):
         cust_id = customers.filter(pl.col("customer_code") == cust)["id"].item()
         home = named_products.filter(pl.col("sku") == sku)["home_id"].item()
         orders = orders.with_columns(
@@ -141,7 +147,7 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
         product_id=pl.when((pl.col("named") > 0) & (pl.col("line_number") == 1))
         .then(
             pl.col("named").replace_strict(
-                {i + 1: named_ids[s] for i, s in enumerate(NAMED_PRODUCTS)},
+                {i + 1: named_ids.get(s) for i, s in enumerate(NAMED_PRODUCTS)},
                 default=None,
                 return_dtype=pl.Int64,
             )
@@ -178,7 +184,7 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
             pl.lit("make_to_order").alias("order_type"),
         )
     )
-    n_mts = params.scaled(24_000)
+    n_mts = shard.volume(params, 24_000)
     mts = pl.DataFrame({"i": rng.integers(0, products.height, n_mts)}).select(
         pl.lit(None, pl.UInt32).alias("tmp_order"),
         pl.Series("product_id", products["id"].to_numpy()[rng.integers(0, products.height, n_mts)]),
@@ -209,7 +215,7 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
 
     # --- steps and their schedule ----------------------------------------------------------
     steps = (
-        wos.select("tmp_wo", "product_id", "facility_id", "quantity_planned")
+        wos.select("tmp_wo", "product_id", "facility_id", "quantity_planned", "named")
         .join(
             routings.select(
                 "product_id",
@@ -350,7 +356,7 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
         rng,
     )["alt_wc"]
     steps = steps.with_columns(
-        work_center_id=pl.when(pl.Series(rng.random(n_steps) < 0.05))
+        work_center_id=pl.when(pl.Series(rng.random(n_steps) < 0.05) & (pl.col("named") == 0))
         .then(other_wc)
         .otherwise(pl.col("work_center_id")),
         labor_hours=(
@@ -454,9 +460,11 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
         .then(pl.min_horizontal(pl.col("created_us") + 2 * US_PER_DAY, pl.lit(end_us)))
         .otherwise(pl.col("created_us"))
     )
-    wos = _number(wos, "created_us", "WO", 5, NAMED_WOS).rename({"code": "wo_number"})
+    wos = _number(wos, "created_us", "WO", 5, NAMED_WOS, counters, "work_orders").rename(
+        {"code": "wo_number"}
+    )
     orders = orders.rename({"order_us": "sort_us"})
-    orders = _number(orders, "sort_us", "ORD", 3, NAMED_ORDERS).rename(
+    orders = _number(orders, "sort_us", "ORD", 3, NAMED_ORDERS, counters, "orders").rename(
         {"code": "order_number", "id": "order_id"}
     )
 
@@ -471,22 +479,26 @@ def build_production(params: GenerationParams, master: dict[str, pl.DataFrame]) 
     items = items.join(
         orders.select("tmp_order", "order_id"), on="tmp_order", maintain_order="left"
     )
-    return _finish(params, rng, orders, items, wos, steps)
+    return _finish(params, rng, orders, items, wos, steps, counters)
 
 
 def _number(
-    frame: pl.DataFrame, sort_col: str, prefix: str, width: int, named: tuple[str, ...]
+    frame: pl.DataFrame,
+    sort_col: str,
+    prefix: str,
+    width: int,
+    named: tuple[str, ...],
+    counters: Counters,
+    table: str,
 ) -> pl.DataFrame:
-    """Give ids in time order (named rows first) and year-based codes ``PREFIX-YYYY-NNN``."""
-    frame = (
-        frame.sort(pl.col("named") == 0, sort_col, maintain_order=True)
-        .with_row_index("id", offset=1)
-        .with_columns(pl.col("id").cast(pl.Int64))
+    """Ids in time order (named rows first) and year-based codes ``PREFIX-YYYY-NNN``; the
+    named codes are reserved, so no generated code can collide with them."""
+    frame = counters.with_ids(
+        table, frame.sort(pl.col("named") == 0, sort_col, maintain_order=True)
     )
-    year = us_to_ts(pl.col(sort_col)).dt.year()
+    frame = frame.with_columns(year=us_to_ts(pl.col(sort_col)).dt.year())
     frame = frame.with_columns(
-        seq=pl.int_range(1, pl.len() + 1).over(year),
-        year=year,
+        seq=counters.sequence(prefix, frame, "year", pl.col("named") == 0)
     ).with_columns(
         code=pl.when(pl.col("named") > 0)
         .then(
@@ -511,6 +523,7 @@ def _finish(
     items: pl.DataFrame,
     wos: pl.DataFrame,
     steps: pl.DataFrame,
+    counters: Counters,
 ) -> Production:
     work_orders = wos.select(
         "id",
@@ -535,29 +548,25 @@ def _finish(
         updated_at=us_to_ts(pl.col("updated_us")),
     ).sort("id")
     planned_off = uniform_us(rng, -2 * US_PER_HOUR, 2 * US_PER_HOUR, steps.height)
-    step_rows = (
-        steps.sort("work_order_id", "step_sequence")
-        .with_row_index("id", offset=1)
-        .select(
-            pl.col("id").cast(pl.Int64),
-            "work_order_id",
-            "routing_step_id",
-            "step_sequence",
-            "work_center_id",
-            pl.col("step_state").alias("status"),
-            "quantity_in",
-            "quantity_out",
-            "quantity_scrapped",
-            planned_start=us_to_ts(pl.col("planned_us") + pl.Series(planned_off)),
-            actual_start=pl.when(pl.col("step_state").is_in(["completed", "in_progress"])).then(
-                us_to_ts(pl.col("act_start"))
-            ),
-            actual_end=pl.when(pl.col("step_state") == "completed").then(
-                us_to_ts(pl.col("act_end"))
-            ),
-            labor_hours="labor_hours",
-            machine_hours="machine_hours",
-        )
+    step_rows = counters.with_ids(
+        "work_order_steps", steps.sort("work_order_id", "step_sequence")
+    ).select(
+        "id",
+        "work_order_id",
+        "routing_step_id",
+        "step_sequence",
+        "work_center_id",
+        pl.col("step_state").alias("status"),
+        "quantity_in",
+        "quantity_out",
+        "quantity_scrapped",
+        planned_start=us_to_ts(pl.col("planned_us") + pl.Series(planned_off)),
+        actual_start=pl.when(pl.col("step_state").is_in(["completed", "in_progress"])).then(
+            us_to_ts(pl.col("act_start"))
+        ),
+        actual_end=pl.when(pl.col("step_state") == "completed").then(us_to_ts(pl.col("act_end"))),
+        labor_hours="labor_hours",
+        machine_hours="machine_hours",
     )
     order_totals = items.group_by("order_id").agg(
         (pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount_percent") / 100))

@@ -1,0 +1,85 @@
+"""Generation in shards of factories, so memory stays flat as the scale grows.
+
+Every factory's orders, work orders, material flows and finished goods live in one shard; ids
+and year-based code sequences continue from shard to shard through :class:`Counters`."""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from dataclasses import dataclass
+
+import polars as pl
+
+from plantledger.params import GenerationParams
+
+SHARD_SCALE = 1.0
+"""At most this much of the plan's volume per shard."""
+
+
+@dataclass(frozen=True)
+class Shard:
+    index: int
+    factory_ids: tuple[int, ...]
+    weight: float
+    """This shard's share of the production volume (its factories' share of products)."""
+    has_named: bool
+
+    def stream(self, name: str) -> str:
+        return f"{name}/{self.index}"
+
+    def volume(self, params: GenerationParams, base: float, minimum: int = 1) -> int:
+        return max(minimum, int(round(base * params.scale * self.weight)))
+
+
+class Counters:
+    """Running ids per table and running sequence numbers per (prefix, year)."""
+
+    def __init__(self, reserved: dict[tuple[str, int], int] | None = None) -> None:
+        self._next: defaultdict[str, int] = defaultdict(lambda: 1)
+        self._seq: defaultdict[tuple[str, int], int] = defaultdict(int, reserved or {})
+
+    def with_ids(self, table: str, frame: pl.DataFrame, name: str = "id") -> pl.DataFrame:
+        """Number ``frame``'s rows in their current order, continuing from earlier shards."""
+        first = self._next[table]
+        self._next[table] = first + frame.height
+        return frame.with_row_index(name).with_columns(pl.col(name).cast(pl.Int64) + first)
+
+    def sequence(self, prefix: str, frame: pl.DataFrame, year: str, keep: pl.Expr) -> pl.Series:
+        """Per-year running numbers for the rows where ``keep`` holds (null elsewhere)."""
+        kept = frame.select(pl.col(year), keep.alias("_keep")).with_row_index("_pos")
+        numbered = kept.filter(pl.col("_keep")).with_columns(
+            _seq=pl.int_range(1, pl.len() + 1).over(year)
+        )
+        offsets = {y: self._seq[(prefix, y)] for y in numbered[year].unique().to_list()}
+        numbered = numbered.with_columns(
+            _seq=pl.col("_seq") + pl.col(year).replace_strict(offsets, return_dtype=pl.Int64)
+        )
+        for y, n in numbered.group_by(year).agg(pl.len()).iter_rows():
+            self._seq[(prefix, y)] += n
+        return kept.join(
+            numbered.select("_pos", "_seq"), on="_pos", how="left", maintain_order="left"
+        )["_seq"]
+
+
+def plan_shards(
+    params: GenerationParams, homes: pl.DataFrame, named_homes: set[int]
+) -> list[Shard]:
+    """Split factories (with their products) into shards of about SHARD_SCALE volume each."""
+    per_factory = homes.group_by("facility_id").agg(pl.len().alias("n")).sort("facility_id")
+    total = per_factory["n"].sum()
+    n_shards = max(1, min(per_factory.height, math.ceil(params.scale / SHARD_SCALE)))
+    named_first = per_factory.sort(~pl.col("facility_id").is_in(list(named_homes)), "facility_id")
+    groups: list[list[tuple[int, int]]] = [[] for _ in range(n_shards)]
+    for i, (fac, n) in enumerate(named_first.iter_rows()):
+        groups[0 if fac in named_homes else i % n_shards].append((fac, n))
+    return [
+        Shard(
+            index=i,
+            factory_ids=tuple(f for f, _ in g),
+            weight=sum(n for _, n in g) / total,
+            has_named=i == 0,
+        )
+        for i, g in enumerate(groups)
+        if g
+    ]
