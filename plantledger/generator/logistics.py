@@ -21,6 +21,9 @@ from plantledger.generator.materials import Locations, events
 from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
+TRANSFER_SHARE = 0.95
+"""Share of finished make-to-stock work orders shipped on to a warehouse or DC."""
+
 STOCK_SCHEMA = {
     "sublot_key": pl.Int64,
     "facility_id": pl.Int64,
@@ -207,7 +210,7 @@ def build_logistics(
         .agg(pl.col("putaway_us").max().alias("ready"), pl.col("facility_id").first())
         .sort("work_order_id")
     )
-    transfer_wo = transfer_wo.filter(pl.Series(rng.random(transfer_wo.height) < 0.6))
+    transfer_wo = transfer_wo.filter(pl.Series(rng.random(transfer_wo.height) < TRANSFER_SHARE))
     dests = locs.of_type("site", ("warehouse", "distribution_center")).select(
         pl.col("facility_id").alias("dest"), key=pl.lit(0)
     )

@@ -28,6 +28,8 @@ from plantledger.generator.production import STARTED, Production
 from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
+VIA_WAREHOUSE_SHARE = 0.4
+"""Share of supplier lots for a factory that arrive through a warehouse (replenishment)."""
 REP_KEY_OFFSET = 20_000_000_000
 """Replenishment shipment keys live apart from finished-goods shipment keys."""
 SCRAP_REASONS = ("quality_defect", "machine_error", "operator_error", "material_defect")
@@ -331,7 +333,7 @@ def _part_sublot_events(
     receipt_us = np.maximum(need - lead, start_us + (need - start_us) // 10)
     hold_p = np.where(lots["is_critical"].to_numpy(), 0.8, 0.3)
     warehouses = locs.of_type("site", ("warehouse",)).select("facility_id")
-    via = (rng.random(nl) < 0.15) & (warehouses.height > 0)
+    via = (rng.random(nl) < VIA_WAREHOUSE_SHARE) & (warehouses.height > 0)
     lots = lots.with_columns(
         r=pl.Series(receipt_us),
         gap=pl.Series(need - receipt_us),
