@@ -28,6 +28,7 @@ $(STAMP): pyproject.toml requirements.lock
 # The whole pipeline, one step per line; later steps are appended here.
 run: venv
 	$(PL) generate $(GENERATE_ARGS)
+	PLANTLEDGER_RAW=$(RAW) $(BIN)/dbt build
 
 test: venv
 	$(BIN)/ruff check .

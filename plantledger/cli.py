@@ -84,12 +84,25 @@ def _add_generate(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="output folder, created or replaced as a whole (default: data/raw)",
     )
+    parser.add_argument(
+        "--faults",
+        default=None,
+        metavar="SPEC",
+        help="corrupt rows on purpose and record it in the manifest: a rate such as 0.01 (every "
+        "fault kind), 'all' (every kind at 0.01), or kinds such as "
+        "duplicate_events,bad_quantity=0.05 (see docs/faults.md)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     from plantledger.writer import NullProgress, check_output, write_raw
 
+    faults = None
+    if args.faults is not None:
+        from plantledger.faults import parse_faults
+
+        faults = parse_faults(args.faults)
     end_date = dt.date.today() if args.end_date is None else parse_end_date(args.end_date)
     params = GenerationParams(
         scale=parse_scale(args.scale),
@@ -110,13 +123,24 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         from plantledger.progress import RichProgress
 
         progress = RichProgress()
+    pieces = generate_pieces(params)
+    record = None
+    if faults is not None:
+        from plantledger.faults import inject_faults
+
+        pieces, injector = inject_faults(pieces, faults, params)
+        record = injector.record
     try:
-        write_raw(params, generate_pieces(params), progress)
+        manifest = write_raw(params, pieces, progress, faults=record)
     except OSError as exc:
         raise ParameterError(
             f"writing to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
             f"writable and the disk has free space (the previous output, if any, is unchanged)"
         ) from None
+    if manifest.faults is not None and not args.quiet:
+        kinds = manifest.faults["kinds"]
+        done = ", ".join(f"{kind} {entry['count']}" for kind, entry in kinds.items())
+        print(f"Injected faults ({done}); see 'faults' in the manifest", file=sys.stderr)
     return 0
 
 
@@ -135,6 +159,21 @@ def _cmd_bench(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+# --- validate ---------------------------------------------------------------------------------
+
+
+def _add_validate(parser: argparse.ArgumentParser) -> None:
+    from plantledger.quality.validate import add_arguments
+
+    add_arguments(parser)
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    from plantledger.quality.validate import run_from_args
+
+    return run_from_args(args)
+
+
 # --- registry and entry point -----------------------------------------------------------------
 
 
@@ -147,6 +186,11 @@ class Command:
 
 COMMANDS: dict[str, Command] = {
     "generate": Command("generate the raw parquet data set", _add_generate, _cmd_generate),
+    "validate": Command(
+        "check the raw data set with Great Expectations and build Data Docs",
+        _add_validate,
+        _cmd_validate,
+    ),
     "bench": Command("benchmark generation (and later sections)", _add_bench, _cmd_bench),
 }
 

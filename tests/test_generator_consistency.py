@@ -366,3 +366,16 @@ def test_plc_values_name_sublots_at_conveyor_positions(t):
     assert ordered.filter(pl.col("prev").is_null() & pl.col("value").is_not_null()).height > 0
     assert ordered.filter(pl.col("prev").is_not_null() & pl.col("value").is_not_null()).height > 0
     assert ordered.filter(pl.col("prev").is_not_null() & pl.col("value").is_null()).height > 0
+
+
+def test_quality_hold_work_orders_have_their_sublots_on_hold(t):
+    held = t["work_orders"].filter(pl.col("status") == "quality_hold")["id"]
+    receipts = t["material_transactions"].filter(
+        (pl.col("transaction_type") == "receipt_from_wo")
+        & pl.col("work_order_id").is_in(held.implode())
+    )
+    sublots = t["material_sublots"].filter(
+        pl.col("id").is_in(receipts["material_sublot_id"].implode())
+    )
+    assert receipts.height > 0
+    assert sublots["status"].unique().to_list() == ["quality_hold"]

@@ -76,3 +76,21 @@ def uniform_us(rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray
 def format_codes(prefix: str, ids: pl.Expr, width: int) -> pl.Expr:
     """``prefix`` followed by the zero-padded id, e.g. SL-000000123."""
     return pl.lit(prefix) + ids.cast(pl.String).str.zfill(width)
+
+
+def partners(
+    routes: pl.DataFrame, key: str, value: str, keys: pl.Series, fallback: pl.Series
+) -> pl.DataFrame:
+    """Candidate ``value`` per ``key`` from transport routes, so flows follow real lanes; a key
+    with no lane at all gets every ``fallback`` value instead."""
+    lanes = (
+        routes.select(pl.col(key), pl.col(value))
+        .filter(pl.col(value).is_in(fallback.implode()))
+        .unique()
+        .sort(key, value)
+    )
+    lonely = keys.unique().filter(~keys.unique().is_in(lanes[key].implode())).sort()
+    filler = pl.DataFrame({key: lonely}).join(
+        pl.DataFrame({value: fallback.sort()}), how="cross", maintain_order="left_right"
+    )
+    return pl.concat([lanes, filler.cast(lanes.schema)])

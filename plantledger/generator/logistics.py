@@ -13,6 +13,7 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     US_PER_SECOND,
+    partners,
     pick_in_group,
     to_us,
     uniform_us,
@@ -211,19 +212,18 @@ def build_logistics(
         .sort("work_order_id")
     )
     transfer_wo = transfer_wo.filter(pl.Series(rng.random(transfer_wo.height) < TRANSFER_SHARE))
-    dests = locs.of_type("site", ("warehouse", "distribution_center")).select(
-        pl.col("facility_id").alias("dest"), key=pl.lit(0)
+    dests = partners(
+        master["transport_routes"].rename(
+            {"origin_facility_id": "facility_id", "destination_facility_id": "dest"}
+        ),
+        "facility_id",
+        "dest",
+        transfer_wo["facility_id"],
+        locs.of_type("site", ("warehouse", "distribution_center"))["facility_id"],
     )
     nt = transfer_wo.height
     transfer_wo = (
-        pick_in_group(
-            transfer_wo.with_columns(key=pl.lit(0)),
-            dests,
-            "key",
-            "dest",
-            "destination_facility_id",
-            rng,
-        )
+        pick_in_group(transfer_wo, dests, "facility_id", "dest", "destination_facility_id", rng)
         .with_columns(
             shipped_us=pl.col("ready")
             + pl.Series(uniform_us(rng, US_PER_DAY, 10 * US_PER_DAY, nt)),

@@ -20,6 +20,7 @@ from plantledger.generator._util import (
     US_PER_MINUTE,
     US_PER_SECOND,
     choice,
+    partners,
     pick_in_group,
     to_us,
     uniform_us,
@@ -348,9 +349,23 @@ def _part_sublot_events(
         if approved.height
         else lots
     )
-    wh = warehouses.with_columns(key=pl.lit(0)).rename({"facility_id": "wh"})
     lots = (
-        pick_in_group(lots, wh, "key", "wh", "warehouse_id", rng)
+        pick_in_group(
+            lots,
+            partners(
+                master["transport_routes"].rename(
+                    {"destination_facility_id": "facility_id", "origin_facility_id": "wh"}
+                ),
+                "facility_id",
+                "wh",
+                lots["facility_id"],
+                warehouses["facility_id"],
+            ),
+            "facility_id",
+            "wh",
+            "warehouse_id",
+            rng,
+        )
         if via.any()
         else lots.with_columns(warehouse_id=pl.lit(None, pl.Int64))
     )

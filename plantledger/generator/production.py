@@ -68,7 +68,7 @@ def _status_anchor(rng: np.random.Generator, status: np.ndarray, p: GenerationPa
     """Work-order start anchors (µs) conditioned on the status."""
     start, end = to_us(p.start_instant()), to_us(p.end_instant())
     n = status.size
-    anchor = uniform_us(rng, start + 3 * US_PER_DAY, end - 14 * US_PER_DAY, n)
+    anchor = uniform_us(rng, start + 3 * US_PER_DAY, end - 2 * US_PER_DAY, n)
     hold = status == "quality_hold"
     anchor[hold] = uniform_us(rng, end - 30 * US_PER_DAY, end - 6 * US_PER_DAY, int(hold.sum()))
     released = status == "released"
@@ -211,7 +211,13 @@ def build_production(
     anchor = _status_anchor(rng, wos["status"].to_numpy().astype(str), params)
     named = wos["named"].to_numpy().astype(np.int64)
     anchor[named > 0] = start_us + 3 * US_PER_DAY + named[named > 0] * 2 * US_PER_HOUR
-    wos = wos.with_columns(anchor=pl.Series(anchor))
+    # the work orders of one order start together (within two days of each other)
+    jitter = uniform_us(rng, 0, 2 * US_PER_DAY, n_wo)
+    wos = wos.with_columns(anchor=pl.Series(anchor)).with_columns(
+        anchor=pl.when(pl.col("tmp_order").is_null() | (pl.col("named") > 0))
+        .then(pl.col("anchor"))
+        .otherwise(pl.col("anchor").first().over("tmp_order") + pl.Series(jitter))
+    )
 
     # --- steps and their schedule ----------------------------------------------------------
     steps = (
@@ -293,7 +299,9 @@ def build_production(
             - (pl.col("cur_dur") * pl.col("frac")).cast(pl.Int64)
             - 1
         )
-        .when(pl.col("status").is_in(["completed", "quality_hold", "cancelled"]))
+        .when(pl.col("status").is_in(["completed", "cancelled"]))
+        .then(pl.min_horizontal("anchor", pl.lit(end_us - US_PER_DAY) - pl.col("total_us")))
+        .when(pl.col("status") == "quality_hold")  # finished, put away and held by the end
         .then(pl.min_horizontal("anchor", pl.lit(end_us - 4 * US_PER_DAY) - pl.col("total_us")))
         .otherwise(pl.col("anchor"))
     )

@@ -1,0 +1,32 @@
+-- Point-in-time inventory (the sublot location history RFC's first use case: "what inventory
+-- did we have in the warehouse on Friday last week?"): stock per facility, location, material
+-- and status at the instant var('as_of'), from the running sum of the journal.
+--   dbt compile -s point_in_time_inventory --vars '{as_of: "2026-11-13 18:00:00+00"}'
+
+with journal as (
+
+    select * from {{ ref('fact_inventory_journal') }}
+
+),
+
+as_of_entries as (
+
+    select *
+    from journal
+    where is_physical
+        and entry_at <= cast('{{ var("as_of", "2026-11-13 18:00:00+00") }}' as {{ type_timestamptz() }})
+
+)
+
+select
+    facility_code,
+    location_code,
+    material_type,
+    material_code,
+    status,
+    count(distinct material_sublot_id) as sublots,
+    sum(quantity) as quantity
+from as_of_entries
+group by facility_code, location_code, material_type, material_code, status
+having sum(quantity) <> 0
+order by facility_code, location_code, material_code, status

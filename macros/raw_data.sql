@@ -1,0 +1,64 @@
+{#
+    Where the raw parquet lives: PLANTLEDGER_RAW, default data/raw (relative to the folder dbt
+    runs in). The sources (models/staging/plantledger/_plantledger__sources.yml) read
+    <raw>/<table>/*.parquet from the same variable.
+#}
+{% macro raw_path() -%}
+    {%- set raw = env_var('PLANTLEDGER_RAW', 'data/raw') | trim -%}
+    {{- return(raw.rstrip('/') if raw.rstrip('/') else raw) -}}
+{%- endmacro %}
+
+
+{#
+    on-run-start hook: stop the whole invocation, with one clear line, when the raw data is not
+    there: no <raw>/_manifest.json, or a source table with no parquet file in <raw>/<table>/.
+    The list of tables comes from the declared sources, so it cannot drift from them.
+    Returns no SQL (the hook runs the checks itself).
+#}
+{% macro check_raw_data() %}
+    {%- if execute -%}
+        {%- set raw = raw_path() -%}
+        {%- set hint = "run `plantledger generate` (or `make run`) first" -%}
+        {%- set expected = [] -%}
+        {%- for source in graph.sources.values() if source.source_name == 'plantledger' -%}
+            {%- do expected.append(source.name) -%}
+        {%- endfor -%}
+
+        {%- set manifest = run_query(check_raw_data_manifest_sql(raw)) -%}
+        {%- if manifest.columns[0].values()[0] == 0 -%}
+            {{ exceptions.raise_compiler_error("raw data not found at " ~ raw ~ ": " ~ hint) }}
+        {%- endif -%}
+
+        {%- set present = run_query(check_raw_data_tables_sql(raw)).columns[0].values() -%}
+        {%- set missing = [] -%}
+        {%- for table in expected | sort if table not in present -%}
+            {%- do missing.append(table) -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ exceptions.raise_compiler_error(
+                "raw data at " ~ raw ~ " is incomplete (no parquet for " ~ missing | join(", ")
+                ~ "): " ~ hint) }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{# The number of manifest files at the raw path (0 or 1). Engine-specific: DuckDB glob(). #}
+{% macro check_raw_data_manifest_sql(raw) -%}
+    {{ return(adapter.dispatch('check_raw_data_manifest_sql', 'plantledger')(raw)) }}
+{%- endmacro %}
+
+{% macro default__check_raw_data_manifest_sql(raw) -%}
+    select count(*) as manifests from glob('{{ raw }}/_manifest.json')
+{%- endmacro %}
+
+
+{# The table folders at the raw path that hold at least one parquet file. DuckDB glob(). #}
+{% macro check_raw_data_tables_sql(raw) -%}
+    {{ return(adapter.dispatch('check_raw_data_tables_sql', 'plantledger')(raw)) }}
+{%- endmacro %}
+
+{% macro default__check_raw_data_tables_sql(raw) -%}
+    select distinct regexp_extract(replace(file, '\', '/'), '([^/]+)/[^/]+$', 1) as table_name
+    from glob('{{ raw }}/*/*.parquet')
+{%- endmacro %}

@@ -1,0 +1,136 @@
+{{ config(materialized='table') }}
+
+-- Conveyor moves of sublots derived from the PLC tag changes (docs block conveyor_derivation
+-- in models/docs.md). One row per move: a sublot going from the line to a position, from one
+-- position to the next, or from a position back to the line.
+--
+-- 1. Per position (tag), order the tag values by source_timestamp (the PLC clock), then id;
+--    a value equal to the previous one is not a change and is dropped.
+-- 2. Each change says "the previous value left the position" (when not null) and "the new
+--    value arrived at it" (when not null), at source_timestamp.
+-- 3. A sublot's departure and arrival at the same instant are one move from the old position
+--    to the new one; an arrival alone comes from the line, a departure alone goes to the line.
+--    (The line is the position's parent location.)
+
+with tag_events as (
+
+    select * from {{ ref('stg_plantledger__plc_tag_events') }}
+
+),
+
+positions as (
+
+    select
+        storage_location_id as position_location_id,
+        parent_storage_location_id as line_location_id
+    from {{ ref('stg_plantledger__storage_locations') }}
+    where location_type = 'conveyor_position'
+
+),
+
+ordered_values as (
+
+    select
+        plc_tag_event_id,
+        storage_location_id as position_location_id,
+        tag_value,
+        source_timestamp,
+        lag(tag_value) over (
+            partition by storage_location_id
+            order by source_timestamp, plc_tag_event_id
+        ) as previous_value
+    from tag_events
+
+),
+
+value_changes as (
+
+    -- null -> null and X -> X are not changes; the first value of a tag changes from nothing
+    select *
+    from ordered_values
+    where tag_value is distinct from previous_value
+
+),
+
+departures as (
+
+    select
+        previous_value as sublot_code,
+        source_timestamp as moved_at,
+        position_location_id as from_position_location_id,
+        cast(null as bigint) as to_position_location_id,
+        plc_tag_event_id as departure_event_id,
+        cast(null as bigint) as arrival_event_id
+    from value_changes
+    where previous_value is not null
+
+),
+
+arrivals as (
+
+    select
+        tag_value as sublot_code,
+        source_timestamp as moved_at,
+        cast(null as bigint) as from_position_location_id,
+        position_location_id as to_position_location_id,
+        cast(null as bigint) as departure_event_id,
+        plc_tag_event_id as arrival_event_id
+    from value_changes
+    where tag_value is not null
+
+),
+
+sightings as (
+
+    select * from departures
+    union all
+    select * from arrivals
+
+),
+
+moves as (
+
+    -- a sublot leaves at most one position and reaches at most one position at an instant
+    -- (tested: unique sublot_code + moved_at); max() picks the one non-null value of each side
+    select
+        sublot_code,
+        moved_at,
+        max(from_position_location_id) as from_position_location_id,
+        max(to_position_location_id) as to_position_location_id,
+        max(departure_event_id) as departure_event_id,
+        max(arrival_event_id) as arrival_event_id,
+        count(*) as sightings
+    from sightings
+    group by sublot_code, moved_at
+
+),
+
+final as (
+
+    select
+        moves.sublot_code || '@' || cast(coalesce(moves.arrival_event_id, moves.departure_event_id) as {{ dbt.type_string() }})
+            as conveyor_movement_id,
+        moves.sublot_code,
+        moves.moved_at,
+        coalesce(moves.from_position_location_id, to_position.line_location_id)
+            as from_storage_location_id,
+        coalesce(moves.to_position_location_id, from_position.line_location_id)
+            as to_storage_location_id,
+        case
+            when moves.from_position_location_id is null then 'line_to_position'
+            when moves.to_position_location_id is null then 'position_to_line'
+            else 'position_to_position'
+        end as conveyor_move_kind,
+        coalesce(moves.arrival_event_id, moves.departure_event_id) as source_event_id,
+        moves.arrival_event_id,
+        moves.departure_event_id,
+        moves.sightings
+    from moves
+    left join positions as from_position
+        on moves.from_position_location_id = from_position.position_location_id
+    left join positions as to_position
+        on moves.to_position_location_id = to_position.position_location_id
+
+)
+
+select * from final

@@ -1,0 +1,149 @@
+{{ config(materialized='table') }}
+
+-- Every location stock can be at: the raw storage locations (physical and virtual) with their
+-- place in the tree, plus the virtual production locations derived here: one
+-- <facility_code>/PRODUCTION per facility with work orders and, below it, one
+-- <facility_code>/PRODUCTION/<wo_number> per work order (the source and sink of its
+-- material transactions). Keyed by location_code, which is unique across facilities.
+
+with locations as (
+
+    select * from {{ ref('stg_plantledger__storage_locations') }}
+
+),
+
+facilities as (
+
+    select * from {{ ref('stg_plantledger__facilities') }}
+
+),
+
+work_orders as (
+
+    select * from {{ ref('stg_plantledger__work_orders') }}
+
+),
+
+location_types as (
+
+    select * from {{ ref('location_types') }}
+
+),
+
+hierarchy as (
+
+    select * from (
+        {{ location_hierarchy(ref('stg_plantledger__storage_locations')) }}
+    ) as tree
+
+),
+
+sites as (
+
+    select
+        locations.facility_id,
+        locations.location_code as site_location_code,
+        hierarchy.hierarchy_path as site_hierarchy_path
+    from locations
+    inner join hierarchy
+        on locations.storage_location_id = hierarchy.location_id
+    where locations.location_type = 'site'
+
+),
+
+raw_locations as (
+
+    select
+        locations.location_code,
+        locations.storage_location_id,
+        locations.location_name,
+        locations.facility_id,
+        parents.location_code as parent_location_code,
+        locations.location_type,
+        locations.is_physical,
+        locations.position_sequence,
+        hierarchy.depth,
+        hierarchy.hierarchy_path,
+        cast(null as bigint) as work_order_id,
+        false as is_derived
+    from locations
+    left join locations as parents
+        on locations.parent_storage_location_id = parents.storage_location_id
+    left join hierarchy
+        on locations.storage_location_id = hierarchy.location_id
+
+),
+
+production_areas as (
+
+    select distinct
+        facilities.facility_code || '/PRODUCTION' as location_code,
+        cast(null as bigint) as storage_location_id,
+        'Production (work orders)' as location_name,
+        facilities.facility_id,
+        sites.site_location_code as parent_location_code,
+        'production' as location_type,
+        false as is_physical,
+        cast(null as integer) as position_sequence,
+        1 as depth,
+        sites.site_hierarchy_path || ' > Production (work orders)' as hierarchy_path,
+        cast(null as bigint) as work_order_id,
+        true as is_derived
+    from work_orders
+    inner join facilities
+        on work_orders.facility_id = facilities.facility_id
+    left join sites
+        on work_orders.facility_id = sites.facility_id
+
+),
+
+work_order_locations as (
+
+    select
+        facilities.facility_code || '/PRODUCTION/' || work_orders.wo_number as location_code,
+        cast(null as bigint) as storage_location_id,
+        'Production of ' || work_orders.wo_number as location_name,
+        work_orders.facility_id,
+        facilities.facility_code || '/PRODUCTION' as parent_location_code,
+        'production' as location_type,
+        false as is_physical,
+        cast(null as integer) as position_sequence,
+        2 as depth,
+        sites.site_hierarchy_path || ' > Production (work orders) > ' || work_orders.wo_number
+            as hierarchy_path,
+        work_orders.work_order_id,
+        true as is_derived
+    from work_orders
+    inner join facilities
+        on work_orders.facility_id = facilities.facility_id
+    left join sites
+        on work_orders.facility_id = sites.facility_id
+
+),
+
+all_locations as (
+
+    select * from raw_locations
+    union all
+    select * from production_areas
+    union all
+    select * from work_order_locations
+
+),
+
+final as (
+
+    select
+        all_locations.*,
+        facilities.facility_code,
+        location_types.relocates_sublot,
+        location_types.status_when_empty
+    from all_locations
+    left join facilities
+        on all_locations.facility_id = facilities.facility_id
+    left join location_types
+        on all_locations.location_type = location_types.location_type
+
+)
+
+select * from final

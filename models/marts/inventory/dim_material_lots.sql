@@ -1,0 +1,75 @@
+with lots as (
+
+    select * from {{ ref('stg_plantledger__material_lots') }}
+
+),
+
+sublots as (
+
+    select
+        material_lot_id,
+        count(*) as sublot_count,
+        sum(initial_quantity) as sublot_initial_quantity
+    from {{ ref('stg_plantledger__material_sublots') }}
+    group by material_lot_id
+
+),
+
+parts as (
+
+    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
+
+),
+
+products as (
+
+    select product_id, sku from {{ ref('stg_plantledger__products') }}
+
+),
+
+suppliers as (
+
+    select supplier_id, supplier_code from {{ ref('stg_plantledger__suppliers') }}
+
+),
+
+work_orders as (
+
+    select work_order_id, wo_number from {{ ref('stg_plantledger__work_orders') }}
+
+),
+
+final as (
+
+    select
+        lots.material_lot_id,
+        lots.lot_code,
+        case when lots.part_id is not null then 'part' else 'product' end as material_type,
+        coalesce(parts.part_number, products.sku) as material_code,
+        lots.part_id,
+        lots.product_id,
+        case when lots.work_order_id is not null then 'work_order' else 'supplier' end as lot_origin,
+        lots.supplier_id,
+        suppliers.supplier_code,
+        lots.supplier_lot_number,
+        lots.work_order_id,
+        work_orders.wo_number,
+        lots.lot_quantity,
+        coalesce(sublots.sublot_count, 0) as sublot_count,
+        coalesce(sublots.sublot_initial_quantity, 0) as sublot_initial_quantity,
+        lots.created_at
+    from lots
+    left join sublots
+        on lots.material_lot_id = sublots.material_lot_id
+    left join parts
+        on lots.part_id = parts.part_id
+    left join products
+        on lots.product_id = products.product_id
+    left join suppliers
+        on lots.supplier_id = suppliers.supplier_id
+    left join work_orders
+        on lots.work_order_id = work_orders.work_order_id
+
+)
+
+select * from final

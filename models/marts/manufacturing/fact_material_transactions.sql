@@ -1,0 +1,65 @@
+-- One row per material transaction of production, with its SAP-style movement type and value
+-- (quantity x unit cost at the time).
+
+with transactions as (
+
+    select * from {{ ref('stg_plantledger__material_transactions') }}
+
+),
+
+movement_types as (
+
+    select movement_type, event_kind from {{ ref('movement_types') }}
+
+),
+
+parts as (
+
+    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
+
+),
+
+products as (
+
+    select product_id, sku from {{ ref('stg_plantledger__products') }}
+
+),
+
+final as (
+
+    select
+        transactions.material_transaction_id,
+        transactions.transaction_number,
+        transactions.transaction_type,
+        movement_types.movement_type,
+        transactions.work_order_id,
+        transactions.facility_id,
+        transactions.material_sublot_id,
+        transactions.storage_location_id,
+        case when transactions.part_id is not null then 'part' else 'product' end as material_type,
+        transactions.part_id,
+        transactions.product_id,
+        coalesce(parts.part_number, products.sku) as material_code,
+        transactions.quantity,
+        case
+            when transactions.transaction_type in ('issue_to_wo', 'scrap') then -transactions.quantity
+            else transactions.quantity
+        end as stock_quantity_change,
+        transactions.unit_cost,
+        cast(transactions.quantity * transactions.unit_cost as decimal(16, 2)) as transaction_value_usd,
+        transactions.reason_code,
+        transactions.reference_number,
+        transactions.transacted_at,
+        {{ utc_date('transactions.transacted_at') }} as transaction_date,
+        transactions.created_by
+    from transactions
+    left join movement_types
+        on transactions.transaction_type = movement_types.event_kind
+    left join parts
+        on transactions.part_id = parts.part_id
+    left join products
+        on transactions.product_id = products.product_id
+
+)
+
+select * from final

@@ -1,0 +1,23 @@
+with source as (
+
+    select * from {{ source('plantledger', 'bill_of_materials') }}
+
+),
+
+renamed as (
+
+    select
+        id as bom_line_id,
+        parent_part_id,
+        child_part_id,
+        quantity as quantity_per_parent,
+        unit as unit_of_measure,
+        is_optional,
+        assembly_sequence,
+        effective_from,
+        effective_to
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,22 @@
+with source as (
+
+    select * from {{ source('plantledger', 'inventory') }}
+
+),
+
+renamed as (
+
+    select
+        id as inventory_id,
+        facility_id,
+        part_id,
+        quantity_on_hand,
+        quantity_reserved,
+        quantity_on_order,
+        reorder_point,
+        cast(last_counted_at as {{ type_timestamptz() }}) as last_counted_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,23 @@
+with source as (
+
+    select * from {{ source('plantledger', 'material_lots') }}
+
+),
+
+renamed as (
+
+    select
+        id as material_lot_id,
+        lot_code,
+        part_id,
+        product_id,
+        supplier_id,
+        work_order_id,
+        supplier_lot_number,
+        quantity as lot_quantity,
+        cast(created_at as {{ type_timestamptz() }}) as created_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with source as (
+
+    select * from {{ source('plantledger', 'order_items') }}
+
+),
+
+renamed as (
+
+    select
+        {{ composite_key(['order_id', 'line_number']) }} as order_item_id,
+        order_id,
+        line_number,
+        product_id,
+        quantity,
+        cast(unit_price as decimal(12, 2)) as unit_price,
+        discount_percent
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with source as (
+
+    select * from {{ source('plantledger', 'part_suppliers') }}
+
+),
+
+renamed as (
+
+    select
+        id as part_supplier_id,
+        part_id,
+        supplier_id,
+        supplier_part_number,
+        cast(unit_cost as decimal(12, 2)) as unit_cost,
+        lead_time_days,
+        is_approved
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,19 @@
+with source as (
+
+    select * from {{ source('plantledger', 'product_components') }}
+
+),
+
+renamed as (
+
+    select
+        id as product_component_id,
+        product_id,
+        part_id,
+        quantity as quantity_per_unit,
+        is_required
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,21 @@
+with source as (
+
+    select * from {{ source('plantledger', 'supplier_certifications') }}
+
+),
+
+renamed as (
+
+    select
+        id as supplier_certification_id,
+        supplier_id,
+        certification_type,
+        certification_number,
+        issued_date,
+        expiry_date,
+        is_valid
+    from source
+
+)
+
+select * from renamed

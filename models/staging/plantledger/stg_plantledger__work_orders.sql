@@ -1,0 +1,31 @@
+with source as (
+
+    select * from {{ source('plantledger', 'work_orders') }}
+
+),
+
+renamed as (
+
+    select
+        id as work_order_id,
+        wo_number,
+        product_id,
+        facility_id,
+        order_id,
+        order_type,
+        priority,
+        quantity_planned,
+        quantity_completed,
+        quantity_scrapped,
+        status as work_order_status,
+        planned_start_date,
+        planned_end_date,
+        cast(actual_start_date as {{ type_timestamptz() }}) as actual_start_at,
+        cast(actual_end_date as {{ type_timestamptz() }}) as actual_end_at,
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        cast(updated_at as {{ type_timestamptz() }}) as updated_at
+    from source
+
+)
+
+select * from renamed

@@ -1,0 +1,399 @@
+"""``plantledger validate``: run the raw layer's expectation suites, build Data Docs, summarise.
+
+Reads ``<raw>/_manifest.json`` and every table's parquet files, validates each table against its
+suite (:mod:`plantledger.quality.checks`) with Great Expectations, builds the Data Docs site
+into ``--docs`` (replaced as a whole) and prints one line per failed expectation, then the Data
+Docs path. Exit code 1 when a blocking check failed (:mod:`plantledger.quality.severity`),
+0 otherwise, 2 for unusable input.
+
+Tables are read with polars and converted to pandas at the boundary. A table of more than
+``--batch-rows`` rows is validated in batches partitioned by a hash of its key, so every copy of
+a key lands in the same batch and uniqueness still holds across the whole table; the summary
+adds the batches up (the Data Docs show one validation result per batch).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import os
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from plantledger.params import ParameterError
+from plantledger.quality.checks import UNIQUE, Check, all_checks
+from plantledger.quality.severity import BLOCK, RULES, WARN
+from plantledger.schema import RAW_SCHEMAS, TABLES
+from plantledger.writer import MANIFEST_NAME, Manifest
+
+DEFAULT_RAW = "data/raw"
+DEFAULT_DOCS = "reports/data_docs"
+DEFAULT_SAMPLE = 3
+DEFAULT_BATCH_ROWS = 1_000_000
+DOCS_MARKER = ".plantledger-data-docs"
+_PARTIAL = 20  # unexpected values GX keeps per expectation and batch (samples come from these)
+_SAMPLE_CHARS = 40
+
+
+# --- arguments ---------------------------------------------------------------------------------
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--raw",
+        default=DEFAULT_RAW,
+        metavar="DIR",
+        help=f"the raw data set, as written by 'plantledger generate' (default: {DEFAULT_RAW})",
+    )
+    parser.add_argument(
+        "--docs",
+        default=DEFAULT_DOCS,
+        metavar="DIR",
+        help=f"Data Docs folder, created or replaced as a whole (default: {DEFAULT_DOCS})",
+    )
+    parser.add_argument(
+        "--sample",
+        default=str(DEFAULT_SAMPLE),
+        metavar="N",
+        help=f"sample values shown per failed expectation (default: {DEFAULT_SAMPLE})",
+    )
+    parser.add_argument(
+        "--batch-rows",
+        default=str(DEFAULT_BATCH_ROWS),
+        metavar="N",
+        help="validate tables with more rows in batches of about N rows "
+        f"(default: {DEFAULT_BATCH_ROWS:,})".replace(",", "_"),
+    )
+    parser.add_argument(
+        "--list",
+        action="store_true",
+        help="list every check with its severity and exit (reads no data)",
+    )
+
+
+def _positive_int(text: str, option: str, example: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise ParameterError(
+            f"{option} must be a whole number of at least 1 such as {example}, got {text!r}"
+        )
+    return value
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    sample = _positive_int(args.sample, "--sample", "3")
+    batch_rows = _positive_int(args.batch_rows, "--batch-rows", "1000000")
+    if args.list:
+        for line in list_checks():
+            print(line)
+        return 0
+    report = validate(Path(args.raw), Path(args.docs), sample=sample, batch_rows=batch_rows)
+    for line in format_report(report, sample):
+        print(line)
+    return report.exit_code
+
+
+def list_checks() -> list[str]:
+    """Every check id with its severity and expectation (end date left symbolic)."""
+    checks = all_checks(dt.datetime(9999, 12, 31, tzinfo=dt.UTC))
+    lines = [f"{c.severity:<5}  {c.id}  {c.expectation}" for cs in checks.values() for c in cs]
+    total = len(lines)
+    blocking = sum(line.startswith(BLOCK) for line in lines)
+    lines.append(
+        f"{total} checks: {blocking} block, {total - blocking} warn "
+        f"({len(RULES)} rules in plantledger/quality/severity.py)"
+    )
+    return lines
+
+
+# --- input -------------------------------------------------------------------------------------
+
+
+def _raw_input(raw: Path) -> tuple[Manifest, dict[str, list[Path]]]:
+    """The manifest and every table's parquet files, or ParameterError saying what is wrong."""
+    regenerate = f"generate it with 'plantledger generate --out {raw}'"
+    if not raw.exists():
+        raise ParameterError(f"--raw {raw} does not exist; {regenerate}")
+    if not raw.is_dir():
+        raise ParameterError(
+            f"--raw {raw} is not a folder; give the folder 'plantledger generate' wrote"
+        )
+    if not (raw / MANIFEST_NAME).is_file():
+        raise ParameterError(
+            f"--raw {raw} has no {MANIFEST_NAME}, so it is not a complete raw data set; "
+            f"{regenerate}"
+        )
+    try:
+        manifest = Manifest.load(raw)
+        dt.date.fromisoformat(manifest.parameters["end_date"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ParameterError(
+            f"--raw {raw}: {MANIFEST_NAME} is not a plantledger manifest ({type(exc).__name__}: "
+            f"{exc}); {regenerate}"
+        ) from None
+    files: dict[str, list[Path]] = {}
+    for table in TABLES:
+        found = sorted((raw / table).glob("*.parquet"))
+        if not found:
+            raise ParameterError(
+                f"--raw {raw} has no parquet files for table {table}; {regenerate}"
+            )
+        files[table] = found
+    return manifest, files
+
+
+def _check_docs(docs: Path) -> Path:
+    """Absolute ``docs``; refuses a file or a folder holding something else than Data Docs."""
+    path = Path(os.path.abspath(docs))
+    if path.exists() and not path.is_dir():
+        raise ParameterError(f"--docs {docs} is an existing file; give a folder path")
+    if path.is_dir() and any(path.iterdir()) and not (path / DOCS_MARKER).exists():
+        raise ParameterError(
+            f"--docs {docs} is a folder with other files and no Data Docs of plantledger, so it "
+            f"is not replaced; choose a new or empty folder"
+        )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _replace_docs(tmp: Path, docs: Path) -> None:
+    (tmp / DOCS_MARKER).write_text("built by plantledger validate; replaced on every run\n")
+    old = docs.with_name(f"{docs.name}.old-{os.getpid()}")
+    if docs.exists():
+        os.replace(docs, old)
+    os.replace(tmp, docs)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+# --- results -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Finding:
+    """One check's result, added up over the batches of its table."""
+
+    check: Check
+    severity: str
+    expectation_type: str = ""
+    success: bool = True
+    unexpected: int | None = None  # failing rows, for row-wise expectations
+    elements: int = 0
+    samples: list[Any] = field(default_factory=list)
+    observed: Any = None
+    error: str | None = None
+
+
+@dataclass
+class Report:
+    raw: Path
+    docs_index: Path
+    rows: int
+    seconds: float
+    findings: list[Finding]
+    batches: dict[str, int]
+
+    @property
+    def failed(self) -> list[Finding]:
+        order = {BLOCK: 0, WARN: 1}
+        return sorted((f for f in self.findings if not f.success), key=lambda f: order[f.severity])
+
+    @property
+    def blocking(self) -> list[Finding]:
+        return [f for f in self.findings if not f.success and f.severity == BLOCK]
+
+    @property
+    def exit_code(self) -> int:
+        return 1 if self.blocking else 0
+
+    def finding(self, check_id: str) -> Finding:
+        return next(f for f in self.findings if f.check.id == check_id)
+
+
+def _exception_message(info: Any) -> str | None:
+    if not isinstance(info, dict):
+        return None
+    if info.get("raised_exception"):
+        return str(info.get("exception_message") or "exception")
+    for value in info.values():
+        message = _exception_message(value)
+        if message:
+            return message
+    return None
+
+
+def _merge(finding: Finding, result: Any) -> None:
+    finding.expectation_type = result.expectation_config.type
+    data = result.result or {}
+    error = _exception_message(result.exception_info)
+    if error:
+        finding.error = error
+    if not result.success:
+        finding.success = False
+    if "unexpected_count" in data and data["unexpected_count"] is not None:
+        finding.unexpected = (finding.unexpected or 0) + int(data["unexpected_count"])
+        finding.elements += int(data.get("element_count") or 0)
+        for value in data.get("partial_unexpected_list") or []:
+            if value not in finding.samples and len(finding.samples) < _PARTIAL:
+                finding.samples.append(value)
+    if not result.success and "observed_value" in data:
+        finding.observed = data["observed_value"]
+
+
+# --- the run -----------------------------------------------------------------------------------
+
+
+def _partition_column(table: str) -> str:
+    if "id" in RAW_SCHEMAS[table]:
+        return "id"
+    return UNIQUE[table][0][0]
+
+
+def _read(files: list[Path], table: str, batches: int, batch: int) -> pl.DataFrame:
+    frame = pl.scan_parquet(files)
+    if batches > 1:
+        key = pl.col(_partition_column(table)).hash(seed=0) % batches
+        frame = frame.filter(key == batch)
+    try:
+        return frame.collect()
+    except pl.exceptions.PolarsError as exc:
+        message = str(exc).splitlines()[0]
+        raise ParameterError(
+            f"cannot read table {table} from its parquet files: {message}"
+        ) from None
+
+
+def _keys(files: list[Path], table: str, column: str) -> Any:
+    """The distinct non-null values of ``table.column`` (reads only that column)."""
+    try:
+        values = pl.scan_parquet(files).select(pl.col(column).drop_nulls().unique()).collect()
+    except pl.exceptions.PolarsError as exc:
+        message = str(exc).splitlines()[0]
+        raise ParameterError(
+            f"cannot read {table}.{column} for reference checks: {message}"
+        ) from None
+    return values[column].to_numpy()
+
+
+def validate(
+    raw: Path,
+    docs: Path,
+    sample: int = DEFAULT_SAMPLE,
+    batch_rows: int = DEFAULT_BATCH_ROWS,
+) -> Report:
+    """Validate every raw table, build the Data Docs into ``docs``; the report."""
+    started = time.perf_counter()
+    manifest, files = _raw_input(raw)
+    docs = _check_docs(docs)
+    end_date = dt.date.fromisoformat(manifest.parameters["end_date"])
+    end_instant = dt.datetime.combine(end_date, dt.time(23, 59, 59, 999_999), tzinfo=dt.UTC)
+    checks = all_checks(end_instant)
+    severities = {c.id: c.severity for cs in checks.values() for c in cs}
+    findings = {
+        c.id: Finding(check=c, severity=severities[c.id]) for cs in checks.values() for c in cs
+    }
+
+    from plantledger.quality import gx  # Great Expectations: imported only now (slow)
+
+    tmp = docs.with_name(f"{docs.name}.tmp-{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    try:
+        validator = gx.Validator(
+            tmp, {"result_format": "SUMMARY", "partial_unexpected_count": max(_PARTIAL, sample)}
+        )
+        references = sorted({c.reference for cs in checks.values() for c in cs if c.reference})
+        for reference in references:
+            table, column = reference.split(".")
+            gx.register_keys(reference, _keys(files[table], table, column))
+        rows = 0
+        batches: dict[str, int] = {}
+        for table in TABLES:
+            validator.add_suite(table, checks[table], severities)
+            count = pl.scan_parquet(files[table]).select(pl.len()).collect().item()
+            rows += count
+            batches[table] = max(1, math.ceil(count / batch_rows))
+            for batch in range(batches[table]):
+                frame = gx.to_pandas(_read(files[table], table, batches[table], batch))
+                name = (
+                    table
+                    if batches[table] == 1
+                    else f"{table} batch {batch + 1} of {batches[table]}"
+                )
+                for result in validator.run_batch(table, frame, name):
+                    _merge(findings[result.expectation_config.meta["check"]], result)
+                del frame
+        validator.build_docs()
+        _replace_docs(tmp, docs)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return Report(
+        raw=raw,
+        docs_index=docs / "index.html",
+        rows=rows,
+        seconds=time.perf_counter() - started,
+        findings=list(findings.values()),
+        batches=batches,
+    )
+
+
+# --- the summary -------------------------------------------------------------------------------
+
+
+def _show(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "null"
+    if hasattr(value, "isoformat"):
+        text = value.isoformat()
+    elif isinstance(value, str):
+        text = repr(value)
+    elif hasattr(value, "item"):  # numpy scalars
+        text = repr(value.item())
+    else:
+        text = str(value)
+    if text in ("<NA>", "NaT", "nan"):
+        return "null"
+    return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 3] + "..."
+
+
+def format_finding(finding: Finding, sample: int) -> str:
+    check = finding.check
+    head = f"{finding.severity.upper():<5}  {check.table}  {check.target}.{check.kind}"
+    head += f"  ({finding.expectation_type or check.expectation})"
+    if finding.unexpected is not None and finding.unexpected > 0:
+        shown = ", ".join(_show(v) for v in finding.samples[:sample])
+        return f"{head}: {finding.unexpected:,} of {finding.elements:,} rows fail; e.g. {shown}"
+    if finding.error:
+        return f"{head}: error: {' '.join(finding.error.split())[:120]}"
+    if finding.observed is not None:
+        return f"{head}: observed {_show(finding.observed)}"
+    return f"{head}: failed"
+
+
+def format_report(report: Report, sample: int = DEFAULT_SAMPLE) -> list[str]:
+    batched = [f"{t} ({n} batches)" for t, n in report.batches.items() if n > 1]
+    lines = [
+        f"Validated {len(report.batches)} tables, {report.rows:,} rows, "
+        f"{len(report.findings)} checks in {report.seconds:.1f} s"
+        + (f"; in batches: {', '.join(batched)}" if batched else "")
+    ]
+    lines += [format_finding(f, sample) for f in report.failed]
+    lines.append(f"Data Docs: {report.docs_index}")
+    blocking = len(report.blocking)
+    warnings = len(report.failed) - blocking
+    if not report.failed:
+        lines.append("All checks passed.")
+    else:
+        verdict = "failing (exit 1)" if blocking else "passing (exit 0)"
+        lines.append(
+            f"{blocking} blocking check{'s' if blocking != 1 else ''} failed, "
+            f"{warnings} warning{'s' if warnings != 1 else ''}: {verdict}"
+        )
+    return lines
