@@ -242,13 +242,10 @@ def build_material_flows(
         .sort("facility_id", "part_id", "k")
         .with_row_index("sublot_key", offset=first_key)
     )
-    sublots = sublots.with_columns(pl.col("sublot_key").cast(pl.Int64))
-    # the last real sublot keeps what demand left over; the safety sublot is full
-    demand = pairs.select("facility_id", "part_id", "demand")
-    sublots = sublots.join(
-        demand, on=["facility_id", "part_id"], maintain_order="left"
-    ).with_columns(initial_quantity=pl.col("lot_size"))
-    del demand
+    # every sublot arrives full; the last one keeps what demand leaves over, a safety one stays
+    sublots = sublots.with_columns(
+        pl.col("sublot_key").cast(pl.Int64), initial_quantity=pl.col("lot_size")
+    )
     pieces = pieces.join(
         sublots.select("facility_id", "part_id", "k", "sublot_key"),
         on=["facility_id", "part_id", "k"],

@@ -44,7 +44,7 @@ def simulate_operations(
         )
         tables, stock = build_raw_tables(params, master, prod, flows, logi, locs, shard, counters)
         inventory.append(stock)
-        del prod, flows, logi
+        del prod, flows, logi  # free this shard before the next one is built
         yield from tables.items()
         del tables
     yield "inventory", build_inventory(params, master, inventory)
