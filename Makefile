@@ -28,7 +28,9 @@ $(STAMP): pyproject.toml requirements.lock
 # The whole pipeline, one step per line; later steps are appended here.
 run: venv
 	$(PL) generate $(GENERATE_ARGS)
+	$(PL) validate --raw $(RAW)
 	PLANTLEDGER_RAW=$(RAW) $(BIN)/dbt build
+	$(PL) report inventory --as-of "friday last week" $(if $(END_DATE),--today $(END_DATE)) --limit 20
 
 test: venv
 	$(BIN)/ruff check .

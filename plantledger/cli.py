@@ -174,6 +174,21 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+# --- report -----------------------------------------------------------------------------------
+
+
+def _add_report(parser: argparse.ArgumentParser) -> None:
+    from plantledger.report import add_arguments
+
+    add_arguments(parser)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from plantledger.report import run_from_args
+
+    return run_from_args(args)
+
+
 # --- registry and entry point -----------------------------------------------------------------
 
 
@@ -192,6 +207,11 @@ COMMANDS: dict[str, Command] = {
         _cmd_validate,
     ),
     "bench": Command("benchmark generation (and later sections)", _add_bench, _cmd_bench),
+    "report": Command(
+        "reports from the built warehouse: inventory as of a date, arrivals, moves, dwell",
+        _add_report,
+        _cmd_report,
+    ),
 }
 
 

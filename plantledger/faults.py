@@ -307,7 +307,7 @@ class FaultInjector:
 
     def _inject(self, table: str, frame: pl.DataFrame, kinds: list[str]) -> pl.DataFrame:
         base = frame.with_row_index("_i").with_columns(pl.col("_i").cast(pl.Int64))
-        reorder: dict[int, int] = {}
+        reorder: dict[int, float] = {}  # file position -> sort key of the moved row
         if table == PLC:
             base, reorder = self._inject_plc(base, kinds)
         for kind in kinds:
@@ -321,8 +321,8 @@ class FaultInjector:
             rows = base[chosen].with_columns(_from=pl.col("id"))
             self._add_pending(kind, table, rows.drop("_i"))
         keys = np.arange(base.height, dtype=np.float64)
-        for position, offset in reorder.items():
-            keys[position] = min(position + offset, base.height - 1) + 0.5
+        for position, key in reorder.items():
+            keys[position] = key
         parts = [base.drop("_i").with_columns(_key=pl.Series(keys))]
         if "duplicate_events" in kinds:
             chosen = self._choose("duplicate_events", table, np.arange(base.height))
@@ -334,7 +334,7 @@ class FaultInjector:
 
     def _inject_plc(
         self, base: pl.DataFrame, kinds: list[str]
-    ) -> tuple[pl.DataFrame, dict[int, int]]:
+    ) -> tuple[pl.DataFrame, dict[int, float]]:
         """Missing nils, repeated values and out-of-order events on one piece of PLC events."""
         loc = pl.col("storage_location_id")
         seq = base.sort("storage_location_id", "source_timestamp", "id").with_columns(
@@ -384,7 +384,7 @@ class FaultInjector:
         if dropped.size:
             base = base.filter(~pl.col("_i").is_in(dropped))
         base = base.with_columns(pl.int_range(pl.len(), dtype=pl.Int64).alias("_i"))
-        reorder: dict[int, int] = {}
+        reorder: dict[int, float] = {}
         if "plc_out_of_order" in kinds:
             seq = base.sort("storage_location_id", "source_timestamp", "id").with_columns(
                 _next_server=pl.col("server_timestamp").shift(-1).over(loc),
@@ -402,15 +402,25 @@ class FaultInjector:
             rows = rows.filter(~pl.col("_next_i").is_in(chosen)).sort("_i")
             rng = self._rng("plc_out_of_order", PLC)
             delays = rng.integers(*_OOO_DELAY_US, rows.height)
-            server = rows["_next_server"] + pl.Series(delays).cast(pl.Duration("us"))
+            offsets = rng.integers(1, _OOO_MAX_ROWS + 1, rows.height)
+            # land `offset` rows later, counting only rows that stay, so each moved event ends up
+            # after an event with a larger id; an event with no staying row after it stays put
+            positions = rows["_i"].to_numpy()
+            moved = np.zeros(base.height, dtype=bool)
+            moved[positions] = True
+            anchors = np.flatnonzero(~moved)
+            first = np.searchsorted(anchors, positions, side="right")
+            keep = first < len(anchors)
+            landing = anchors[np.minimum(first + offsets - 1, len(anchors) - 1)[keep]] + 0.5
+            rows = rows.filter(pl.Series(keep))
+            server = rows["_next_server"] + pl.Series(delays[keep]).cast(pl.Duration("us"))
             later = rows.select("_i", _server=server)
             base = (
                 base.join(later, on="_i", how="left", maintain_order="left")
                 .with_columns(server_timestamp=pl.coalesce("_server", "server_timestamp"))
                 .drop("_server")
             )
-            offsets = rng.integers(1, _OOO_MAX_ROWS + 1, rows.height)
-            reorder = dict(zip(rows["_i"].to_list(), offsets.tolist(), strict=True))
+            reorder = dict(zip(rows["_i"].to_list(), landing.tolist(), strict=True))
             self._entries[("plc_out_of_order", PLC)].sources.extend(rows["id"].to_list())
         return base, reorder
 

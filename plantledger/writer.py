@@ -13,6 +13,9 @@ removed and an existing ``<out>`` is left as it was.
 The manifest holds no wall-clock time: the same parameters and the same package versions give a
 byte-identical manifest, and each table's ``sha256`` covers its parquet files' bytes in order
 (polars writes byte-identical parquet for identical frames, whatever its thread count).
+
+A generation with injected faults (``plantledger generate --faults``, :mod:`plantledger.faults`)
+adds a ``faults`` section saying what was corrupted where; a clean manifest has no such key.
 """
 
 from __future__ import annotations
@@ -21,8 +24,9 @@ import errno
 import hashlib
 import json
 import os
+import re
 import shutil
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,6 +42,8 @@ MANIFEST_FORMAT = 1
 PART_TEMPLATE = "part-{:05d}.parquet"
 COMPRESSION = "zstd"
 _HASH_CHUNK = 1 << 20
+# a JSON array of integers spread over lines by ``indent``; fault id lists are kept on one line
+_INT_ARRAY = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
 
 
 class Progress(Protocol):
@@ -78,19 +84,24 @@ class TableEntry:
 
 @dataclass(frozen=True)
 class Manifest:
-    """What was written: parameters, generator version and, per table, rows, files and hash."""
+    """What was written: parameters, generator version and, per table, rows, files and hash.
+
+    ``faults`` is the record of injected faults (see :mod:`plantledger.faults`), or None for a
+    clean generation (then the key is left out of the file altogether).
+    """
 
     generator_version: str
     parameters: dict[str, Any]
     tables: dict[str, TableEntry]
     format: int = MANIFEST_FORMAT
+    faults: dict[str, Any] | None = None
 
     @property
     def total_rows(self) -> int:
         return sum(entry.rows for entry in self.tables.values())
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data: dict[str, Any] = {
             "format": self.format,
             "generator_version": self.generator_version,
             "parameters": self.parameters,
@@ -104,9 +115,17 @@ class Manifest:
                 for name, e in self.tables.items()
             },
         }
+        if self.faults is not None:
+            data["faults"] = self.faults
+        return data
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), indent=2) + "\n"
+        text = json.dumps(self.to_dict(), indent=2) + "\n"
+        if self.faults is not None:  # id lists on one line each, not one id per line
+            text = _INT_ARRAY.sub(
+                lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text
+            )
+        return text
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Manifest:
@@ -115,6 +134,7 @@ class Manifest:
             generator_version=data["generator_version"],
             parameters=data["parameters"],
             tables={name: TableEntry(**entry) for name, entry in data["tables"].items()},
+            faults=data.get("faults"),
         )
 
     @classmethod
@@ -281,11 +301,14 @@ def write_raw(
     params: GenerationParams,
     pieces: Iterable[tuple[str, pl.DataFrame]],
     progress: Progress | None = None,
+    faults: Callable[[], dict[str, Any]] | None = None,
 ) -> Manifest:
     """Write every piece to ``params.out`` (replacing it atomically) and return the manifest.
 
     ``pieces`` is consumed lazily, one piece at a time; it is not started before the temporary
-    folder exists, so output problems are reported before any generation work.
+    folder exists, so output problems are reported before any generation work. ``faults``, when
+    given, is called once every piece is written; its result becomes the manifest's ``faults``
+    section (the record of :class:`plantledger.faults.FaultInjector`).
     """
     progress = progress if progress is not None else NullProgress()
     out = normalise_out(params.out)
@@ -302,6 +325,7 @@ def write_raw(
             generator_version=plantledger.__version__,
             parameters=manifest_parameters(params),
             tables=tables,
+            faults=faults() if faults is not None else None,
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         _replace(tmp, out)

@@ -7,6 +7,7 @@ from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import NamedTuple
 
+import duckdb
 import polars as pl
 import pytest
 
@@ -34,6 +35,45 @@ def raw_small(tmp_path_factory: pytest.TempPathFactory) -> RawData:
     params = GenerationParams(scale=SMALL_SCALE, seed=SMALL_SEED, end_date=SMALL_END_DATE, out=out)
     manifest = write_raw(params, generate_tables(params))
     return RawData(out, manifest, params)
+
+
+FAULTY_SPEC = "0.02"
+
+
+@pytest.fixture(scope="session")
+def raw_faulty(tmp_path_factory: pytest.TempPathFactory) -> RawData:
+    """``raw_small``'s parameters with every fault kind at rate 0.02 (plantledger.faults)."""
+    from plantledger.faults import inject_faults, parse_faults
+    from plantledger.generator import generate_tables
+
+    out = tmp_path_factory.mktemp("raw_faulty") / "raw"
+    params = GenerationParams(scale=SMALL_SCALE, seed=SMALL_SEED, end_date=SMALL_END_DATE, out=out)
+    pieces, injector = inject_faults(generate_tables(params), parse_faults(FAULTY_SPEC), params)
+    manifest = write_raw(params, pieces, faults=injector.record)
+    return RawData(out, manifest, params)
+
+
+class Warehouse(NamedTuple):
+    duckdb: Path  # the DuckDB file `dbt build` wrote; open it read-only (it is shared)
+    raw: Path  # the raw folder it was built from (raw_small's)
+    params: GenerationParams  # the generation parameters of that raw folder
+    target: Path  # the build's dbt target/ folder (manifest.json, run_results.json)
+
+    def connect(self) -> duckdb.DuckDBPyConnection:
+        """A read-only connection to the warehouse."""
+        return duckdb.connect(str(self.duckdb), read_only=True)
+
+
+@pytest.fixture(scope="session")
+def warehouse_small(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> Warehouse:
+    """`dbt build` of the whole project from ``raw_small``, once per session, into a DuckDB file
+    of its own (tests/dbt_runner.py). Fails every test that uses it when the build fails."""
+    from tests.dbt_runner import dbt_build
+
+    run = dbt_build(raw_small.path, tmp_path_factory.mktemp("warehouse_small"))
+    if run.returncode != 0:
+        pytest.fail(f"dbt build of the small warehouse exited {run.returncode}:\n{run.tail()}")
+    return Warehouse(run.duckdb, raw_small.path, raw_small.params, run.target)
 
 
 # --- a fake generator: small frames that follow the contract ---------------------------------

@@ -1,28 +1,15 @@
 -- Every PLC tag change (a value different from the tag's previous value, in source_timestamp
--- order) is used by a conveyor move: as the arrival of its new value and/or the departure of
--- its old value. Returns the tag changes no move explains, with what is missing.
+-- order, read from the accepted events with the inferred nils put back:
+-- int_plc_tag_events__sequenced) is used by a conveyor move: as the arrival of its new value
+-- and/or the departure of its old value (an inferred nil by a move with departure_inferred
+-- from its position at its instant). Returns the tag changes no move explains, with what is
+-- missing.
 
-with tag_values as (
-
-    select
-        plc_tag_event_id,
-        tag_name,
-        storage_location_id,
-        tag_value,
-        source_timestamp,
-        lag(tag_value) over (
-            partition by storage_location_id
-            order by source_timestamp, plc_tag_event_id
-        ) as previous_value
-    from {{ ref('stg_plantledger__plc_tag_events') }}
-
-),
-
-changes as (
+with changes as (
 
     select *
-    from tag_values
-    where tag_value is distinct from previous_value
+    from {{ ref('int_plc_tag_events__sequenced') }}
+    where is_value_change
 
 ),
 
@@ -40,18 +27,39 @@ departures as (
     from {{ ref('int_conveyor_movements') }}
     where departure_event_id is not null
 
+),
+
+inferred_departures as (
+
+    select sublot_code, moved_at, from_storage_location_id
+    from {{ ref('int_conveyor_movements') }}
+    where departure_inferred
+
+),
+
+checked as (
+
+    select
+        changes.*,
+        changes.tag_value is not null and arrivals.plc_tag_event_id is null as arrival_missing,
+        changes.previous_value is not null
+            and departures.plc_tag_event_id is null
+            and inferred_departures.sublot_code is null as departure_missing
+    from changes
+    left join arrivals
+        on changes.plc_tag_event_id = arrivals.plc_tag_event_id
+        and changes.tag_value = arrivals.sublot_code
+    left join departures
+        on changes.plc_tag_event_id = departures.plc_tag_event_id
+        and changes.previous_value = departures.sublot_code
+    left join inferred_departures
+        on changes.is_inferred_nil
+        and changes.previous_value = inferred_departures.sublot_code
+        and changes.source_timestamp = inferred_departures.moved_at
+        and changes.storage_location_id = inferred_departures.from_storage_location_id
+
 )
 
-select
-    changes.*,
-    changes.tag_value is not null and arrivals.plc_tag_event_id is null as arrival_missing,
-    changes.previous_value is not null and departures.plc_tag_event_id is null as departure_missing
-from changes
-left join arrivals
-    on changes.plc_tag_event_id = arrivals.plc_tag_event_id
-    and changes.tag_value = arrivals.sublot_code
-left join departures
-    on changes.plc_tag_event_id = departures.plc_tag_event_id
-    and changes.previous_value = departures.sublot_code
-where (changes.tag_value is not null and arrivals.plc_tag_event_id is null)
-    or (changes.previous_value is not null and departures.plc_tag_event_id is null)
+select *
+from checked
+where arrival_missing or departure_missing

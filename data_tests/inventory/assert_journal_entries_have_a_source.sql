@@ -12,19 +12,19 @@ with journal as (
 sources as (
 
     select 'supplier_receipts' as source_table, supplier_receipt_id as source_id
-    from {{ ref('stg_plantledger__supplier_receipts') }}
+    from {{ ref('int_supplier_receipts__accepted') }}
     union all
     select 'sublot_movements', sublot_movement_id
-    from {{ ref('stg_plantledger__sublot_movements') }}
+    from {{ ref('int_sublot_movements__accepted') }}
     union all
     select 'material_transactions', material_transaction_id
-    from {{ ref('stg_plantledger__material_transactions') }}
+    from {{ ref('int_material_transactions__accepted') }}
     union all
     select 'shipment_sublots', shipment_sublot_id
     from {{ ref('stg_plantledger__shipment_sublots') }}
     union all
     select 'plc_tag_events', plc_tag_event_id
-    from {{ ref('stg_plantledger__plc_tag_events') }}
+    from {{ ref('int_plc_tag_events__accepted') }}
 
 )
 

@@ -1,5 +1,6 @@
--- No loss, no invention: every movement-bearing source row is in the journal with exactly two
--- entries per event, and the journal holds nothing else. Expected entries per source table:
+-- No loss, no invention: every accepted movement-bearing source row (int_*__accepted: not
+-- rejected, not a removed duplicate; fact_source_accounting accounts for the others) is in
+-- the journal with exactly two entries per event, and the journal holds nothing else. Expected entries per source table:
 --   supplier_receipts, sublot_movements, material_transactions: 2 per row;
 --   shipment_sublots: 2 per row at shipped_at + 2 more at delivered_at for delivered
 --     transfers and replenishments;
@@ -10,17 +11,17 @@
 with expected as (
 
     select 'supplier_receipts' as source_table, 2 * count(*) as expected_entries
-    from {{ ref('stg_plantledger__supplier_receipts') }}
+    from {{ ref('int_supplier_receipts__accepted') }}
 
     union all
 
     select 'sublot_movements', 2 * count(*)
-    from {{ ref('stg_plantledger__sublot_movements') }}
+    from {{ ref('int_sublot_movements__accepted') }}
 
     union all
 
     select 'material_transactions', 2 * count(*)
-    from {{ ref('stg_plantledger__material_transactions') }}
+    from {{ ref('int_material_transactions__accepted') }}
 
     union all
 

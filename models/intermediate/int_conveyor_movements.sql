@@ -2,19 +2,26 @@
 
 -- Conveyor moves of sublots derived from the PLC tag changes (docs block conveyor_derivation
 -- in models/docs.md). One row per move: a sublot going from the line to a position, from one
--- position to the next, or from a position back to the line.
+-- position to the next, or from a position back to the line. It reads the accepted tag events
+-- (int_plc_tag_events__accepted: no rejected row, no removed duplicate) and repairs what can
+-- be repaired safely (docs/faults.md, "Repaired PLC events"):
 --
--- 1. Per position (tag), order the tag values by source_timestamp (the PLC clock), then id;
---    a value equal to the previous one is not a change and is dropped.
--- 2. Each change says "the previous value left the position" (when not null) and "the new
+-- 1. Per position (tag), order the tag values by source_timestamp (the PLC clock), then id,
+--    never by server_timestamp or file order (repairs out-of-order delivery).
+-- 2. Missing nil: when sublot X appears at position P2 at instant t while another position P1
+--    still shows X (its value since before t, not changed at t), infer the event P1: X -> null
+--    at t (no raw row: id null, departure_inferred), so X moves P1 -> P2 at t as with the real
+--    nil, and P1's next change does not make X leave a second time.
+-- 3. A value equal to the previous one is not a change and is dropped (collapses repeats).
+-- 4. Each change says "the previous value left the position" (when not null) and "the new
 --    value arrived at it" (when not null), at source_timestamp.
--- 3. A sublot's departure and arrival at the same instant are one move from the old position
+-- 5. A sublot's departure and arrival at the same instant are one move from the old position
 --    to the new one; an arrival alone comes from the line, a departure alone goes to the line.
 --    (The line is the position's parent location.)
 
 with tag_events as (
 
-    select * from {{ ref('stg_plantledger__plc_tag_events') }}
+    select * from {{ ref('int_plc_tag_events__accepted') }}
 
 ),
 
@@ -28,8 +35,9 @@ positions as (
 
 ),
 
-ordered_values as (
+tag_values as (
 
+    -- each event opens an interval of its tag's value: until the tag's next event
     select
         plc_tag_event_id,
         storage_location_id as position_location_id,
@@ -38,8 +46,65 @@ ordered_values as (
         lag(tag_value) over (
             partition by storage_location_id
             order by source_timestamp, plc_tag_event_id
-        ) as previous_value
+        ) as value_before,
+        lead(source_timestamp) over (
+            partition by storage_location_id
+            order by source_timestamp, plc_tag_event_id
+        ) as next_timestamp
     from tag_events
+
+),
+
+appearances as (
+
+    select tag_value as sublot_code, position_location_id, source_timestamp
+    from tag_values
+    where tag_value is not null
+        and tag_value is distinct from value_before
+
+),
+
+inferred_nils as (
+
+    -- X appears at P2 at t while P1 still shows it: P1 lost its X -> null at t
+    select distinct
+        cast(null as bigint) as plc_tag_event_id,
+        held.position_location_id,
+        cast(null as {{ dbt.type_string() }}) as tag_value,
+        appearances.source_timestamp,
+        true as is_inferred_nil
+    from appearances
+    inner join tag_values as held
+        on appearances.sublot_code = held.tag_value
+        and appearances.position_location_id <> held.position_location_id
+        and held.source_timestamp < appearances.source_timestamp
+        and (held.next_timestamp is null or held.next_timestamp > appearances.source_timestamp)
+
+),
+
+sequenced as (
+
+    select
+        plc_tag_event_id,
+        position_location_id,
+        tag_value,
+        source_timestamp,
+        false as is_inferred_nil
+    from tag_values
+    union all
+    select * from inferred_nils
+
+),
+
+ordered_values as (
+
+    select
+        *,
+        lag(tag_value) over (
+            partition by position_location_id
+            order by source_timestamp, plc_tag_event_id nulls first
+        ) as previous_value
+    from sequenced
 
 ),
 
@@ -60,7 +125,8 @@ departures as (
         position_location_id as from_position_location_id,
         cast(null as bigint) as to_position_location_id,
         plc_tag_event_id as departure_event_id,
-        cast(null as bigint) as arrival_event_id
+        cast(null as bigint) as arrival_event_id,
+        is_inferred_nil as departure_inferred
     from value_changes
     where previous_value is not null
 
@@ -74,7 +140,8 @@ arrivals as (
         cast(null as bigint) as from_position_location_id,
         position_location_id as to_position_location_id,
         cast(null as bigint) as departure_event_id,
-        plc_tag_event_id as arrival_event_id
+        plc_tag_event_id as arrival_event_id,
+        false as departure_inferred
     from value_changes
     where tag_value is not null
 
@@ -99,6 +166,7 @@ moves as (
         max(to_position_location_id) as to_position_location_id,
         max(departure_event_id) as departure_event_id,
         max(arrival_event_id) as arrival_event_id,
+        bool_or(departure_inferred) as departure_inferred,
         count(*) as sightings
     from sightings
     group by sublot_code, moved_at
@@ -124,7 +192,8 @@ final as (
         coalesce(moves.arrival_event_id, moves.departure_event_id) as source_event_id,
         moves.arrival_event_id,
         moves.departure_event_id,
-        moves.sightings
+        moves.sightings,
+        moves.departure_inferred
     from moves
     left join positions as from_position
         on moves.from_position_location_id = from_position.position_location_id

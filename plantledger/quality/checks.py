@@ -39,7 +39,7 @@ PANDAS_DTYPES: dict[pl.DataType, str] = {
     pl.Float64(): "float64",
     pl.String(): "str",
     pl.Boolean(): "boolean",
-    pl.Date(): "date32[day][pyarrow]",
+    pl.Date(): "datetime64[ms]",
     pl.Datetime("us", "UTC"): "datetime64[us, UTC]",
 }
 
@@ -169,9 +169,9 @@ VALUE_SETS: dict[tuple[str, str], list[Any]] = {
 
 FORMATS: dict[tuple[str, str], str] = {
     ("suppliers", "supplier_code"): r"^SUP\d{5}$",
-    ("parts", "part_number"): r"^[A-Z][A-Z0-9]*-[A-Z0-9]+$",  # PRT-000001, named: CHIP-001
+    ("parts", "part_number"): r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$",  # PRT-000001, CHIP-001
     ("products", "sku"): r"^[A-Z][A-Z0-9]*(-[A-Z0-9]+)+$",
-    ("facilities", "facility_code"): r"^FAC-[A-Z]{3}$",
+    ("facilities", "facility_code"): r"^FAC-[A-Z]{2,4}$",
     ("customers", "customer_code"): r"^CUST-(\d{5}|[A-Z]+)$",
     ("orders", "order_number"): r"^ORD-\d{4}-\d{3,}$",
     ("shipments", "shipment_number"): r"^(SHP|TRF|REP)-\d{7,}$",
@@ -179,13 +179,13 @@ FORMATS: dict[tuple[str, str], str] = {
     ("work_orders", "wo_number"): r"^WO-\d{4}-\d{5,}$",
     ("material_transactions", "transaction_number"): r"^MTX-\d{4}-\d{5,}$",
     ("material_transactions", "reference_number"): r"^WO-\d{4}-\d{5,}$",
-    ("storage_locations", "location_code"): r"^FAC-[A-Z]{3}(/[A-Za-z0-9_-]+)*$",
+    ("storage_locations", "location_code"): r"^FAC-[A-Z]{2,4}(/[A-Za-z0-9_-]+)*$",
     ("material_lots", "lot_code"): r"^LOT-\d{8,}$",
     ("material_sublots", "sublot_code"): r"^SL-\d{9,}$",
     ("supplier_receipts", "receipt_number"): r"^GR-\d{8,}$",
     ("supplier_receipts", "purchase_order_number"): r"^PO-\d{7,}$",
     ("sublot_movements", "movement_number"): r"^MV-\d{9,}$",
-    ("plc_tag_events", "tag_name"): r"^FAC-[A-Z]{3}(/[A-Za-z0-9_-]+)+\.SublotID$",
+    ("plc_tag_events", "tag_name"): r"^FAC-[A-Z]{2,4}(/[A-Za-z0-9_-]+)+\.SublotID$",
     ("plc_tag_events", "value"): r"^SL-\d{9,}$",
 }
 
@@ -247,7 +247,6 @@ ORDER: list[tuple[str, str, str]] = [
     ("work_orders", "actual_end_date", "actual_start_date"),
     ("work_order_steps", "actual_end", "actual_start"),
     ("material_sublots", "updated_at", "created_at"),
-    ("material_sublots", "initial_quantity", "quantity"),
 ]
 
 # instants that may lie after the end date (plans)

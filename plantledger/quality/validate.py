@@ -20,6 +20,7 @@ import math
 import os
 import shutil
 import time
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -67,8 +68,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--batch-rows",
         default=str(DEFAULT_BATCH_ROWS),
         metavar="N",
-        help="validate tables with more rows in batches of about N rows "
-        f"(default: {DEFAULT_BATCH_ROWS:,})".replace(",", "_"),
+        help="validate tables of more than N rows in batches of about N rows, split by a hash "
+        f"of their key (default: {DEFAULT_BATCH_ROWS})",
+    )
+    parser.add_argument(
+        "--tables",
+        default=None,
+        metavar="T1,T2",
+        help="validate only these tables (default: all); reference checks still read the keys "
+        "of the tables they point at",
     )
     parser.add_argument(
         "--list",
@@ -96,10 +104,26 @@ def run_from_args(args: argparse.Namespace) -> int:
         for line in list_checks():
             print(line)
         return 0
-    report = validate(Path(args.raw), Path(args.docs), sample=sample, batch_rows=batch_rows)
+    tables = _tables(args.tables)
+    report = validate(
+        Path(args.raw), Path(args.docs), sample=sample, batch_rows=batch_rows, tables=tables
+    )
     for line in format_report(report, sample):
         print(line)
     return report.exit_code
+
+
+def _tables(text: str | None) -> list[str] | None:
+    if text is None:
+        return None
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    unknown = [name for name in names if name not in TABLES]
+    if unknown or not names:
+        raise ParameterError(
+            f"--tables: unknown table {', '.join(map(repr, unknown)) or '(none given)'}; "
+            f"choose from {', '.join(TABLES)}"
+        )
+    return [table for table in TABLES if table in names]
 
 
 def list_checks() -> list[str]:
@@ -170,7 +194,12 @@ def _replace_docs(tmp: Path, docs: Path) -> None:
     old = docs.with_name(f"{docs.name}.old-{os.getpid()}")
     if docs.exists():
         os.replace(docs, old)
-    os.replace(tmp, docs)
+    try:
+        os.replace(tmp, docs)
+    except BaseException:
+        if old.exists():
+            os.replace(old, docs)
+        raise
     shutil.rmtree(old, ignore_errors=True)
 
 
@@ -280,7 +309,7 @@ def _keys(files: list[Path], table: str, column: str) -> Any:
         raise ParameterError(
             f"cannot read {table}.{column} for reference checks: {message}"
         ) from None
-    return values[column].to_numpy()
+    return values[column].to_arrow()
 
 
 def validate(
@@ -288,52 +317,35 @@ def validate(
     docs: Path,
     sample: int = DEFAULT_SAMPLE,
     batch_rows: int = DEFAULT_BATCH_ROWS,
+    tables: list[str] | None = None,
 ) -> Report:
-    """Validate every raw table, build the Data Docs into ``docs``; the report."""
+    """Validate the raw tables (all, or ``tables``), build the Data Docs into ``docs``."""
     started = time.perf_counter()
     manifest, files = _raw_input(raw)
     docs = _check_docs(docs)
     end_date = dt.date.fromisoformat(manifest.parameters["end_date"])
     end_instant = dt.datetime.combine(end_date, dt.time(23, 59, 59, 999_999), tzinfo=dt.UTC)
     checks = all_checks(end_instant)
+    if tables is not None:
+        checks = {table: checks[table] for table in tables}
     severities = {c.id: c.severity for cs in checks.values() for c in cs}
     findings = {
         c.id: Finding(check=c, severity=severities[c.id]) for cs in checks.values() for c in cs
     }
 
-    from plantledger.quality import gx  # Great Expectations: imported only now (slow)
-
     tmp = docs.with_name(f"{docs.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    try:
-        validator = gx.Validator(
-            tmp, {"result_format": "SUMMARY", "partial_unexpected_count": max(_PARTIAL, sample)}
-        )
-        references = sorted({c.reference for cs in checks.values() for c in cs if c.reference})
-        for reference in references:
-            table, column = reference.split(".")
-            gx.register_keys(reference, _keys(files[table], table, column))
-        rows = 0
-        batches: dict[str, int] = {}
-        for table in TABLES:
-            validator.add_suite(table, checks[table], severities)
-            count = pl.scan_parquet(files[table]).select(pl.len()).collect().item()
-            rows += count
-            batches[table] = max(1, math.ceil(count / batch_rows))
-            for batch in range(batches[table]):
-                frame = gx.to_pandas(_read(files[table], table, batches[table], batch))
-                name = (
-                    table
-                    if batches[table] == 1
-                    else f"{table} batch {batch + 1} of {batches[table]}"
-                )
-                for result in validator.run_batch(table, frame, name):
-                    _merge(findings[result.expectation_config.meta["check"]], result)
-                del frame
-        validator.build_docs()
-        _replace_docs(tmp, docs)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+    with warnings.catch_warnings():  # GX's and pandas' deprecation chatter, for this run only
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", FutureWarning)
+        warnings.filterwarnings("ignore", module="great_expectations")
+        from plantledger.quality import gx  # Great Expectations: imported only now (slow)
+
+        try:
+            rows, batches = _run(gx, checks, severities, findings, files, tmp, sample, batch_rows)
+            _replace_docs(tmp, docs)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
     return Report(
         raw=raw,
         docs_index=docs / "index.html",
@@ -344,22 +356,65 @@ def validate(
     )
 
 
+def _run(
+    gx: Any,
+    checks: dict[str, list[Check]],
+    severities: dict[str, str],
+    findings: dict[str, Finding],
+    files: dict[str, list[Path]],
+    tmp: Path,
+    sample: int,
+    batch_rows: int,
+) -> tuple[int, dict[str, int]]:
+    """Validate table by table into ``findings``; build the Data Docs into ``tmp``."""
+    validator = gx.Validator(
+        tmp, {"result_format": "SUMMARY", "partial_unexpected_count": max(_PARTIAL, sample)}
+    )
+    references = sorted({c.reference for cs in checks.values() for c in cs if c.reference})
+    for reference in references:
+        table, column = reference.split(".")
+        gx.register_keys(reference, _keys(files[table], table, column))
+    rows = 0
+    batches: dict[str, int] = {}
+    for table in checks:
+        validator.add_suite(table, checks[table], severities)
+        count = pl.scan_parquet(files[table]).select(pl.len()).collect().item()
+        rows += count
+        batches[table] = max(1, math.ceil(count / batch_rows))
+        for batch in range(batches[table]):
+            frame = gx.to_pandas(_read(files[table], table, batches[table], batch))
+            name = (
+                table if batches[table] == 1 else f"{table} batch {batch + 1} of {batches[table]}"
+            )
+            for result in validator.run_batch(table, frame, name):
+                _merge(findings[result.expectation_config.meta["check"]], result)
+            del frame
+    validator.build_docs()
+    return rows, batches
+
+
 # --- the summary -------------------------------------------------------------------------------
 
 
-def _show(value: Any) -> str:
+def _text(value: Any) -> str:
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, (tuple, list)):
+        return "(" + ", ".join(_text(v) for v in value) + ")"
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "null"
     if hasattr(value, "isoformat"):
-        text = value.isoformat()
-    elif isinstance(value, str):
-        text = repr(value)
-    elif hasattr(value, "item"):  # numpy scalars
-        text = repr(value.item())
-    else:
-        text = str(value)
-    if text in ("<NA>", "NaT", "nan"):
-        return "null"
+        return value.isoformat()
+    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
+        value = value.item()
+    if isinstance(value, str):
+        return repr(value)
+    text = str(value)
+    return "null" if text in ("<NA>", "NaT", "nan") else text
+
+
+def _show(value: Any) -> str:
+    text = _text(value)
     return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 3] + "..."
 
 
@@ -372,8 +427,16 @@ def format_finding(finding: Finding, sample: int) -> str:
         return f"{head}: {finding.unexpected:,} of {finding.elements:,} rows fail; e.g. {shown}"
     if finding.error:
         return f"{head}: error: {' '.join(finding.error.split())[:120]}"
+    if finding.observed is not None and check.kind == "columns":
+        expected, observed = list(check.kwargs["column_list"]), list(finding.observed)
+        missing = [c for c in expected if c not in observed]
+        extra = [c for c in observed if c not in expected]
+        parts = [f"missing {', '.join(missing)}"] if missing else []
+        parts += [f"unexpected {', '.join(extra)}"] if extra else []
+        return f"{head}: {'; '.join(parts) or 'columns in another order'}"
     if finding.observed is not None:
-        return f"{head}: observed {_show(finding.observed)}"
+        observed = finding.observed
+        return f"{head}: observed {observed if isinstance(observed, str) else _show(observed)}"
     return f"{head}: failed"
 
 

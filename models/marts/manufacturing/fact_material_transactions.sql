@@ -1,9 +1,10 @@
--- One row per material transaction of production, with its SAP-style movement type and value
--- (quantity x unit cost at the time).
+-- One row per accepted material transaction of production (int_material_transactions__accepted;
+-- the rejected ones are in material_transactions_rejected), with its SAP-style movement type
+-- and value (quantity x unit cost at the time).
 
 with transactions as (
 
-    select * from {{ ref('stg_plantledger__material_transactions') }}
+    select * from {{ ref('int_material_transactions__accepted') }}
 
 ),
 

@@ -1,0 +1,370 @@
+{#
+    Point-in-time inventory: the engine-specific pieces of the as-of marts, and the on-run-end
+    hook that leaves table macros in the warehouse (inventory_as_of, arrivals_between,
+    sublot_moves_between, sublot_location_as_of, conveyor_dwell_between) for analysts in the
+    DuckDB shell or Python and for `plantledger report`.
+#}
+
+{# An instant later than every other: the open end of a current interval. #}
+{% macro timestamptz_infinity() -%}
+    {{ return(adapter.dispatch('timestamptz_infinity', 'plantledger')()) }}
+{%- endmacro %}
+
+{% macro default__timestamptz_infinity() -%}
+    cast('infinity' as {{ type_timestamptz() }})
+{%- endmacro %}
+
+
+{#
+    The instant at which the wall clock of an IANA time zone (a column or literal) shows the
+    given local timestamp (without time zone): the inverse of to_local_time. DuckDB (ICU):
+    timezone(zone, timestamp).
+#}
+{% macro from_local_time(local_timestamp, time_zone) -%}
+    {{ return(adapter.dispatch('from_local_time', 'plantledger')(local_timestamp, time_zone)) }}
+{%- endmacro %}
+
+{% macro default__from_local_time(local_timestamp, time_zone) -%}
+    timezone({{ time_zone }}, cast({{ local_timestamp }} as timestamp))
+{%- endmacro %}
+
+
+{# Seconds from one instant to another, to the microsecond (stays can be shorter than 1 ms). #}
+{% macro seconds_between(start_at, end_at) -%}
+    {{ return(adapter.dispatch('seconds_between', 'plantledger')(start_at, end_at)) }}
+{%- endmacro %}
+
+{% macro default__seconds_between(start_at, end_at) -%}
+    ((epoch_us({{ end_at }}) - epoch_us({{ start_at }})) / 1000000.0)
+{%- endmacro %}
+
+
+{# The continuous percentile (0..1) of an expression in an aggregate. DuckDB: quantile_cont. #}
+{% macro percentile_cont(expression, fraction) -%}
+    {{ return(adapter.dispatch('percentile_cont', 'plantledger')(expression, fraction)) }}
+{%- endmacro %}
+
+{% macro default__percentile_cont(expression, fraction) -%}
+    quantile_cont({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+
+{#
+    A select-list expression that repeats its row once per day from start_date to end_date
+    (inclusive), giving the day (a timestamp at midnight on DuckDB: cast it to a date). DuckDB:
+    unnest(generate_series(...)) in the select list, which, unlike a lateral join, lets filters
+    on the row's other columns reach the table scan, and is many times faster than a range join
+    with a calendar when spreading millions of rows.
+#}
+{% macro each_day(start_date, end_date) -%}
+    {{ return(adapter.dispatch('each_day', 'plantledger')(start_date, end_date)) }}
+{%- endmacro %}
+
+{% macro default__each_day(start_date, end_date) -%}
+    unnest(generate_series({{ start_date }}, {{ end_date }}, interval 1 day))
+{%- endmacro %}
+
+
+{#
+    Dwell statistics per conveyor location (each position, and the line itself: a sublot on
+    the line with no known position) over the completed stays in fact_sublot_dwell, optionally
+    only those that arrived in [from_at, to_at). Shared by the fact_conveyor_dwell_summary mart
+    and the conveyor_dwell_between table macro, so both compute the same thing.
+
+    dwell       the fact_sublot_dwell relation
+    locations   the dim_storage_locations relation
+    from_at / to_at   SQL expressions for the period, or none for all of history
+#}
+{% macro conveyor_dwell_summary_sql(dwell, locations, from_at=none, to_at=none) -%}
+    with conveyor_locations as (
+
+        select
+            location_code,
+            facility_id,
+            facility_code,
+            location_type,
+            case
+                when location_type = 'conveyor_line' then location_code
+                else parent_location_code
+            end as conveyor_line_code,
+            position_sequence
+        from {{ locations }}
+        where location_type in ('conveyor_line', 'conveyor_position')
+
+    ),
+
+    completed_stays as (
+
+        select location_code, material_sublot_id, dwell_seconds
+        from {{ dwell }}
+        where location_type in ('conveyor_line', 'conveyor_position')
+            and left_at is not null
+            {%- if from_at is not none %}
+            and arrived_at >= {{ from_at }}
+            and arrived_at < {{ to_at }}
+            {%- endif %}
+
+    ),
+
+    dwell_statistics as (
+
+        select
+            location_code,
+            count(*) as stays,
+            count(distinct material_sublot_id) as sublots,
+            avg(dwell_seconds) as mean_dwell_seconds,
+            {{ percentile_cont('dwell_seconds', 0.5) }} as p50_dwell_seconds,
+            {{ percentile_cont('dwell_seconds', 0.9) }} as p90_dwell_seconds,
+            max(dwell_seconds) as max_dwell_seconds
+        from completed_stays
+        group by location_code
+
+    ),
+
+    joined as (
+
+        select
+            conveyor_locations.location_code,
+            conveyor_locations.facility_id,
+            conveyor_locations.facility_code,
+            conveyor_locations.conveyor_line_code,
+            conveyor_locations.location_type,
+            conveyor_locations.position_sequence,
+            coalesce(dwell_statistics.stays, 0) as stays,
+            coalesce(dwell_statistics.sublots, 0) as sublots,
+            dwell_statistics.mean_dwell_seconds,
+            dwell_statistics.p50_dwell_seconds,
+            dwell_statistics.p90_dwell_seconds,
+            dwell_statistics.max_dwell_seconds
+        from conveyor_locations
+        left join dwell_statistics
+            on conveyor_locations.location_code = dwell_statistics.location_code
+
+    ),
+
+    ranked as (
+
+        select
+            joined.*,
+            case
+                when location_type = 'conveyor_position' and stays > 0 then
+                    rank() over (
+                        partition by
+                            conveyor_line_code,
+                            location_type = 'conveyor_position' and stays > 0
+                        order by mean_dwell_seconds desc, p90_dwell_seconds desc
+                    )
+            end as dwell_rank_in_line
+        from joined
+
+    )
+
+    select
+        location_code,
+        facility_id,
+        facility_code,
+        conveyor_line_code,
+        location_type,
+        position_sequence,
+        stays,
+        sublots,
+        mean_dwell_seconds,
+        p50_dwell_seconds,
+        p90_dwell_seconds,
+        max_dwell_seconds,
+        dwell_rank_in_line,
+        coalesce(dwell_rank_in_line = 1, false) as is_bottleneck
+    from ranked
+{%- endmacro %}
+
+
+{#
+    The relation of a model of this project, rendered schema.identifier (no database), so SQL
+    stored in the warehouse works from any connection that opened the warehouse file, whatever
+    its catalog is called. None when the model has not been built.
+#}
+{% macro point_in_time_relation(model_name) -%}
+    {%- for node in graph.nodes.values()
+        if node.resource_type == 'model' and node.package_name == 'plantledger' and node.name == model_name -%}
+        {%- set relation = adapter.get_relation(
+            database=node.database, schema=node.schema, identifier=node.alias) -%}
+        {%- if relation is not none -%}
+            {{ return(relation.include(database=false)) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(none) }}
+{%- endmacro %}
+
+
+{#
+    on-run-end hook: (re)create the point-in-time table macros in the target schema (main) after
+    a run or build, so `select * from inventory_as_of(timestamptz '2026-11-13 23:59:59+00')`
+    works in the DuckDB shell or from Python on the warehouse file, and `plantledger report`
+    reads through the same SQL. DuckDB binds a macro's body when it is created, so the hook
+    skips (with a log line) when a model it reads has not been built, as after a partial
+    `--select`. Returns no SQL (it runs the statements itself).
+#}
+{% macro create_point_in_time_macros() -%}
+    {%- if execute and flags.WHICH in ('run', 'build') -%}
+        {%- set relations = {} -%}
+        {%- set missing = [] -%}
+        {%- for name in ['fact_sublot_location_history', 'fact_inventory_journal',
+                         'fact_sublot_dwell', 'dim_storage_locations'] -%}
+            {%- set relation = point_in_time_relation(name) -%}
+            {%- if relation is none -%}
+                {%- do missing.append(name) -%}
+            {%- else -%}
+                {%- do relations.update({name: relation}) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if missing -%}
+            {{ log("point-in-time macros not created: " ~ missing | join(", ") ~ " not built yet", info=true) }}
+        {%- else -%}
+            {%- for statement in point_in_time_macro_statements(relations) -%}
+                {%- do run_query(statement) -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+
+{# The create statements of the point-in-time table macros (a list of SQL strings). #}
+{% macro point_in_time_macro_statements(relations) -%}
+    {{ return(adapter.dispatch('point_in_time_macro_statements', 'plantledger')(relations)) }}
+{%- endmacro %}
+
+{% macro default__point_in_time_macro_statements(relations) -%}
+    {%- set history = relations['fact_sublot_location_history'] -%}
+    {%- set journal = relations['fact_inventory_journal'] -%}
+    {%- set schema = target.schema -%}
+    {%- set statements = [] -%}
+
+    {#- Stock at one instant: one row per physical location and sublot with non-zero quantity.
+        The history is clustered by (facility_code, valid_from), so a facility filter on the
+        result reads that facility's row groups only. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".inventory_as_of(as_of_at) as table
+        select
+            facility_code,
+            location_code,
+            material_code,
+            material_sublot_code,
+            status,
+            quantity
+        from " ~ history ~ "
+        where is_physical
+            and valid_from <= cast(as_of_at as timestamp with time zone)
+            and valid_until > cast(as_of_at as timestamp with time zone)
+    ") -%}
+
+    {#- Where one sublot was at an instant (a physical location, or the customer or in-transit
+        location it was shipped to); no row before it existed or once it was used up. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".sublot_location_as_of(sublot_code, as_of_at) as table
+        select
+            material_sublot_code,
+            material_code,
+            facility_code,
+            location_code,
+            location_type,
+            is_physical,
+            status,
+            quantity,
+            valid_from as located_since,
+            valid_to as located_until
+        from " ~ history ~ "
+        where material_sublot_code = sublot_code
+            and valid_from <= cast(as_of_at as timestamp with time zone)
+            and valid_until > cast(as_of_at as timestamp with time zone)
+    ") -%}
+
+    {#- What entered a facility from outside it in [from_at, to_at): supplier receipts, receipts
+        of transfers from other facilities, production receipts. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".arrivals_between(from_at, to_at) as table
+        with arrival_entries as (
+            select *
+            from " ~ journal ~ "
+            where event_kind in ('goods_receipt', 'goods_receipt_transit', 'receipt_from_wo')
+                and entry_at >= cast(from_at as timestamp with time zone)
+                and entry_at < cast(to_at as timestamp with time zone)
+        ),
+        debits as (
+            select * from arrival_entries where entry_side = 'debit'
+        ),
+        credits as (
+            select * from arrival_entries where entry_side = 'credit'
+        )
+        select
+            debits.facility_code,
+            debits.location_code,
+            debits.material_code,
+            debits.material_sublot_code,
+            debits.status,
+            debits.quantity,
+            debits.entry_at as arrived_at,
+            case debits.event_kind
+                when 'goods_receipt' then 'supplier_receipt'
+                when 'goods_receipt_transit' then 'transfer_in'
+                else 'production_receipt'
+            end as arrival_kind,
+            credits.facility_code as from_facility_code,
+            credits.location_code as from_location_code,
+            debits.movement_type,
+            debits.document_number,
+            debits.transaction_id
+        from debits
+        inner join credits
+            on debits.transaction_id = credits.transaction_id
+    ") -%}
+
+    {#- Sublots that changed location within a facility in [from_at, to_at): transactions whose
+        credit and debit are at two different physical locations of one facility (putaways,
+        bin transfers, replenishments, picks, conveyor moves); status changes stay in place. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".sublot_moves_between(from_at, to_at) as table
+        with physical_entries as (
+            select *
+            from " ~ journal ~ "
+            where is_physical
+                and entry_at >= cast(from_at as timestamp with time zone)
+                and entry_at < cast(to_at as timestamp with time zone)
+        ),
+        debits as (
+            select * from physical_entries where entry_side = 'debit'
+        ),
+        credits as (
+            select * from physical_entries where entry_side = 'credit'
+        )
+        select
+            debits.facility_code,
+            debits.material_code,
+            debits.material_sublot_code,
+            credits.location_code as from_location_code,
+            debits.location_code as to_location_code,
+            debits.status,
+            debits.quantity,
+            debits.entry_at as moved_at,
+            debits.event_kind,
+            debits.movement_type,
+            debits.document_number,
+            debits.transaction_id
+        from debits
+        inner join credits
+            on debits.transaction_id = credits.transaction_id
+        where debits.facility_id = credits.facility_id
+            and debits.location_code <> credits.location_code
+    ") -%}
+
+    {#- Dwell statistics per conveyor position (and line) over the stays that arrived in
+        [from_at, to_at): the same SQL as the fact_conveyor_dwell_summary mart. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".conveyor_dwell_between(from_at, to_at) as table
+    " ~ conveyor_dwell_summary_sql(
+            relations['fact_sublot_dwell'], relations['dim_storage_locations'],
+            'cast(from_at as timestamp with time zone)',
+            'cast(to_at as timestamp with time zone)')) -%}
+
+    {{ return(statements) }}
+{%- endmacro %}

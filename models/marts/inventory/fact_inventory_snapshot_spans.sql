@@ -1,0 +1,221 @@
+-- The daily inventory snapshot, stored compactly (docs block inventory_snapshot_daily): one row
+-- per facility, location, material and status and run of consecutive local days over which its
+-- end-of-day balance stayed the same. fact_inventory_snapshot_daily spreads it over the days.
+--
+-- An interval of fact_sublot_location_history is held at the end of local day D when it began
+-- before D + 1 00:00 local and ended at or after it: D runs from the local date of valid_from to
+-- the day before the local date of valid_to. Days run from the first journal entry to the last
+-- local day that ends within the history (which ends with the UTC day of the last entry).
+--
+-- Built from changes: each interval adds its quantity on its first day and takes it away the day
+-- after its last; a running sum per (location, material, status) over those change days gives
+-- the balance, which holds until the day before the next change.
+
+with history as (
+
+    select * from {{ ref('fact_sublot_location_history') }}
+    where is_physical
+
+),
+
+facilities as (
+
+    select facility_id, timezone from {{ ref('dim_facilities') }}
+
+),
+
+journal_window as (
+
+    select
+        min(entry_at) as first_entry_at,
+        {{ from_local_time(dbt.dateadd('day', 1, utc_date('max(entry_at)')), "'UTC'") }}
+            as history_end_at
+    from {{ ref('fact_inventory_journal') }}
+
+),
+
+facility_days as (
+
+    select
+        facilities.facility_id,
+        facilities.timezone,
+        cast({{ to_local_time('journal_window.first_entry_at', 'facilities.timezone') }} as date)
+            as first_day_of_history,
+        -- the last local day that ends within the history
+        cast({{ dbt.dateadd('day', -1, 'cast(' ~ to_local_time('journal_window.history_end_at', 'facilities.timezone') ~ ' as date)') }} as date)
+            as last_day_of_history
+    from facilities
+    cross join journal_window
+
+),
+
+interval_days as (
+
+    -- the day ends each interval is held at: first_day .. last_day (none when last < first)
+    select
+        history.facility_id,
+        history.facility_code,
+        history.location_code,
+        history.storage_location_id,
+        history.location_type,
+        history.material_type,
+        history.material_code,
+        history.part_id,
+        history.product_id,
+        history.status,
+        history.quantity,
+        facility_days.last_day_of_history,
+        greatest(
+            cast({{ to_local_time('history.valid_from', 'facility_days.timezone') }} as date),
+            facility_days.first_day_of_history
+        ) as first_day,
+        least(
+            coalesce(
+                cast({{ dbt.dateadd('day', -1, 'cast(' ~ to_local_time('history.valid_to', 'facility_days.timezone') ~ ' as date)') }} as date),
+                facility_days.last_day_of_history
+            ),
+            facility_days.last_day_of_history
+        ) as last_day
+    from history
+    inner join facility_days
+        on history.facility_id = facility_days.facility_id
+
+),
+
+held_intervals as (
+
+    select * from interval_days where first_day <= last_day
+
+),
+
+interval_changes as (
+
+    select
+        facility_id,
+        facility_code,
+        location_code,
+        storage_location_id,
+        location_type,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        status,
+        last_day_of_history,
+        first_day as change_day,
+        quantity as quantity_change,
+        1 as sublot_change
+    from held_intervals
+
+    union all
+
+    select
+        facility_id,
+        facility_code,
+        location_code,
+        storage_location_id,
+        location_type,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        status,
+        last_day_of_history,
+        cast({{ dbt.dateadd('day', 1, 'last_day') }} as date) as change_day,
+        -quantity as quantity_change,
+        -1 as sublot_change
+    from held_intervals
+    where last_day < last_day_of_history
+
+),
+
+daily_changes as (
+
+    select
+        facility_id,
+        facility_code,
+        location_code,
+        storage_location_id,
+        location_type,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        status,
+        last_day_of_history,
+        change_day,
+        sum(quantity_change) as quantity_change,
+        sum(sublot_change) as sublot_change
+    from interval_changes
+    group by
+        facility_id,
+        facility_code,
+        location_code,
+        storage_location_id,
+        location_type,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        status,
+        last_day_of_history,
+        change_day
+
+),
+
+balance_runs as (
+
+    -- the balance after each change day holds until the day before the next change
+    select
+        daily_changes.*,
+        sum(quantity_change) over balance_order as quantity,
+        sum(sublot_change) over balance_order as sublot_count,
+        lead(change_day) over (
+            partition by location_code, material_code, status
+            order by change_day
+        ) as next_change_day
+    from daily_changes
+    window balance_order as (
+        partition by location_code, material_code, status
+        order by change_day
+        rows between unbounded preceding and current row
+    )
+
+),
+
+held_runs as (
+
+    select
+        balance_runs.*,
+        coalesce(
+            cast({{ dbt.dateadd('day', -1, 'next_change_day') }} as date),
+            last_day_of_history
+        ) as through_day
+    from balance_runs
+    where quantity <> 0
+
+),
+
+final as (
+
+    select
+        facility_id,
+        facility_code,
+        location_code,
+        storage_location_id,
+        location_type,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        status,
+        change_day as first_snapshot_date,
+        through_day as last_snapshot_date,
+        cast(quantity as {{ dbt.type_bigint() }}) as quantity,
+        cast(sublot_count as {{ dbt.type_bigint() }}) as sublot_count
+    from held_runs
+
+)
+
+select * from final
+order by facility_code, first_snapshot_date

@@ -1,0 +1,125 @@
+-- Time each sublot spent at each physical location (the RFC's conveyor analysis, and dock,
+-- bin and staging dwell too): one row per stay, a run of back-to-back intervals of
+-- fact_sublot_location_history at the same location (a status or quantity change during a stay
+-- does not end it). fact_conveyor_dwell_summary sums it up per conveyor position.
+
+with history as (
+
+    select * from {{ ref('fact_sublot_location_history') }}
+
+),
+
+locations as (
+
+    select * from {{ ref('dim_storage_locations') }}
+
+),
+
+sublots as (
+
+    select * from {{ ref('dim_material_sublots') }}
+
+),
+
+physical_intervals as (
+
+    -- narrow on purpose: the windows below sort every interval (names are joined at the end)
+    select
+        sublot_location_history_id,
+        material_sublot_id,
+        storage_location_id,
+        status,
+        quantity,
+        valid_from,
+        valid_to,
+        is_current
+    from history
+    where is_physical
+
+),
+
+stay_starts as (
+
+    -- an interval starts a stay unless the sublot's previous interval at the location ends
+    -- exactly when it begins
+    select
+        physical_intervals.*,
+        case
+            when lag(valid_to) over (
+                partition by material_sublot_id, storage_location_id
+                order by valid_from
+            ) = valid_from then 0
+            else 1
+        end as starts_stay
+    from physical_intervals
+
+),
+
+numbered_intervals as (
+
+    select
+        stay_starts.*,
+        sum(starts_stay) over (
+            partition by material_sublot_id, storage_location_id
+            order by valid_from
+            rows between unbounded preceding and current row
+        ) as stay_number
+    from stay_starts
+
+),
+
+stays as (
+
+    select
+        material_sublot_id,
+        storage_location_id,
+        stay_number,
+        max(case when starts_stay = 1 then sublot_location_history_id end) as sublot_dwell_id,
+        min(valid_from) as arrived_at,
+        case
+            when max(case when is_current then 1 else 0 end) = 1 then null
+            else max(valid_to)
+        end as left_at,
+        max(case when starts_stay = 1 then quantity end) as arrival_quantity,
+        max(case when starts_stay = 1 then status end) as arrival_status,
+        count(*) as intervals
+    from numbered_intervals
+    group by material_sublot_id, storage_location_id, stay_number
+
+),
+
+final as (
+
+    select
+        stays.sublot_dwell_id,
+        stays.material_sublot_id,
+        sublots.sublot_code as material_sublot_code,
+        sublots.material_type,
+        sublots.material_code,
+        locations.facility_id,
+        locations.facility_code,
+        locations.location_code,
+        locations.location_type,
+        case
+            when locations.location_type = 'conveyor_line' then locations.location_code
+            when locations.location_type = 'conveyor_position'
+                then locations.parent_location_code
+        end as conveyor_line_code,
+        locations.position_sequence,
+        stays.arrived_at,
+        stays.left_at,
+        {{ seconds_between('stays.arrived_at', 'stays.left_at') }} as dwell_seconds,
+        stays.left_at is null as is_open,
+        stays.arrival_quantity,
+        stays.arrival_status,
+        stays.intervals
+    from stays
+    inner join sublots
+        on stays.material_sublot_id = sublots.material_sublot_id
+    inner join locations
+        on stays.storage_location_id = locations.storage_location_id
+
+)
+
+select * from final
+order by facility_code, arrived_at

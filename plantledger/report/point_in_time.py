@@ -1,0 +1,398 @@
+"""Point-in-time reports: inventory as of an instant, arrivals and moves in a period, conveyor
+dwell. Each reads the table macros ``dbt build`` leaves in the warehouse
+(macros/point_in_time.sql), so an analyst's ``select * from inventory_as_of(...)`` and the
+report give the same answer.
+
+A company-wide report asks one question per time zone (a day is each facility's own local
+day): one ``union all`` part per distinct instant, each limited to the facilities it applies
+to. Every user value is a bound parameter.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from plantledger.params import ParameterError
+from plantledger.report import report
+from plantledger.report.output import (
+    Column,
+    Result,
+    add_output_arguments,
+    check_output_arguments,
+    emit,
+)
+from plantledger.report.timeframe import (
+    Part,
+    add_period_arguments,
+    add_time_zone_arguments,
+    check_in_window,
+    describe_as_of,
+    describe_period,
+    reader_today,
+    resolve_as_of,
+    resolve_period,
+    scopes,
+)
+from plantledger.report.warehouse import (
+    POINT_IN_TIME_MACROS,
+    POINT_IN_TIME_TABLES,
+    Warehouse,
+    add_warehouse_argument,
+    open_warehouse,
+)
+
+STATUSES = ("available", "quality_hold")
+
+
+@dataclass(frozen=True)
+class Filters:
+    facility: str | None = None
+    location: str | None = None
+    material: str | None = None
+    status: str | None = None
+
+    def describe(self) -> str | None:
+        said = []
+        if self.facility:
+            said.append(f"facility {self.facility}")
+        if self.location:
+            said.append(f"location {self.location} and below")
+        if self.material:
+            said.append(f"material {self.material}")
+        if self.status:
+            said.append(f"status {self.status}")
+        return "filters: " + ", ".join(said) if said else None
+
+    def as_dict(self) -> dict[str, str | None]:
+        return dataclasses.asdict(self)
+
+
+# --- arguments --------------------------------------------------------------------------------
+
+
+def _add_filters(parser: argparse.ArgumentParser, materials: bool = True) -> None:
+    parser.add_argument(
+        "--facility", default=None, metavar="CODE", help="one facility, such as FAC-CHI"
+    )
+    parser.add_argument(
+        "--location",
+        default=None,
+        metavar="CODE",
+        help="a location and everything below it, such as FAC-CHI/WH1 or FAC-CHI/PRD/CNV01",
+    )
+    if materials:
+        parser.add_argument("--material", default=None, metavar="CODE", help="a part number or SKU")
+        parser.add_argument("--status", default=None, choices=STATUSES, help="a stock status")
+
+
+def _add_common(parser: argparse.ArgumentParser, materials: bool = True) -> None:
+    _add_filters(parser, materials)
+    add_time_zone_arguments(parser)
+    add_output_arguments(parser)
+    add_warehouse_argument(parser)
+
+
+def _add_inventory(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--as-of",
+        required=True,
+        metavar="WHEN",
+        help="'last friday', 'friday last week', 'yesterday', '2026-11-13' (end of that day), "
+        "'2026-11-13 17:00', or an ISO timestamp with offset",
+    )
+    _add_common(parser)
+
+
+def _add_period_report(parser: argparse.ArgumentParser) -> None:
+    add_period_arguments(parser, required=True)
+    _add_common(parser)
+
+
+def _add_dwell(parser: argparse.ArgumentParser) -> None:
+    add_period_arguments(parser, required=False)
+    _add_common(parser, materials=False)
+
+
+# --- shared steps -----------------------------------------------------------------------------
+
+
+def _filters(warehouse: Warehouse, args: argparse.Namespace) -> Filters:
+    facility = warehouse.facility(args.facility).code if args.facility else None
+    location = getattr(args, "location", None)
+    if location is not None:
+        location = location.rstrip("/")
+        location_facility = warehouse.location_facility(location)
+        if facility is not None and location_facility != facility:
+            raise ParameterError(
+                f"location {location} is in {location_facility}, not in --facility {facility}"
+            )
+        facility = location_facility
+    material = getattr(args, "material", None)
+    if material is not None:
+        warehouse.require_material(material)
+    return Filters(facility, location, material, getattr(args, "status", None))
+
+
+def _company_wide(parts: list[Part], filters: Filters) -> list[Part]:
+    """A single question for every facility needs no facility condition."""
+    if len(parts) == 1 and filters.facility is None:
+        return [dataclasses.replace(parts[0], facilities=None)]
+    return parts
+
+
+def _conditions(
+    part: Part, filters: Filters, location_columns: Sequence[str] = ("location_code",)
+) -> tuple[str, list[object]]:
+    conditions: list[str] = []
+    params: list[object] = []
+    if part.facilities is not None:
+        conditions.append(f"facility_code in ({', '.join('?' for _ in part.facilities)})")
+        params.extend(part.facilities)
+    if filters.location is not None:
+        either = []
+        for column in location_columns:
+            either.append(f"{column} = ? or starts_with({column}, ?)")
+            params.extend([filters.location, filters.location + "/"])
+        conditions.append("(" + " or ".join(either) + ")")
+    if filters.material is not None:
+        conditions.append("material_code = ?")
+        params.append(filters.material)
+    if filters.status is not None:
+        conditions.append("status = ?")
+        params.append(filters.status)
+    return (" where " + " and ".join(conditions) if conditions else ""), params
+
+
+def _union(
+    parts: Sequence[Part],
+    source: str,
+    bind: str,
+    filters: Filters,
+    order_by: str,
+    location_columns: Sequence[str] = ("location_code",),
+    extra: str = "",
+) -> tuple[str, list[object]]:
+    """One select per part from ``source`` (a table macro call with placeholders), united."""
+    selects, params = [], []
+    for part in parts:
+        where, where_params = _conditions(part, filters, location_columns)
+        if extra:
+            where = (where + " and " if where else " where ") + extra
+        selects.append(f"select * from {source}{where}")
+        params.extend([part.start] if bind == "at" else [part.start, part.end])
+        params.extend(where_params)
+    body = "\nunion all\n".join(selects)
+    return f"select * from (\n{body}\n) as answer order by {order_by}", params
+
+
+def _parts_json(parts: Sequence[Part], as_of: bool) -> list[dict[str, object]]:
+    out = []
+    for part in parts:
+        entry: dict[str, object] = {"zones": list(part.zones), "facilities": part.facilities}
+        if as_of:
+            entry["at"] = part.start
+        else:
+            entry["from"], entry["to"] = part.start, part.end
+        out.append(entry)
+    return out
+
+
+def _answered(lines: list[str], filters: Filters) -> list[str]:
+    described = filters.describe()
+    return lines + ([described] if described else [])
+
+
+def _period_parts(
+    warehouse: Warehouse, args: argparse.Namespace, filters: Filters
+) -> tuple[str, list[Part]]:
+    window = warehouse.window()
+    today = reader_today(args)
+    label, parts = resolve_period(args, scopes(warehouse, filters.facility, args.tz), today, window)
+    parts = _company_wide(parts, filters)
+    flag, text = next(
+        (
+            (flag, value)
+            for flag, value in (("--week", args.week), ("--on", args.on), ("--from", args.from_))
+            if value is not None
+        ),
+        ("period", label),
+    )
+    check_in_window(parts, window, flag, text)
+    return label, parts
+
+
+# --- the reports ------------------------------------------------------------------------------
+
+
+INVENTORY_COLUMNS = (
+    Column("facility_code", "facility"),
+    Column("location_code", "location"),
+    Column("material_code", "material"),
+    Column("material_sublot_code", "sublot", total="count_distinct"),
+    Column("status", "status"),
+    Column("quantity", "quantity", "int", total="sum"),
+)
+
+
+@report("inventory", "stock per location and sublot as of an instant", _add_inventory)
+def run_inventory(args: argparse.Namespace) -> int:
+    check_output_arguments(args)
+    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
+        filters = _filters(warehouse, args)
+        window = warehouse.window()
+        today = reader_today(args)
+        parts = resolve_as_of(args.as_of, scopes(warehouse, filters.facility, args.tz), today)
+        parts = _company_wide(parts, filters)
+        check_in_window(parts, window, "--as-of", args.as_of)
+        sql, params = _union(
+            parts,
+            "inventory_as_of(?)",
+            "at",
+            filters,
+            "facility_code, location_code, material_code, material_sublot_code",
+        )
+        table = warehouse.query(sql, params)
+        result = Result(
+            "inventory",
+            "Inventory",
+            table,
+            INVENTORY_COLUMNS,
+            _answered(describe_as_of(args.as_of, parts, window), filters),
+            {"as_of": args.as_of, "resolved": _parts_json(parts, True), **filters.as_dict()},
+        )
+    emit(result, args)
+    return 0
+
+
+ARRIVAL_COLUMNS = (
+    Column("arrived_at", "arrived (UTC)", "instant"),
+    Column("facility_code", "facility"),
+    Column("location_code", "location"),
+    Column("material_code", "material"),
+    Column("material_sublot_code", "sublot", total="count_distinct"),
+    Column("status", "status"),
+    Column("quantity", "quantity", "int", total="sum"),
+    Column("arrival_kind", "kind"),
+    Column("from_facility_code", "from"),
+    Column("document_number", "document"),
+)
+
+
+@report(
+    "arrivals",
+    "what entered each facility from outside it in a period (supplier receipts, transfers in, "
+    "production receipts)",
+    _add_period_report,
+)
+def run_arrivals(args: argparse.Namespace) -> int:
+    check_output_arguments(args)
+    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
+        filters = _filters(warehouse, args)
+        label, parts = _period_parts(warehouse, args, filters)
+        sql, params = _union(
+            parts,
+            "arrivals_between(?, ?)",
+            "period",
+            filters,
+            "arrived_at, facility_code, material_sublot_code, transaction_id",
+        )
+        table = warehouse.query(sql, params)
+        result = Result(
+            "arrivals",
+            "Arrivals",
+            table,
+            ARRIVAL_COLUMNS,
+            _answered(describe_period(label, parts, warehouse.window()), filters),
+            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
+        )
+    emit(result, args)
+    return 0
+
+
+MOVE_COLUMNS = (
+    Column("moved_at", "moved (UTC)", "instant"),
+    Column("facility_code", "facility"),
+    Column("material_sublot_code", "sublot", total="count_distinct"),
+    Column("material_code", "material"),
+    Column("from_location_code", "from"),
+    Column("to_location_code", "to"),
+    Column("status", "status"),
+    Column("quantity", "quantity", "int"),
+    Column("event_kind", "kind"),
+)
+
+
+@report("moves", "sublots that changed location within a facility in a period", _add_period_report)
+def run_moves(args: argparse.Namespace) -> int:
+    check_output_arguments(args)
+    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
+        filters = _filters(warehouse, args)
+        label, parts = _period_parts(warehouse, args, filters)
+        sql, params = _union(
+            parts,
+            "sublot_moves_between(?, ?)",
+            "period",
+            filters,
+            "moved_at, facility_code, transaction_id",
+            location_columns=("from_location_code", "to_location_code"),
+        )
+        table = warehouse.query(sql, params)
+        result = Result(
+            "moves",
+            "Moves within a facility",
+            table,
+            MOVE_COLUMNS,
+            _answered(describe_period(label, parts, warehouse.window()), filters),
+            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
+        )
+    emit(result, args)
+    return 0
+
+
+DWELL_COLUMNS = (
+    Column("facility_code", "facility"),
+    Column("conveyor_line_code", "line"),
+    Column("location_code", "location"),
+    Column("position_sequence", "pos", "int"),
+    Column("stays", "stays", "int", total="sum"),
+    Column("sublots", "sublots", "int"),
+    Column("mean_dwell_seconds", "mean s", "float"),
+    Column("p50_dwell_seconds", "p50 s", "float"),
+    Column("p90_dwell_seconds", "p90 s", "float"),
+    Column("max_dwell_seconds", "max s", "float"),
+    Column("is_bottleneck", "bottleneck"),
+)
+
+
+@report(
+    "dwell",
+    "time sublots spend at each conveyor position (count, mean, p50, p90, max; bottlenecks)",
+    _add_dwell,
+)
+def run_dwell(args: argparse.Namespace) -> int:
+    check_output_arguments(args)
+    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
+        filters = _filters(warehouse, args)
+        label, parts = _period_parts(warehouse, args, filters)
+        sql, params = _union(
+            parts,
+            "conveyor_dwell_between(?, ?)",
+            "period",
+            filters,
+            "facility_code, conveyor_line_code, location_type, position_sequence",
+            extra="stays > 0",
+        )
+        table = warehouse.query(sql, params)
+        result = Result(
+            "dwell",
+            "Conveyor dwell (stays that arrived in the period)",
+            table,
+            DWELL_COLUMNS,
+            _answered(describe_period(label, parts, warehouse.window()), filters),
+            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
+        )
+    emit(result, args)
+    return 0

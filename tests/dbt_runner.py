@@ -1,0 +1,95 @@
+"""Running ``dbt build`` from the tests: the repo's dbt project and profiles.yml, with everything a
+run writes (the DuckDB file, target/, logs/) in a folder of the test's own, so test runs never
+touch the repo's warehouse/, target/ or logs/ (nor each other's)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import NamedTuple
+
+REPO = Path(__file__).resolve().parents[1]
+DBT_THREADS = 2
+
+
+def dbt_executable() -> str:
+    """The dbt of this interpreter's environment (the venv), else the one on the path."""
+    local = Path(sys.executable).with_name("dbt")
+    if local.exists():
+        return str(local)
+    found = shutil.which("dbt")
+    if found is None:
+        raise RuntimeError("dbt is not installed in this environment (run `make venv`)")
+    return found
+
+
+class DbtRun(NamedTuple):
+    returncode: int
+    output: str  # stdout and stderr, without colours
+    duckdb: Path  # the warehouse file of the run
+    target: Path  # the run's target/ (manifest.json, run_results.json)
+
+    def statuses(self) -> dict[str, str]:
+        """Node name -> status (success, pass, fail, error, skipped, ...) from run_results.json.
+
+        Names are the node's own (``assert_...`` for singular tests, the generated name without
+        its hash for generic ones). Empty when the run stopped before running any node.
+        """
+        path = self.target / "run_results.json"
+        if not path.exists():
+            return {}
+        results = json.loads(path.read_text(encoding="utf-8"))["results"]
+        return {result["unique_id"].split(".")[2]: result["status"] for result in results}
+
+    def with_status(self, *statuses: str) -> set[str]:
+        return {name for name, status in self.statuses().items() if status in statuses}
+
+    def tail(self, lines: int = 40) -> str:
+        return "\n".join(self.output.splitlines()[-lines:])
+
+
+def dbt_build(raw: Path, workdir: Path, *extra: str, timeout: float = 900) -> DbtRun:
+    """``dbt build`` of the whole project from the raw folder ``raw`` into ``workdir``.
+
+    The warehouse is ``workdir/warehouse.duckdb``; target/ and logs/ are under ``workdir`` too.
+    ``extra`` arguments go to ``dbt build`` (``--select ...``, for instance).
+    """
+    workdir.mkdir(parents=True, exist_ok=True)
+    duckdb_path = workdir / "warehouse.duckdb"
+    target = workdir / "target"
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(REPO),
+        PLANTLEDGER_RAW=str(raw),
+        PLANTLEDGER_DUCKDB=str(duckdb_path),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    command = [
+        dbt_executable(),
+        "build",
+        "--project-dir",
+        str(REPO),
+        "--target-path",
+        str(target),
+        "--log-path",
+        str(workdir / "logs"),
+        "--threads",
+        str(DBT_THREADS),
+        "--quiet",
+        "--no-use-colors",
+        *extra,
+    ]
+    proc = subprocess.run(
+        command,
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return DbtRun(proc.returncode, proc.stdout + proc.stderr, duckdb_path, target)
