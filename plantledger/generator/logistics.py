@@ -18,7 +18,7 @@ from plantledger.generator._util import (
     to_us,
     uniform_us,
 )
-from plantledger.generator.materials import Locations, events
+from plantledger.generator.materials import Locations, at_fraction, events, inbound_events
 from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
@@ -476,9 +476,7 @@ def _warehouse_stock(
         last_bin=pl.when(pl.col("moved")).then(pl.col("bin2")).otherwise(pl.col("bin1")),
     )
 
-    def at(frac: float) -> pl.Expr:
-        return pl.col("r") + (pl.col("gap") * frac).cast(pl.Int64)
-
+    at = at_fraction
     vendor, adjustment = locs.virtual("vendor"), locs.virtual("adjustment")
     base = {
         "sublot_key": pl.col("sublot_key"),
@@ -487,34 +485,16 @@ def _warehouse_stock(
     }
     adj_loc = pl.col("facility_id").replace_strict(adjustment, return_dtype=pl.Int64)
     ev = [
-        s.select(
-            **base,
-            kind=pl.lit("supplier_receipt"),
-            t="r",
-            from_loc=pl.col("facility_id").replace_strict(vendor, return_dtype=pl.Int64),
-            to_loc="dock",
-            from_status="status0",
-            to_status="status0",
-            supplier_id="supplier_id",
-        ),
-        s.select(
-            **base,
-            kind=pl.lit("putaway"),
-            t=at(0.05),
-            from_loc="dock",
-            to_loc="bin1",
-            from_status="status0",
-            to_status="status0",
-        ),
-        s.filter(pl.col("released")).select(
-            **base,
-            kind=pl.lit("status_change"),
-            t=at(0.2),
-            from_loc="bin1",
-            to_loc="bin1",
-            from_status=pl.lit("quality_hold"),
-            to_status=pl.lit("available"),
-            reason_code=pl.lit("inspection_passed"),
+        *inbound_events(
+            s,
+            qty="qty",
+            facility="facility_id",
+            dock="dock",
+            bin_="bin1",
+            putaway=0.05,
+            release=0.2,
+            released=pl.col("released"),
+            vendor=vendor,
         ),
         s.filter(pl.col("moved")).select(
             **base,

@@ -86,6 +86,58 @@ def events(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def at_fraction(frac: float) -> pl.Expr:
+    """An instant ``frac`` of the way through a sublot's window (columns ``r`` and ``gap``)."""
+    return pl.col("r") + (pl.col("gap") * frac).cast(pl.Int64)
+
+
+def inbound_events(
+    s: pl.DataFrame,
+    *,
+    qty: str,
+    facility: str,
+    dock: str,
+    bin_: str,
+    putaway: float,
+    release: float,
+    released: pl.Expr,
+    vendor: dict[int, int],
+) -> list[pl.DataFrame]:
+    """A supplier receipt at a dock in status ``status0``, the putaway to a bin, and for the
+    ``released`` rows the quality release in that bin: the start of every purchased sublot."""
+    base = {"sublot_key": pl.col("sublot_key"), "qty": pl.col(qty), "facility_id": pl.col(facility)}
+    received = {"from_status": pl.col("status0"), "to_status": pl.col("status0")}
+    return [
+        s.select(
+            **base,
+            kind=pl.lit("supplier_receipt"),
+            t=pl.col("r"),
+            from_loc=pl.col(facility).replace_strict(vendor, return_dtype=pl.Int64),
+            to_loc=dock,
+            supplier_id="supplier_id",
+            **received,
+        ),
+        s.select(
+            **base,
+            kind=pl.lit("putaway"),
+            t=at_fraction(putaway),
+            from_loc=dock,
+            to_loc=bin_,
+            **received,
+        ),
+        s.filter(released).select(
+            **base,
+            kind=pl.lit("status_change"),
+            t=at_fraction(release),
+            from_loc=bin_,
+            to_loc=bin_,
+            from_status=pl.lit("quality_hold"),
+            to_status=pl.lit("available"),
+            reason_code=pl.lit("inspection_passed"),
+        ),
+    ]
+
+
 @dataclass(frozen=True)
 class MaterialFlows:
     draws: pl.DataFrame
@@ -429,43 +481,20 @@ def _part_sublot_events(
         status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
     )
 
-    def at(frac: float) -> pl.Expr:
-        return pl.col("r") + (pl.col("gap") * frac).cast(pl.Int64)
-
+    at = at_fraction
     vendor, transit = locs.virtual("vendor"), locs.virtual("in_transit")
     base = {"sublot_key": pl.col("sublot_key"), "qty": pl.col("initial_quantity")}
     ev = [
-        s.select(
-            **base,
-            kind=pl.lit("supplier_receipt"),
-            t=pl.col("r"),
-            facility_id="receive_fac",
-            from_loc=pl.col("receive_fac").replace_strict(vendor, return_dtype=pl.Int64),
-            to_loc="rcv_dock",
-            from_status="status0",
-            to_status="status0",
-            supplier_id="supplier_id",
-        ),
-        s.select(
-            **base,
-            kind=pl.lit("putaway"),
-            t=at(0.02),
-            facility_id="receive_fac",
-            from_loc="rcv_dock",
-            to_loc="first_bin",
-            from_status="status0",
-            to_status="status0",
-        ),
-        s.filter(pl.col("hold")).select(
-            **base,
-            kind=pl.lit("status_change"),
-            t=at(0.1),
-            facility_id="receive_fac",
-            from_loc="first_bin",
-            to_loc="first_bin",
-            from_status=pl.lit("quality_hold"),
-            to_status=pl.lit("available"),
-            reason_code=pl.lit("inspection_passed"),
+        *inbound_events(
+            s,
+            qty="initial_quantity",
+            facility="receive_fac",
+            dock="rcv_dock",
+            bin_="first_bin",
+            putaway=0.02,
+            release=0.1,
+            released=pl.col("hold"),
+            vendor=vendor,
         ),
         s.filter(pl.col("moved")).select(
             **base,
