@@ -8,6 +8,9 @@
     shipments come from staging.
 #}
 {% macro inventory_events_sql(supplier_receipts, sublot_movements, material_transactions, conveyor_movements) -%}
+{#- the journal order of events: by time, then the design's tie-break rank, then source row -#}
+{%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' -%}
+{%- set final_order = 'with_status_before.occurred_at, with_status_before.tie_break_rank, with_status_before.source_id, with_status_before.source_event' -%}
 with supplier_receipts as (
 
     select * from {{ supplier_receipts }}
@@ -338,20 +341,46 @@ events as (
 
 ),
 
+{%- if is_incremental() %}
+
+window_sublots as (
+
+    -- incremental run: the sublots with an event in the reprocessed window, whose whole
+    -- history the per-sublot running values below need
+    select distinct material_sublot_id
+    from events
+    where {{ in_lookback('events.occurred_at') }}
+
+),
+
+scoped_events as (
+
+    select *
+    from events
+    where material_sublot_id in (select material_sublot_id from window_sublots)
+        or {{ in_lookback('events.occurred_at') }}
+
+),
+{%- else %}
+
+scoped_events as (
+
+    select * from events
+
+),
+{%- endif %}
+
 sequenced as (
 
     select
-        events.*,
+        scoped_events.*,
         coalesce(from_location.is_physical, false) as from_is_physical,
-        coalesce(to_location.is_physical, false) as to_is_physical,
-        row_number() over (
-            order by events.occurred_at, events.tie_break_rank, events.source_id, events.source_event
-        ) as event_sequence
-    from events
+        coalesce(to_location.is_physical, false) as to_is_physical
+    from scoped_events
     left join locations as from_location
-        on events.from_location_code = from_location.location_code
+        on scoped_events.from_location_code = from_location.location_code
     left join locations as to_location
-        on events.to_location_code = to_location.location_code
+        on scoped_events.to_location_code = to_location.location_code
 
 ),
 
@@ -359,7 +388,7 @@ with_status_before as (
 
     select
         sequenced.*,
-        {{ last_non_null_value('sets_status', 'material_sublot_id', 'event_sequence', include_current=false) }}
+        {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
             as status_before,
         -- a conveyor move carries the whole quantity the sublot has at that moment: the sum
         -- of the quantities of its earlier events that entered (+) or left (-) physical
@@ -369,7 +398,7 @@ with_status_before as (
             - case when from_is_physical then quantity else 0 end
         ) over (
             partition by material_sublot_id
-            order by event_sequence
+            order by {{ event_order }}
             rows between unbounded preceding and 1 preceding
         ) as physical_quantity_before
     from sequenced
@@ -387,7 +416,15 @@ final as (
                     then ':' || with_status_before.source_event
                 else ''
             end as transaction_id,
-        with_status_before.event_sequence,
+        {%- if is_incremental() %}
+        -- the events before the window keep their numbers: continue after them
+        (
+            select count(*) from {{ this }}
+            where occurred_at < {{ lookback_start() }}
+        ) + row_number() over (order by {{ final_order }}) as event_sequence,
+        {%- else %}
+        row_number() over (order by {{ final_order }}) as event_sequence,
+        {%- endif %}
         with_status_before.source_table,
         with_status_before.source_id,
         nullif(with_status_before.source_event, '') as source_event,
@@ -417,6 +454,9 @@ final as (
     from with_status_before
     left join movement_types
         on with_status_before.event_kind = movement_types.event_kind
+    {%- if is_incremental() %}
+    where {{ in_lookback('with_status_before.occurred_at') }}
+    {%- endif %}
 
 )
 

@@ -62,3 +62,13 @@
     select distinct regexp_extract(replace(file, '\', '/'), '([^/]+)/[^/]+$', 1) as table_name
     from glob('{{ raw }}/*/*.parquet')
 {%- endmacro %}
+
+
+{#
+    For a versioned raw table (docs/raw_data_design.md, "Loads and appends"): keep the rows of
+    each key's latest load, the current version. A load never holds two versions of a row, so
+    rows repeated inside one load (injected duplicates) stay for the quarantine to judge.
+#}
+{% macro latest_version(key) -%}
+    qualify load_id = max(load_id) over (partition by {{ key }})
+{%- endmacro %}

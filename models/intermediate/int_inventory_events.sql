@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='occurred_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- One row per stock event (one journal transaction) from every movement-bearing source, in the
 -- design's mapping (docs/raw_data_design.md, "Events and what each one does to stock"): which

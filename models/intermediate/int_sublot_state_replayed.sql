@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='sublots',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- Each sublot's current state replayed from the inventory journal, by the design's rules
 -- (docs/raw_data_design.md, "Current state"):
@@ -15,6 +21,7 @@
 with journal as (
 
     select * from {{ ref('fact_inventory_journal') }}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
 

@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='occurred_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- The stock events of the rows that passed the row checks (int_*__screened: not rejected,
 -- not a removed duplicate), sublot movements included before their balance check: the same

@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='transacted_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Screening of material_transactions (docs/faults.md, "Rejected rows"): one row per staged
 -- (= raw) row with its duplicate bookkeeping and its rejection reason, the first that applies:
@@ -14,6 +20,7 @@
 with staged as (
 
     select * from {{ ref('stg_plantledger__material_transactions') }}
+    {% if is_incremental() %}where {{ in_lookback('transacted_at') }}{% endif %}
 
 ),
 

@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='source_timestamp',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Screening of plc_tag_events (docs/faults.md, "Rejected rows"): one row per staged (= raw)
 -- row with its duplicate bookkeeping and its rejection reason, the first that applies:
@@ -15,6 +21,7 @@
 with staged as (
 
     select * from {{ ref('stg_plantledger__plc_tag_events') }}
+    {% if is_incremental() %}where {{ in_lookback('source_timestamp') }}{% endif %}
 
 ),
 

@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='sublots',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- exceeds_sublot_quantity (docs/faults.md, reason 6): sublot movements that move more out of a
 -- physical location than the sublot holds there just before them, replaying the events of the
@@ -29,6 +35,7 @@ with events as (
         from_location_code,
         to_location_code
     from {{ ref('int_inventory_events__candidates') }}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
 

@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='moved_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Screening of sublot_movements, row checks only (docs/faults.md, "Rejected rows", 1-5): one
 -- row per staged (= raw) row with its duplicate bookkeeping and the first row defect found.
@@ -13,6 +19,7 @@
 with staged as (
 
     select * from {{ ref('stg_plantledger__sublot_movements') }}
+    {% if is_incremental() %}where {{ in_lookback('moved_at') }}{% endif %}
 
 ),
 

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='moved_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
 {{ config(materialized='table') }}
 
 -- Screening of sublot_movements (docs/faults.md, "Rejected rows"): one row per staged (= raw)
@@ -10,6 +18,7 @@
 with prescreened as (
 
     select * from {{ ref('int_sublot_movements__prescreened') }}
+    {% if is_incremental() %}where {{ in_lookback('moved_at') }}{% endif %}
 
 ),
 

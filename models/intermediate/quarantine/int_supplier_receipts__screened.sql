@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='received_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Screening of supplier_receipts (docs/faults.md, "Rejected rows"): one row per staged
 -- (= raw) row with its duplicate bookkeeping and its rejection reason, the first that applies:
@@ -14,6 +20,7 @@
 with staged as (
 
     select * from {{ ref('stg_plantledger__supplier_receipts') }}
+    {% if is_incremental() %}where {{ in_lookback('received_at') }}{% endif %}
 
 ),
 

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='entry_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
 -- The inventory journal (docs block double_entry): two entries per stock event, a credit
 -- (-quantity) where the quantity comes from and a debit (+quantity) where it goes, so every
 -- transaction, and the journal as a whole, sums to zero per material. A status change is a
@@ -6,6 +14,7 @@
 with events as (
 
     select * from {{ ref('int_inventory_events') }}
+    {% if is_incremental() %}where {{ in_lookback('occurred_at') }}{% endif %}
 
 ),
 

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='sublots',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
+
 -- Time each sublot spent at each physical location (the RFC's conveyor analysis, and dock,
 -- bin and staging dwell too): one row per stay, a run of back-to-back intervals of
 -- fact_sublot_location_history at the same location (a status or quantity change during a stay
@@ -6,6 +14,7 @@
 with history as (
 
     select * from {{ ref('fact_sublot_location_history') }}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
 

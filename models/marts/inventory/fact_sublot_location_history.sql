@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='sublots',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
+
 -- Where every sublot was, and when (docs block sublot_location_history): one row per interval
 -- during which a sublot held a constant quantity in one status at one location, from the
 -- running balance of its journal entries per (sublot, location, status). A stay at a location
@@ -15,6 +23,7 @@
 with journal as (
 
     select * from {{ ref('fact_inventory_journal') }}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
 

@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='transacted_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
 -- One row per accepted material transaction of production (int_material_transactions__accepted;
 -- the rejected ones are in material_transactions_rejected), with its SAP-style movement type
 -- and value (quantity x unit cost at the time).
@@ -5,6 +13,7 @@
 with transactions as (
 
     select * from {{ ref('int_material_transactions__accepted') }}
+    {% if is_incremental() %}where {{ in_lookback('transacted_at') }}{% endif %}
 
 ),
 

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'bill_of_materials') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -15,7 +16,8 @@ renamed as (
         is_optional,
         assembly_sequence,
         effective_from,
-        effective_to
+        effective_to,
+        load_id
     from source
 
 )

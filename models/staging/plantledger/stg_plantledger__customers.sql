@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'customers') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -13,7 +14,8 @@ renamed as (
         customer_type,
         city,
         country,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

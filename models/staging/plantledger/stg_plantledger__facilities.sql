@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'facilities') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -18,7 +19,8 @@ renamed as (
         latitude,
         longitude,
         capacity_units,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

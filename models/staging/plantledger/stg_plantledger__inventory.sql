@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'inventory') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -14,7 +15,8 @@ renamed as (
         quantity_reserved,
         quantity_on_order,
         reorder_point,
-        cast(last_counted_at as {{ type_timestamptz() }}) as last_counted_at
+        cast(last_counted_at as {{ type_timestamptz() }}) as last_counted_at,
+        load_id
     from source
 
 )

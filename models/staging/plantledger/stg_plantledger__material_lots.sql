@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'material_lots') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -15,7 +16,8 @@ renamed as (
         work_order_id,
         supplier_lot_number,
         quantity as lot_quantity,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'material_sublots') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -18,7 +19,8 @@ renamed as (
         quantity,
         status as sublot_status,
         cast(created_at as {{ type_timestamptz() }}) as created_at,
-        cast(updated_at as {{ type_timestamptz() }}) as updated_at
+        cast(updated_at as {{ type_timestamptz() }}) as updated_at,
+        load_id
     from source
 
 )

@@ -21,7 +21,8 @@ renamed as (
         reason_code,
         reference_number,
         cast(created_at as {{ type_timestamptz() }}) as transacted_at,
-        created_by
+        created_by,
+        load_id
     from source
 
 )

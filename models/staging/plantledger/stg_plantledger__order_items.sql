@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'order_items') }}
+    {{ latest_version('order_id, line_number') }}
 
 ),
 
@@ -13,7 +14,8 @@ renamed as (
         product_id,
         quantity,
         cast(unit_price as decimal(12, 2)) as unit_price,
-        discount_percent
+        discount_percent,
+        load_id
     from source
 
 )

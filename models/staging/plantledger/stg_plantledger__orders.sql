@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'orders') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -16,7 +17,8 @@ renamed as (
         status as order_status,
         shipping_facility_id,
         cast(total_amount as decimal(12, 2)) as total_amount,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'part_suppliers') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -13,7 +14,8 @@ renamed as (
         supplier_part_number,
         cast(unit_cost as decimal(12, 2)) as unit_cost,
         lead_time_days,
-        is_approved
+        is_approved,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'parts') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -18,7 +19,8 @@ renamed as (
         is_critical,
         min_stock_level,
         base_uom,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

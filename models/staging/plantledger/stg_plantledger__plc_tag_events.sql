@@ -13,7 +13,8 @@ renamed as (
         value as tag_value,
         cast(source_timestamp as {{ type_timestamptz() }}) as source_timestamp,
         cast(server_timestamp as {{ type_timestamptz() }}) as server_timestamp,
-        quality
+        quality,
+        load_id
     from source
 
 )

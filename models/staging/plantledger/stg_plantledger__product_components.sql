@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'product_components') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -11,7 +12,8 @@ renamed as (
         product_id,
         part_id,
         quantity as quantity_per_unit,
-        is_required
+        is_required,
+        load_id
     from source
 
 )

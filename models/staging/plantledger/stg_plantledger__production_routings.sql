@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'production_routings') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -17,7 +18,8 @@ renamed as (
         is_active,
         effective_from,
         effective_to,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

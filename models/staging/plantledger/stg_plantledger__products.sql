@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'products') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -14,7 +15,8 @@ renamed as (
         cast(list_price as decimal(12, 2)) as list_price,
         is_active,
         launch_date,
-        discontinued_date
+        discontinued_date,
+        load_id
     from source
 
 )

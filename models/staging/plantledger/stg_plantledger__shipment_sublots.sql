@@ -12,7 +12,8 @@ renamed as (
         material_sublot_id,
         from_location_id,
         to_location_id,
-        quantity
+        quantity,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'shipments') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -19,7 +20,8 @@ renamed as (
         cast(shipped_at as {{ type_timestamptz() }}) as shipped_at,
         cast(delivered_at as {{ type_timestamptz() }}) as delivered_at,
         weight_kg,
-        cast(cost_usd as decimal(12, 2)) as cost_usd
+        cast(cost_usd as decimal(12, 2)) as cost_usd,
+        load_id
     from source
 
 )

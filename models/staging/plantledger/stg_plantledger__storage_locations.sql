@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'storage_locations') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -15,7 +16,8 @@ renamed as (
         location_type,
         is_physical,
         position_sequence,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

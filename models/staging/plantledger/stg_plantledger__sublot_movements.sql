@@ -19,7 +19,8 @@ renamed as (
         to_status,
         reason_code,
         cast(moved_at as {{ type_timestamptz() }}) as moved_at,
-        recorded_by
+        recorded_by,
+        load_id
     from source
 
 )

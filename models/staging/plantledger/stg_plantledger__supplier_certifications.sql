@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'supplier_certifications') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -13,7 +14,8 @@ renamed as (
         certification_number,
         issued_date,
         expiry_date,
-        is_valid
+        is_valid,
+        load_id
     from source
 
 )

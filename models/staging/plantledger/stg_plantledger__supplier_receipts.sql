@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'supplier_receipts') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -17,7 +18,8 @@ renamed as (
         quantity,
         status as received_status,
         purchase_order_number,
-        cast(received_at as {{ type_timestamptz() }}) as received_at
+        cast(received_at as {{ type_timestamptz() }}) as received_at,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'supplier_relationships') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -14,7 +15,8 @@ renamed as (
         contract_start_date,
         contract_end_date,
         is_primary,
-        relationship_status
+        relationship_status,
+        load_id
     from source
 
 )

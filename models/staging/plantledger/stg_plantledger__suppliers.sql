@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'suppliers') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -16,7 +17,8 @@ renamed as (
         contact_email,
         credit_rating,
         is_active,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'transport_routes') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -14,7 +15,8 @@ renamed as (
         distance_km,
         transit_time_hours,
         cast(cost_usd as decimal(12, 2)) as cost_usd,
-        route_status
+        route_status,
+        load_id
     from source
 
 )

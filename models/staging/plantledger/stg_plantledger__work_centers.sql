@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'work_centers') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -17,7 +18,8 @@ renamed as (
         cast(hourly_rate_usd as decimal(12, 2)) as hourly_rate_usd,
         setup_time_mins,
         is_active,
-        cast(created_at as {{ type_timestamptz() }}) as created_at
+        cast(created_at as {{ type_timestamptz() }}) as created_at,
+        load_id
     from source
 
 )

@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'work_order_steps') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -20,7 +21,8 @@ renamed as (
         cast(actual_start as {{ type_timestamptz() }}) as actual_start_at,
         cast(actual_end as {{ type_timestamptz() }}) as actual_end_at,
         labor_hours,
-        machine_hours
+        machine_hours,
+        load_id
     from source
 
 )

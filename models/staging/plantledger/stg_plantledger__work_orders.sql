@@ -1,6 +1,7 @@
 with source as (
 
     select * from {{ source('plantledger', 'work_orders') }}
+    {{ latest_version('id') }}
 
 ),
 
@@ -23,7 +24,8 @@ renamed as (
         cast(actual_start_date as {{ type_timestamptz() }}) as actual_start_at,
         cast(actual_end_date as {{ type_timestamptz() }}) as actual_end_at,
         cast(created_at as {{ type_timestamptz() }}) as created_at,
-        cast(updated_at as {{ type_timestamptz() }}) as updated_at
+        cast(updated_at as {{ type_timestamptz() }}) as updated_at,
+        load_id
     from source
 
 )

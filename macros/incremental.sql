@@ -1,0 +1,77 @@
+{#
+    Daily incremental loads (docs block incremental_loads in models/docs.md).
+
+    `plantledger generate --append-days N` adds new files to the raw folder; a plain `dbt build`
+    then reprocesses only a window of event time: every event at or after the lookback start,
+    the newest event the warehouse had before this run less var('incremental_lookback_days')
+    (3: appended events may be up to 3 days late). int_load_window fixes that instant once per
+    run, before any incremental model changes. Two ways to bring a model up to date:
+
+    - strategy 'lookback' (time-grained models: one row per event): delete the target's rows
+      whose `lookback_column` is at or after the lookback start (or null), then insert the
+      model's rows for the same window, computed from the complete upstream tables;
+    - strategy 'delete+insert' on material_sublot_id (sublot-grained models: histories,
+      dwell, current state): recompute every sublot with an event in the window, whole.
+
+    Both rebuild from the same upstream rows a full refresh reads, so an incremental build and
+    `dbt build --full-refresh` give identical tables (tests/test_incremental.py).
+#}
+
+
+{# The first instant of the reprocessed window: a scalar SQL expression, never null. #}
+{% macro lookback_start() -%}
+    coalesce(
+        (select lookback_start from {{ ref('int_load_window') }}),
+        cast('-infinity' as {{ type_timestamptz() }})
+    )
+{%- endmacro %}
+
+
+{# True for a row inside the reprocessed window (rows without a time are always reprocessed). #}
+{% macro in_lookback(column) -%}
+    ({{ column }} >= {{ lookback_start() }} or {{ column }} is null)
+{%- endmacro %}
+
+
+{#
+    Custom incremental strategy 'lookback' (config: lookback_column): replace the target's rows
+    of the window by the model's rows, which hold exactly that window.
+#}
+{% macro get_incremental_lookback_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set column = config.get('lookback_column') -%}
+    {%- if not column -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental_strategy 'lookback' needs config lookback_column") }}
+    {%- endif -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ in_lookback(column) }};
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+
+{# True for a row of a sublot with an event in the reprocessed window (int_window_sublots). #}
+{% macro in_window_sublots(column) -%}
+    {{ column }} in (select material_sublot_id from {{ ref('int_window_sublots') }})
+{%- endmacro %}
+
+
+{#
+    Custom incremental strategy 'sublots': replace every row of the sublots with an event in the
+    window by the model's rows, which hold those sublots' whole history (possibly none).
+#}
+{% macro get_incremental_sublots_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where {{ in_window_sublots('material_sublot_id') }};
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+

@@ -1,0 +1,68 @@
+"""Content hashes of a warehouse's relations, to compare two builds row for row.
+
+Two warehouses hold the same data when every model has the same rows: the same multiset of
+rows, whatever their physical order. ``content_hashes`` gives, per relation, the row count and
+a hash of the sorted row hashes, so a single changed value, a missing row or a duplicated one
+changes it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+# the schemas dbt writes models to (test_failures holds test results, not models)
+MODEL_SCHEMA_SUFFIXES = ("staging", "intermediate", "marts", "reference")
+# run bookkeeping, not data: the window an incremental run reprocessed (macros/incremental.sql)
+RUN_STATE_MODELS = frozenset({"int_load_window", "int_window_sublots"})
+
+
+def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The (schema, name) of every model relation of the warehouse, tables and views."""
+    rows = con.execute(
+        """
+        select table_schema, table_name
+        from information_schema.tables
+        where table_catalog = current_database()
+        order by table_schema, table_name
+        """
+    ).fetchall()
+    return [
+        (schema, name)
+        for schema, name in rows
+        if schema.endswith(MODEL_SCHEMA_SUFFIXES)
+        and not name.startswith("dbt_")
+        and name not in RUN_STATE_MODELS
+    ]
+
+
+def relation_hash(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> tuple[int, str]:
+    """(row count, md5 of the sorted row hashes) of one relation."""
+    count, digest = con.execute(
+        f"""
+        select count(*), md5(coalesce(string_agg(row_hash::varchar, ',' order by row_hash), ''))
+        from (select hash(x) as row_hash from "{schema}"."{name}" as x)
+        """
+    ).fetchone()
+    return int(count), str(digest)
+
+
+def content_hashes(database: Path) -> dict[str, tuple[int, str]]:
+    """``schema.name`` -> (rows, content hash) for every model relation in ``database``."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        return {
+            f"{schema}.{name}": relation_hash(con, schema, name)
+            for schema, name in relations(con)
+        }
+
+
+def differences(
+    left: dict[str, tuple[int, str]], right: dict[str, tuple[int, str]]
+) -> dict[str, tuple[tuple[int, str] | None, tuple[int, str] | None]]:
+    """The relations whose rows differ (or that exist on one side only)."""
+    return {
+        name: (left.get(name), right.get(name))
+        for name in sorted(set(left) | set(right))
+        if left.get(name) != right.get(name)
+    }
