@@ -27,6 +27,7 @@ with previous_journal as (
 final as (
 
     select
+        1 as load_window_id,
         newest_entry_at as previous_newest_entry_at,
         {{ dbt.dateadd("day", -var("incremental_lookback_days", 3), "newest_entry_at") }} as lookback_start,
         {{ var('incremental_lookback_days', 3) }} as lookback_days

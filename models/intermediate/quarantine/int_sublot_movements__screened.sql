@@ -6,7 +6,6 @@
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
 
-{{ config(materialized='table') }}
 
 -- Screening of sublot_movements (docs/faults.md, "Rejected rows"): one row per staged (= raw)
 -- row with its duplicate bookkeeping and its rejection reason: the row checks'
