@@ -35,7 +35,9 @@
 
 {#
     Custom incremental strategy 'lookback' (config: lookback_column): replace the target's rows
-    of the window by the model's rows, which hold exactly that window.
+    of the window by the model's rows, which hold exactly that window. A date-grained model
+    sets lookback_by_day: it replaces the rows whose date column is on or after
+    lookback_first_day() less lookback_by_day_extra days.
 #}
 {% macro get_incremental_lookback_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
@@ -46,11 +48,24 @@
     {%- endif -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     delete from {{ target }}
-    where {{ in_lookback(column) }};
+    where {% if config.get('lookback_by_day') -%}
+        {{ column }} >= {{ lookback_first_day() }} - {{ config.get('lookback_by_day_extra', 0) }}
+    {%- else -%}
+        {{ in_lookback(column) }}
+    {%- endif %};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}
     from {{ arg_dict['temp_relation'] }}
+{%- endmacro %}
+
+
+{#
+    For date-grained models: the first local day an event of the window can fall on in any
+    time zone (UTC date of the lookback start less 2 days; facility offsets stay within +-14 h).
+#}
+{% macro lookback_first_day() -%}
+    cast({{ dbt.dateadd('day', -2, lookback_start()) }} as date)
 {%- endmacro %}
 
 

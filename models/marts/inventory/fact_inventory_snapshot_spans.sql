@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='last_snapshot_date',
+    lookback_by_day=true,
+    lookback_by_day_extra=1,
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 -- The daily inventory snapshot, stored compactly (docs block inventory_snapshot_daily): one row
 -- per facility, location, material and status and run of consecutive local days over which its
 -- end-of-day balance stayed the same. fact_inventory_snapshot_daily spreads it over the days.
@@ -15,6 +24,10 @@ with history as (
 
     select * from {{ ref('fact_sublot_location_history') }}
     where is_physical
+    {%- if is_incremental() %}
+        -- the intervals that can change a day from the first replaced one on
+        and (valid_to is null or valid_to >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day)
+    {%- endif %}
 
 ),
 
@@ -129,6 +142,48 @@ interval_changes as (
 
 ),
 
+{%- if is_incremental() %}
+
+kept_changes as (
+
+    -- incremental run: the changes from the first replaced day on, and for each span that
+    -- runs into that day from before, its balance as a change on its first day (a span has no
+    -- change inside it)
+    select * from interval_changes
+    where change_day >= {{ lookback_first_day() }}
+
+    union all
+
+    select
+        facility_id,
+        facility_code,
+        location_code,
+        storage_location_id,
+        location_type,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        status,
+        (select max(last_day_of_history) from facility_days where facility_days.facility_id = spans.facility_id)
+            as last_day_of_history,
+        first_snapshot_date as change_day,
+        quantity as quantity_change,
+        sublot_count as sublot_change
+    from {{ this }} as spans
+    where first_snapshot_date < {{ lookback_first_day() }}
+        and last_snapshot_date >= {{ lookback_first_day() }} - 1
+
+),
+{%- else %}
+
+kept_changes as (
+
+    select * from interval_changes
+
+),
+{%- endif %}
+
 daily_changes as (
 
     select
@@ -146,7 +201,7 @@ daily_changes as (
         change_day,
         sum(quantity_change) as quantity_change,
         sum(sublot_change) as sublot_change
-    from interval_changes
+    from kept_changes
     group by
         facility_id,
         facility_code,
