@@ -37,7 +37,8 @@
     Custom incremental strategy 'lookback' (config: lookback_column): replace the target's rows
     of the window by the model's rows, which hold exactly that window. A date-grained model
     sets lookback_by_day: it replaces the rows whose date column is on or after
-    lookback_first_day() less lookback_by_day_extra days.
+    lookback_first_day() less lookback_by_day_extra days. With a unique_key, the rows of the
+    model's keys are replaced too (rows before the window that the model recomputes).
 #}
 {% macro get_incremental_lookback_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
@@ -52,6 +53,10 @@
         {{ column }} >= {{ lookback_first_day() }} - {{ config.get('lookback_by_day_extra', 0) }}
     {%- else -%}
         {{ in_lookback(column) }}
+    {%- endif %}
+    {%- if arg_dict['unique_key'] %}
+        {%- set key = arg_dict['unique_key'] if arg_dict['unique_key'] is string else arg_dict['unique_key'] | join(', ') %}
+        or ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }})
     {%- endif %};
 
     insert into {{ target }} ({{ columns }})

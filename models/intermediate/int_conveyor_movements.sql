@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='moved_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Conveyor moves of sublots derived from the PLC tag changes (docs block conveyor_derivation
 -- in models/docs.md). One row per move: a sublot going from the line to a position, from one
@@ -19,11 +25,74 @@
 --    to the new one; an arrival alone comes from the line, a departure alone goes to the line.
 --    (The line is the position's parent location.)
 
-with tag_events as (
+with accepted_tag_events as (
 
     select * from {{ ref('int_plc_tag_events__accepted') }}
 
 ),
+
+{%- if is_incremental() %}
+
+-- Incremental run (macros/incremental.sql): the moves from the lookback start on. They need,
+-- per position, the last tag event before it (whose value is the one a new event changes,
+-- and which holds its sublot until then) and the sublot the position held then after every
+-- repair: the last move into or out of it already in this table.
+
+tag_events as (
+
+    select * from accepted_tag_events
+    where {{ in_lookback('source_timestamp') }}
+
+    union all
+
+    select * from accepted_tag_events
+    where source_timestamp < {{ lookback_start() }}
+    qualify row_number() over (
+        partition by storage_location_id
+        order by source_timestamp desc, plc_tag_event_id desc
+    ) = 1
+
+),
+
+position_ends as (
+
+    select to_storage_location_id as position_location_id, sublot_code, moved_at, 1 as is_arrival
+    from {{ this }}
+    where moved_at < {{ lookback_start() }}
+        and conveyor_move_kind <> 'position_to_line'
+
+    union all
+
+    select from_storage_location_id, null, moved_at, 0
+    from {{ this }}
+    where moved_at < {{ lookback_start() }}
+        and conveyor_move_kind <> 'line_to_position'
+
+),
+
+held_at_lookback_start as (
+
+    select
+        cast(null as bigint) as plc_tag_event_id,
+        position_location_id,
+        sublot_code as tag_value,
+        {{ dbt.dateadd('microsecond', -1, lookback_start()) }} as source_timestamp,
+        false as is_inferred_nil
+    from position_ends
+    qualify row_number() over (
+        partition by position_location_id
+        order by moved_at desc, is_arrival desc
+    ) = 1
+
+),
+{%- else %}
+
+tag_events as (
+
+    select * from accepted_tag_events
+
+),
+{%- endif %}
 
 positions as (
 
@@ -95,6 +164,18 @@ sequenced as (
     select * from inferred_nils
 
 ),
+{%- if is_incremental() %}
+
+windowed as (
+
+    -- the window's values after the value each position held at its start
+    select * from sequenced
+    where {{ in_lookback('source_timestamp') }}
+    union all
+    select * from held_at_lookback_start
+
+),
+{%- endif %}
 
 ordered_values as (
 
@@ -104,7 +185,7 @@ ordered_values as (
             partition by position_location_id
             order by source_timestamp, plc_tag_event_id nulls first
         ) as previous_value
-    from sequenced
+    from {% if is_incremental() %}windowed{% else %}sequenced{% endif %}
 
 ),
 
@@ -199,6 +280,9 @@ final as (
         on moves.from_position_location_id = from_position.position_location_id
     left join positions as to_position
         on moves.to_position_location_id = to_position.position_location_id
+    {%- if is_incremental() %}
+    where {{ in_lookback('moves.moved_at') }}
+    {%- endif %}
 
 )
 

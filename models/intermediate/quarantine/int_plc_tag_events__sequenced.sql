@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='source_timestamp',
+    unique_key=['storage_location_id', 'tag_sequence'],
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Every tag's history as the warehouse reads it, with what was repaired (docs/faults.md,
 -- "Repaired PLC events"): one row per accepted tag event (int_plc_tag_events__accepted) plus
@@ -29,8 +36,40 @@ inferred_nils as (
         sublot_code as inferred_from_value
     from {{ ref('int_conveyor_movements') }}
     where departure_inferred
+    {%- if is_incremental() %}
+        and {{ in_lookback('moved_at') }}
+    {%- endif %}
 
 ),
+{%- if is_incremental() %}
+
+-- Incremental run (macros/incremental.sql): the rows from the lookback start on, numbered and
+-- compared after each position's last row before it; and that position's last accepted row
+-- before it again, whose next accepted event may be a late one.
+
+rows_before as (
+
+    select * from {{ this }}
+    where source_timestamp < {{ lookback_start() }}
+
+),
+
+last_row_before as (
+
+    select storage_location_id, tag_sequence, tag_value
+    from rows_before
+    qualify row_number() over (partition by storage_location_id order by tag_sequence desc) = 1
+
+),
+
+last_accepted_before as (
+
+    select * from rows_before
+    where not is_inferred_nil
+    qualify row_number() over (partition by storage_location_id order by tag_sequence desc) = 1
+
+),
+{%- endif %}
 
 events as (
 
@@ -47,6 +86,9 @@ events as (
             order by source_timestamp, plc_tag_event_id
         ) as next_server_timestamp
     from accepted
+    {%- if is_incremental() %}
+    where {{ in_lookback('source_timestamp') }}
+    {%- endif %}
 
     union all
 
@@ -67,19 +109,41 @@ events as (
 
 ),
 
-ordered as (
+numbered as (
 
     select
         events.*,
         row_number() over (
             partition by storage_location_id
             order by source_timestamp, plc_tag_event_id nulls first
-        ) as tag_sequence,
+        ) as position_row,
         lag(tag_value) over (
             partition by storage_location_id
             order by source_timestamp, plc_tag_event_id nulls first
-        ) as previous_value
+        ) as value_before_row
     from events
+
+),
+
+ordered as (
+
+    select
+        numbered.* exclude (position_row, value_before_row),
+        {%- if is_incremental() %}
+        coalesce(last_row_before.tag_sequence, 0) + numbered.position_row as tag_sequence,
+        case
+            when numbered.position_row = 1 then last_row_before.tag_value
+            else numbered.value_before_row
+        end as previous_value
+        {%- else %}
+        numbered.position_row as tag_sequence,
+        numbered.value_before_row as previous_value
+        {%- endif %}
+    from numbered
+    {%- if is_incremental() %}
+    left join last_row_before
+        on numbered.storage_location_id = last_row_before.storage_location_id
+    {%- endif %}
 
 ),
 
@@ -101,5 +165,32 @@ final as (
     from ordered
 
 )
+{%- if is_incremental() %},
+
+redone as (
+
+    select
+        last_accepted_before.* exclude (is_server_order_repaired),
+        coalesce(
+            last_accepted_before.server_timestamp > next_accepted.server_timestamp, false
+        ) as is_server_order_repaired
+    from last_accepted_before
+    left join (
+        select storage_location_id, server_timestamp
+        from final
+        where not is_inferred_nil
+        qualify row_number() over (
+            partition by storage_location_id order by tag_sequence
+        ) = 1
+    ) as next_accepted
+        on last_accepted_before.storage_location_id = next_accepted.storage_location_id
+
+)
 
 select * from final
+union all
+select * from redone
+{%- else %}
+
+select * from final
+{%- endif %}
