@@ -59,18 +59,31 @@ def generate_pieces(params: GenerationParams) -> Iterator[tuple[str, pl.DataFram
     yield from generate_tables(params)
 
 
+DEFAULT_SCALE = "1"
+DEFAULT_SEED = "42"
+GENERATE_EPILOG = """\
+daily loads: 'plantledger generate --out DIR --append-days N' continues the raw folder DIR with
+the next N days (load 1, 2, ... after the initial load 0): new files in the table folders, new
+versions of the rows whose state changed (same id, the load's load_id), a few events up to 3
+days late, and the manifest's end_date and loads updated last. Scale and seed come from the
+manifest; the same folder and N always give the same new files."""
+
+
 def _add_generate(parser: argparse.ArgumentParser) -> None:
+    parser.formatter_class = argparse.RawDescriptionHelpFormatter
+    parser.epilog = GENERATE_EPILOG
     parser.add_argument(
         "--scale",
-        default="1",
+        default=None,
         metavar="S",
-        help="volume factor: 1 = the plan's volumes, 0.01 for tests (default: 1)",
+        help=f"volume factor: 1 = the plan's volumes, 0.01 for tests (default: {DEFAULT_SCALE})",
     )
     parser.add_argument(
         "--seed",
-        default="42",
+        default=None,
         metavar="N",
-        help="random seed; same seed and parameters give identical files (default: 42)",
+        help="random seed; same seed and parameters give identical files "
+        f"(default: {DEFAULT_SEED})",
     )
     parser.add_argument(
         "--end-date",
@@ -82,7 +95,8 @@ def _add_generate(parser: argparse.ArgumentParser) -> None:
         "--out",
         default="data/raw",
         metavar="DIR",
-        help="output folder, created or replaced as a whole (default: data/raw)",
+        help="output folder, created or replaced as a whole; with --append-days the folder "
+        "to continue (default: data/raw)",
     )
     parser.add_argument(
         "--faults",
@@ -92,12 +106,52 @@ def _add_generate(parser: argparse.ArgumentParser) -> None:
         "fault kind), 'all' (every kind at 0.01), or kinds such as "
         "duplicate_events,bad_quantity=0.05 (see docs/faults.md)",
     )
+    parser.add_argument(
+        "--append-days",
+        default=None,
+        metavar="N",
+        help="append the next N days to the existing raw folder --out instead of generating "
+        "it anew (scale, seed and end date come from its manifest; see below)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
+
+
+def _cmd_append(args: argparse.Namespace) -> int:
+    from plantledger.append import append_days, describe, parse_append_days
+
+    given = [
+        option
+        for option, value in (
+            ("--scale", args.scale),
+            ("--seed", args.seed),
+            ("--end-date", args.end_date),
+            ("--faults", args.faults),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UsageError(
+            f"--append-days continues the folder with the scale, seed and end date of its "
+            f"manifest; leave out {', '.join(given)} (see '{PROG} generate --help')"
+        )
+    days = parse_append_days(args.append_days)
+    try:
+        summary = append_days(Path(args.out), days)
+    except OSError as exc:
+        raise ParameterError(
+            f"appending to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
+            f"writable and the disk has free space (the folder is as it was before)"
+        ) from None
+    if not args.quiet:
+        print(describe(summary), file=sys.stderr)
+    return 0
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
     from plantledger.writer import NullProgress, check_output, write_raw
 
+    if args.append_days is not None:
+        return _cmd_append(args)
     faults = None
     if args.faults is not None:
         from plantledger.faults import parse_faults
@@ -105,8 +159,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         faults = parse_faults(args.faults)
     end_date = dt.date.today() if args.end_date is None else parse_end_date(args.end_date)
     params = GenerationParams(
-        scale=parse_scale(args.scale),
-        seed=parse_seed(args.seed),
+        scale=parse_scale(args.scale if args.scale is not None else DEFAULT_SCALE),
+        seed=parse_seed(args.seed if args.seed is not None else DEFAULT_SEED),
         end_date=end_date,
         out=Path(args.out),
     )
@@ -200,7 +254,11 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
-    "generate": Command("generate the raw parquet data set", _add_generate, _cmd_generate),
+    "generate": Command(
+        "generate the raw parquet data set, or append daily loads to it (--append-days)",
+        _add_generate,
+        _cmd_generate,
+    ),
     "validate": Command(
         "check the raw data set with Great Expectations and build Data Docs",
         _add_validate,

@@ -3,9 +3,16 @@
 This module is the single source of truth shared by the generator (which casts to it before
 writing), the tests (which check the written files against it) and the dbt sources (documented
 from it). Times are UTC instants (``Datetime("us", "UTC")``); calendar dates are ``Date``.
+
+Every table ends with ``load_id``: the load that wrote the row (0 for ``plantledger generate``,
+k for the k-th ``plantledger generate --append-days``). Versioned tables hold a new version of a
+row (same key, higher ``load_id``) whenever an append changed it; see ``VERSIONED_TABLES``,
+``latest_versions`` and docs/raw_data_design.md, "Loads and appends".
 """
 
 from __future__ import annotations
+
+from typing import TypeVar
 
 import polars as pl
 
@@ -31,6 +38,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "credit_rating": STR,
         "is_active": BOOL,
         "created_at": TS,
+        "load_id": INT,
     },
     "supplier_relationships": {
         "id": ID,
@@ -41,6 +49,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "contract_end_date": DATE,
         "is_primary": BOOL,
         "relationship_status": STR,
+        "load_id": INT,
     },
     "parts": {
         "id": ID,
@@ -55,6 +64,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "min_stock_level": INT,
         "base_uom": STR,
         "created_at": TS,
+        "load_id": INT,
     },
     "bill_of_materials": {
         "id": ID,
@@ -66,6 +76,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "assembly_sequence": INT,
         "effective_from": DATE,
         "effective_to": DATE,
+        "load_id": INT,
     },
     "part_suppliers": {
         "id": ID,
@@ -75,6 +86,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "unit_cost": MONEY,
         "lead_time_days": INT,
         "is_approved": BOOL,
+        "load_id": INT,
     },
     "products": {
         "id": ID,
@@ -85,6 +97,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "is_active": BOOL,
         "launch_date": DATE,
         "discontinued_date": DATE,
+        "load_id": INT,
     },
     "product_components": {
         "id": ID,
@@ -92,6 +105,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "part_id": ID,
         "quantity": INT,
         "is_required": BOOL,
+        "load_id": INT,
     },
     "facilities": {
         "id": ID,
@@ -106,6 +120,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "longitude": FLOAT,
         "capacity_units": INT,
         "created_at": TS,
+        "load_id": INT,
     },
     "transport_routes": {
         "id": ID,
@@ -116,6 +131,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "transit_time_hours": FLOAT,
         "cost_usd": MONEY,
         "route_status": STR,
+        "load_id": INT,
     },
     "inventory": {
         "id": ID,
@@ -126,6 +142,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "quantity_on_order": INT,
         "reorder_point": INT,
         "last_counted_at": TS,
+        "load_id": INT,
     },
     "customers": {
         "id": ID,
@@ -135,6 +152,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "city": STR,
         "country": STR,
         "created_at": TS,
+        "load_id": INT,
     },
     "orders": {
         "id": ID,
@@ -147,6 +165,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "shipping_facility_id": ID,
         "total_amount": MONEY,
         "created_at": TS,
+        "load_id": INT,
     },
     "order_items": {
         "order_id": ID,
@@ -155,6 +174,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "quantity": INT,
         "unit_price": MONEY,
         "discount_percent": FLOAT,
+        "load_id": INT,
     },
     "shipments": {
         "id": ID,
@@ -170,6 +190,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "delivered_at": TS,
         "weight_kg": FLOAT,
         "cost_usd": MONEY,
+        "load_id": INT,
     },
     "supplier_certifications": {
         "id": ID,
@@ -179,6 +200,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "issued_date": DATE,
         "expiry_date": DATE,
         "is_valid": BOOL,
+        "load_id": INT,
     },
     # --- manufacturing execution layer -------------------------------------------------------
     "work_centers": {
@@ -193,6 +215,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "setup_time_mins": INT,
         "is_active": BOOL,
         "created_at": TS,
+        "load_id": INT,
     },
     "production_routings": {
         "id": ID,
@@ -206,6 +229,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "effective_from": DATE,
         "effective_to": DATE,
         "created_at": TS,
+        "load_id": INT,
     },
     "work_orders": {
         "id": ID,
@@ -225,6 +249,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "actual_end_date": TS,
         "created_at": TS,
         "updated_at": TS,
+        "load_id": INT,
     },
     "work_order_steps": {
         "id": ID,
@@ -241,6 +266,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "actual_end": TS,
         "labor_hours": FLOAT,
         "machine_hours": FLOAT,
+        "load_id": INT,
     },
     "material_transactions": {
         "id": ID,
@@ -258,6 +284,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "reference_number": STR,
         "created_at": TS,
         "created_by": STR,
+        "load_id": INT,
     },
     # --- material sublot layer ---------------------------------------------------------------
     "storage_locations": {
@@ -270,6 +297,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "is_physical": BOOL,
         "position_sequence": INT,
         "created_at": TS,
+        "load_id": INT,
     },
     "material_lots": {
         "id": ID,
@@ -281,6 +309,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "supplier_lot_number": STR,
         "quantity": INT,
         "created_at": TS,
+        "load_id": INT,
     },
     "material_sublots": {
         "id": ID,
@@ -295,6 +324,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "status": STR,
         "created_at": TS,
         "updated_at": TS,
+        "load_id": INT,
     },
     "supplier_receipts": {
         "id": ID,
@@ -308,6 +338,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "status": STR,
         "purchase_order_number": STR,
         "received_at": TS,
+        "load_id": INT,
     },
     "sublot_movements": {
         "id": ID,
@@ -323,6 +354,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "reason_code": STR,
         "moved_at": TS,
         "recorded_by": STR,
+        "load_id": INT,
     },
     "shipment_sublots": {
         "id": ID,
@@ -331,6 +363,7 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "from_location_id": ID,
         "to_location_id": ID,
         "quantity": INT,
+        "load_id": INT,
     },
     "plc_tag_events": {
         "id": ID,
@@ -340,17 +373,54 @@ RAW_SCHEMAS: dict[str, dict[str, pl.DataType]] = {
         "source_timestamp": TS,
         "server_timestamp": TS,
         "quality": STR,
+        "load_id": INT,
     },
 }
 
 TABLES: tuple[str, ...] = tuple(RAW_SCHEMAS)
 
+LOAD_ID = "load_id"
+"""Last column of every table: 0 for the rows of ``plantledger generate``, k for the k-th
+``plantledger generate --append-days`` (see docs/raw_data_design.md, "Loads and appends")."""
 
-def cast_to_contract(table: str, frame: pl.DataFrame) -> pl.DataFrame:
-    """Select and cast ``frame`` to the contract of ``table``; missing or extra columns raise."""
+EVENT_TABLES: tuple[str, ...] = (
+    "material_transactions",
+    "sublot_movements",
+    "shipment_sublots",
+    "plc_tag_events",
+)
+"""Tables of events: an append only adds rows with new ids, a row is never repeated."""
+
+VERSIONED_TABLES: tuple[str, ...] = tuple(t for t in TABLES if t not in EVENT_TABLES)
+"""Tables of things whose state can change: an append writes a new version of a changed row (same
+key, the append's ``load_id``); the current state is, per key, the row of the highest load_id."""
+
+KEYS: dict[str, tuple[str, ...]] = {
+    table: ("order_id", "line_number") if table == "order_items" else ("id",) for table in TABLES
+}
+"""The key that identifies a row (and its versions) in each table."""
+
+
+def cast_to_contract(table: str, frame: pl.DataFrame, load_id: int | None = None) -> pl.DataFrame:
+    """Select and cast ``frame`` to the contract of ``table``; missing or extra columns raise.
+
+    ``load_id`` fills the ``load_id`` column when ``frame`` has none (a frame that has one keeps
+    it); without it a frame lacking ``load_id`` is missing a column like any other.
+    """
     schema = RAW_SCHEMAS[table]
+    if load_id is not None and LOAD_ID not in frame.columns:
+        frame = frame.with_columns(pl.lit(load_id, INT).alias(LOAD_ID))
     missing = [c for c in schema if c not in frame.columns]
     extra = [c for c in frame.columns if c not in schema]
     if missing or extra:
         raise ValueError(f"{table}: columns missing {missing}, unexpected {extra}")
     return frame.select(pl.col(c).cast(t, strict=True) for c, t in schema.items())
+
+
+FrameT = TypeVar("FrameT", pl.DataFrame, pl.LazyFrame)
+
+
+def latest_versions(frame: FrameT, table: str) -> FrameT:
+    """The current rows of ``table``: per key, the rows of its highest ``load_id``."""
+    key = list(KEYS[table])
+    return frame.filter(pl.col(LOAD_ID) == pl.col(LOAD_ID).max().over(key))

@@ -16,10 +16,19 @@ byte-identical manifest, and each table's ``sha256`` covers its parquet files' b
 
 A generation with injected faults (``plantledger generate --faults``, :mod:`plantledger.faults`)
 adds a ``faults`` section saying what was corrupted where; a clean manifest has no such key.
+
+The manifest's ``loads`` list records every load: the initial generation (load 0) and each
+``plantledger generate --append-days N`` (:func:`append_raw`), with its days, rows per table
+and late events. An append never modifies an existing file: it adds part files to the table
+folders, continuing their numbering (``part-00001.parquet`` after ``part-00000.parquet``), and
+rewrites the manifest last, atomically, so a failed append leaves the folder as it was (the
+new files are written into ``<out>/.append-tmp-<pid>`` first; ``<out>/_append.pending`` lists
+them while they are moved in, so the next append can clear what a killed one left).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import errno
 import hashlib
 import json
@@ -34,11 +43,14 @@ from typing import Any, Protocol
 import polars as pl
 
 import plantledger
-from plantledger.params import GenerationParams, ParameterError
+from plantledger.params import HISTORY_DAYS, GenerationParams, ParameterError
 from plantledger.schema import RAW_SCHEMAS, TABLES
 
 MANIFEST_NAME = "_manifest.json"
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT = 2
+"""2: every table has the ``load_id`` column and the manifest a ``loads`` list."""
+PENDING_NAME = "_append.pending"
+APPEND_TMP_PREFIX = ".append-tmp-"
 PART_TEMPLATE = "part-{:05d}.parquet"
 COMPRESSION = "zstd"
 _HASH_CHUNK = 1 << 20
@@ -87,7 +99,8 @@ class Manifest:
     """What was written: parameters, generator version and, per table, rows, files and hash.
 
     ``faults`` is the record of injected faults (see :mod:`plantledger.faults`), or None for a
-    clean generation (then the key is left out of the file altogether).
+    clean generation (then the key is left out of the file altogether). ``loads`` holds one
+    entry per load (:func:`load_entry`), the initial generation first.
     """
 
     generator_version: str
@@ -95,6 +108,7 @@ class Manifest:
     tables: dict[str, TableEntry]
     format: int = MANIFEST_FORMAT
     faults: dict[str, Any] | None = None
+    loads: list[dict[str, Any]] = field(default_factory=list)
 
     @property
     def total_rows(self) -> int:
@@ -114,6 +128,7 @@ class Manifest:
                 }
                 for name, e in self.tables.items()
             },
+            "loads": self.loads,
         }
         if self.faults is not None:
             data["faults"] = self.faults
@@ -135,6 +150,7 @@ class Manifest:
             parameters=data["parameters"],
             tables={name: TableEntry(**entry) for name, entry in data["tables"].items()},
             faults=data.get("faults"),
+            loads=list(data.get("loads", [])),
         )
 
     @classmethod
@@ -153,6 +169,33 @@ def manifest_parameters(params: GenerationParams) -> dict[str, Any]:
         "seed": int(params.seed),
         "end_date": params.end_date.isoformat(),
     }
+
+
+def load_entry(
+    load_id: int,
+    kind: str,
+    first_day: dt.date,
+    last_day: dt.date,
+    rows: dict[str, int],
+    late_events: int = 0,
+) -> dict[str, Any]:
+    """One entry of the manifest's ``loads``: which days the load covers and what it added."""
+    return {
+        "load_id": load_id,
+        "kind": kind,
+        "first_day": first_day.isoformat(),
+        "last_day": last_day.isoformat(),
+        "days": (last_day - first_day).days + 1,
+        "rows": {table: int(rows.get(table, 0)) for table in TABLES},
+        "late_events": int(late_events),
+    }
+
+
+def initial_load(params: GenerationParams, tables: dict[str, TableEntry]) -> dict[str, Any]:
+    """Load 0: the history ``plantledger generate`` writes."""
+    first = params.end_date - dt.timedelta(days=HISTORY_DAYS - 1)
+    rows = {table: entry.rows for table, entry in tables.items()}
+    return load_entry(0, "initial", first, params.end_date, rows)
 
 
 def normalise_out(out: Path | str) -> Path:
@@ -326,6 +369,7 @@ def write_raw(
             parameters=manifest_parameters(params),
             tables=tables,
             faults=faults() if faults is not None else None,
+            loads=[initial_load(params, tables)],
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         _replace(tmp, out)
@@ -334,4 +378,151 @@ def write_raw(
         progress.fail()
         raise
     progress.finish(manifest)
+    return manifest
+
+
+# --- appends ----------------------------------------------------------------------------------
+
+
+def _part_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
+
+
+def recover_append(out: Path) -> None:
+    """Clear what a killed append left in ``out``: its temporary folder and, unless its
+    manifest was already written, the part files it had moved into the table folders."""
+    pending = out / PENDING_NAME
+    if pending.is_file():
+        try:
+            record = json.loads(pending.read_text(encoding="utf-8"))
+            pid, load_id, files = int(record["pid"]), int(record["load_id"]), record["files"]
+        except (ValueError, KeyError, TypeError):
+            raise ParameterError(
+                f"{pending} is damaged; remove it and the part files of the unfinished append "
+                f"(those the manifest does not count), or generate the folder again"
+            ) from None
+        if pid != os.getpid() and _pid_alive(pid):
+            raise ParameterError(
+                f"another append (process {pid}) is writing to {out}; wait for it to finish"
+            )
+        done = (out / MANIFEST_NAME).is_file() and any(
+            load.get("load_id") == load_id for load in Manifest.load(out).loads
+        )
+        if not done:
+            for name in files:
+                (out / name).unlink(missing_ok=True)
+        pending.unlink()
+    for tmp in out.glob(f"{APPEND_TMP_PREFIX}*"):
+        pid_text = tmp.name[len(APPEND_TMP_PREFIX) :]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _pid_alive(int(pid_text))):
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def _hash_files(paths: list[Path]) -> str:
+    hasher = hashlib.sha256()
+    for path in paths:
+        _sha256_update(hasher, path)
+    return hasher.hexdigest()
+
+
+def check_files(out: Path, manifest: Manifest) -> dict[str, list[Path]]:
+    """Every table's part files in ``out``, checked against ``manifest`` (count and sha256);
+    ParameterError when they differ (a file was added, removed or changed since)."""
+    existing: dict[str, list[Path]] = {}
+    for table in TABLES:
+        files = _part_files(out / table)
+        entry = manifest.tables[table]
+        if len(files) != entry.files or _hash_files(files) != entry.sha256:
+            raise ParameterError(
+                f"the files of table {table} in {out} do not match its {MANIFEST_NAME} (changed "
+                f"since it was written); generate the folder again"
+            )
+        existing[table] = files
+    return existing
+
+
+def append_raw(
+    out: Path | str,
+    previous: Manifest,
+    pieces: Iterable[tuple[str, pl.DataFrame]],
+    *,
+    parameters: dict[str, Any],
+    load: dict[str, Any],
+    existing: dict[str, list[Path]] | None = None,
+) -> Manifest:
+    """Add ``pieces`` to the raw folder ``out`` as new part files; return the new manifest.
+
+    ``previous`` is the folder's manifest (its table entries must match the files on disk;
+    ``existing``, when given, is what :func:`check_files` found after :func:`recover_append`),
+    ``parameters`` the manifest's new parameters (the new ``end_date``) and ``load`` the new
+    entry of ``loads`` (:func:`load_entry`), whose ``rows`` are counted here. Existing files
+    are never modified; a table without new rows gets no file. The manifest is replaced last,
+    atomically.
+    """
+    out = normalise_out(out)
+    if existing is None:
+        recover_append(out)
+        existing = check_files(out, previous)
+    tmp = out / f"{APPEND_TMP_PREFIX}{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    moved: list[Path] = []
+    pending = out / PENDING_NAME
+    committed = False
+    try:
+        new: dict[str, list[Path]] = {table: [] for table in TABLES}
+        rows = dict.fromkeys(TABLES, 0)
+        for table, frame in pieces:
+            _check_piece(table, frame)
+            if frame.height == 0:
+                continue
+            number = len(existing[table]) + len(new[table])
+            (tmp / table).mkdir(exist_ok=True)
+            path = tmp / table / PART_TEMPLATE.format(number)
+            frame.write_parquet(path, compression=COMPRESSION)
+            new[table].append(path)
+            rows[table] += frame.height
+        tables: dict[str, TableEntry] = {}
+        for table in TABLES:
+            before = previous.tables[table]
+            if not new[table]:
+                tables[table] = before
+                continue
+            tables[table] = TableEntry(
+                rows=before.rows + rows[table],
+                files=before.files + len(new[table]),
+                sha256=_hash_files(existing[table] + new[table]),
+                columns={name: str(dtype) for name, dtype in RAW_SCHEMAS[table].items()},
+            )
+        manifest = Manifest(
+            generator_version=plantledger.__version__,
+            parameters=parameters,
+            tables=tables,
+            faults=previous.faults,
+            loads=[*previous.loads, {**load, "rows": rows}],
+        )
+        targets = [(path, out / table / path.name) for table in TABLES for path in new[table]]
+        record = {
+            "pid": os.getpid(),
+            "load_id": load["load_id"],
+            "files": [str(target.relative_to(out)) for _, target in targets],
+        }
+        pending.write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+        for source, target in targets:
+            os.replace(source, target)
+            moved.append(target)
+        manifest_tmp = out / f"{MANIFEST_NAME}.tmp-{os.getpid()}"
+        manifest_tmp.write_text(manifest.to_json(), encoding="utf-8")
+        os.replace(manifest_tmp, out / MANIFEST_NAME)
+        committed = True
+        pending.unlink()
+    except BaseException:
+        if not committed:
+            for path in moved:
+                path.unlink(missing_ok=True)
+            pending.unlink(missing_ok=True)
+            (out / f"{MANIFEST_NAME}.tmp-{os.getpid()}").unlink(missing_ok=True)
+        raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
     return manifest

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from collections.abc import Callable, Collection, Iterator
 from pathlib import Path
 from typing import NamedTuple
@@ -35,6 +36,33 @@ def raw_small(tmp_path_factory: pytest.TempPathFactory) -> RawData:
     params = GenerationParams(scale=SMALL_SCALE, seed=SMALL_SEED, end_date=SMALL_END_DATE, out=out)
     manifest = write_raw(params, generate_tables(params))
     return RawData(out, manifest, params)
+
+
+APPEND_DAYS = (5, 7)
+"""The days of the first and the second append of ``raw_appended`` / ``raw_appended_twice``
+(at scale 0.01 a day holds only a few work orders; a few days exercise every kind of event)."""
+
+
+@pytest.fixture(scope="session")
+def raw_appended(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> RawData:
+    """``raw_small`` and one append (``plantledger generate --append-days 5``): load 1."""
+    from plantledger.append import append_days
+
+    out = tmp_path_factory.mktemp("raw_appended") / "raw"
+    shutil.copytree(raw_small.path, out)
+    manifest = append_days(out, APPEND_DAYS[0]).manifest
+    return RawData(out, manifest, raw_small.params)
+
+
+@pytest.fixture(scope="session")
+def raw_appended_twice(raw_appended: RawData, tmp_path_factory: pytest.TempPathFactory) -> RawData:
+    """``raw_appended`` and a second append (``--append-days 7``): loads 1 and 2."""
+    from plantledger.append import append_days
+
+    out = tmp_path_factory.mktemp("raw_appended_twice") / "raw"
+    shutil.copytree(raw_appended.path, out)
+    manifest = append_days(out, APPEND_DAYS[1]).manifest
+    return RawData(out, manifest, raw_appended.params)
 
 
 FAULTY_SPEC = "0.02"

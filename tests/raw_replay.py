@@ -7,10 +7,19 @@ from pathlib import Path
 
 import polars as pl
 
+from plantledger.schema import latest_versions
+
 PRODUCTION = -1
 
 
 def read(raw: Path, table: str) -> pl.DataFrame:
+    """The current rows of ``table``: every load's files, the latest version of each key (an
+    append adds a new version of a changed row under the same key, with a higher load_id)."""
+    return latest_versions(pl.scan_parquet(raw / table / "*.parquet"), table).collect()
+
+
+def read_all(raw: Path, table: str) -> pl.DataFrame:
+    """Every row of ``table``, every version, in file order."""
     return pl.read_parquet(raw / table / "*.parquet")
 
 

@@ -59,7 +59,7 @@ def test_tables_cast_to_contract(built: tuple[GenerationParams, Master]) -> None
     _, master = built
     assert set(master) == MASTER_TABLES
     for table, frame in master.items():
-        cast = cast_to_contract(table, frame)
+        cast = cast_to_contract(table, frame, load_id=0)
         assert cast.columns == list(RAW_SCHEMAS[table])
         assert frame.height > 0, table
         assert frame["id"].to_list() == list(range(1, frame.height + 1)), table

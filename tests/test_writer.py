@@ -52,7 +52,19 @@ def test_layout_and_manifest(tmp_path, fake_pieces):
     assert on_disk["generator_version"] == plantledger.__version__
     assert on_disk["parameters"] == {"scale": 0.5, "seed": 3, "end_date": "2026-11-21"}
     assert list(on_disk["tables"]) == list(TABLES)
-    assert set(on_disk) == {"format", "generator_version", "parameters", "tables"}  # no clock
+    assert set(on_disk) == {"format", "generator_version", "parameters", "tables", "loads"}
+    assert on_disk["format"] == 2
+    assert on_disk["loads"] == [  # load 0 covers the two years; no wall-clock time anywhere
+        {
+            "load_id": 0,
+            "kind": "initial",
+            "first_day": "2024-11-22",
+            "last_day": "2026-11-21",
+            "days": 730,
+            "rows": dict.fromkeys(TABLES, 6),
+            "late_events": 0,
+        }
+    ]
     assert manifest.total_rows == 6 * len(TABLES)
     assert _siblings(out) == []
 
@@ -266,3 +278,49 @@ def test_any_piece_split_is_counted_and_read_back(make_frame, splits):
             assert manifest.tables[table].files == len(parts)
             read = pl.concat([pl.read_parquet(p) for p in sorted((out / table).glob("*.parquet"))])
             assert read.equals(make_frame(table, sum(parts)))
+
+
+def test_append_adds_numbered_files_and_a_load(tmp_path, fake_pieces, make_frame, snapshot):
+    from plantledger.writer import append_raw, load_entry
+
+    out = tmp_path / "raw"
+    first = write_raw(_params(out), fake_pieces(rows=4))
+    before = snapshot(out)
+    pieces = [
+        ("orders", make_frame("orders", 3, offset=10)),
+        ("orders", make_frame("orders", 2, offset=20)),
+        ("parts", make_frame("parts", 1, offset=30)),
+        ("suppliers", make_frame("suppliers", 0)),  # an empty piece writes no file
+    ]
+    load = load_entry(1, "append", dt.date(2026, 11, 22), dt.date(2026, 11, 23), {}, 2)
+    parameters = {**first.parameters, "end_date": "2026-11-23"}
+    manifest = append_raw(out, first, iter(pieces), parameters=parameters, load=load)
+    assert Manifest.load(out) == manifest
+    for name, data in before.items():  # nothing written before changed but the manifest
+        if name != MANIFEST_NAME:
+            assert (out / name).read_bytes() == data
+    assert sorted(p.name for p in (out / "orders").iterdir()) == [
+        "part-00000.parquet",
+        "part-00001.parquet",
+        "part-00002.parquet",
+        "part-00003.parquet",
+    ]
+    assert (manifest.tables["orders"].rows, manifest.tables["orders"].files) == (9, 4)
+    assert (manifest.tables["parts"].rows, manifest.tables["parts"].files) == (5, 2)
+    assert manifest.tables["suppliers"] == first.tables["suppliers"]
+    digest = hashlib.sha256()
+    for part in sorted((out / "orders").glob("part-*.parquet")):
+        digest.update(part.read_bytes())
+    assert manifest.tables["orders"].sha256 == digest.hexdigest()
+    assert manifest.parameters["end_date"] == "2026-11-23"
+    assert manifest.loads[0] == first.loads[0]
+    assert manifest.loads[1] == {
+        "load_id": 1,
+        "kind": "append",
+        "first_day": "2026-11-22",
+        "last_day": "2026-11-23",
+        "days": 2,
+        "rows": {table: {"orders": 5, "parts": 1}.get(table, 0) for table in TABLES},
+        "late_events": 2,
+    }
+    assert sorted(p.name for p in out.iterdir()) == sorted([*TABLES, MANIFEST_NAME])

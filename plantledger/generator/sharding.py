@@ -35,9 +35,19 @@ class Shard:
 class Counters:
     """Running ids per table and running sequence numbers per (prefix, year)."""
 
-    def __init__(self, reserved: dict[tuple[str, int], int] | None = None) -> None:
-        self._next: defaultdict[str, int] = defaultdict(lambda: 1)
+    def __init__(
+        self,
+        reserved: dict[tuple[str, int], int] | None = None,
+        next_ids: dict[str, int] | None = None,
+    ) -> None:
+        """``reserved``: numbers already used per (prefix, year); ``next_ids``: the first id
+        to give per table (an append continues past the ids of earlier loads)."""
+        self._next: defaultdict[str, int] = defaultdict(lambda: 1, next_ids or {})
         self._seq: defaultdict[tuple[str, int], int] = defaultdict(int, reserved or {})
+
+    def next_id(self, table: str) -> int:
+        """The id the next row of ``table`` gets."""
+        return self._next[table]
 
     def with_ids(self, table: str, frame: pl.DataFrame, name: str = "id") -> pl.DataFrame:
         """Number ``frame``'s rows in their current order, continuing from earlier shards."""

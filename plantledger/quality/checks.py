@@ -8,8 +8,10 @@ gets
 - ``table.columns``: exactly the contract's columns, in order;
 - ``<column>.type``: the pandas dtype the contract type arrives as (see ``PANDAS_DTYPES``);
 - ``<column>.not_null`` for every column not in ``NULLABLE``;
-- ``unique`` for its keys and document numbers, ``in_set`` for the value sets of the design
-  notes, ``format`` for the code formats, ``range`` for quantities, prices and the like;
+- ``unique`` for its keys and document numbers (in a versioned table, ``schema.VERSIONED_TABLES``,
+  unique within one load: the key plus ``load_id``, since an append writes a new version of a
+  changed row under the same key), ``in_set`` for the value sets of the design notes,
+  ``format`` for the code formats, ``range`` for quantities, prices, ``load_id`` and the like;
 - ``<column>.not_future`` for every instant that records something that happened (not planned
   times): at most the end of the manifest's ``end_date`` (23:59:59.999999 UTC), not the clock;
 - ``order`` for columns that must not be before another (``server_timestamp`` after
@@ -30,7 +32,7 @@ from typing import Any
 import polars as pl
 
 from plantledger.quality.severity import severity_of
-from plantledger.schema import RAW_SCHEMAS, TABLES
+from plantledger.schema import LOAD_ID, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
 
 # pandas dtype of each contract type after the conversion in plantledger.quality.gx.to_pandas
 PANDAS_DTYPES: dict[pl.DataType, str] = {
@@ -237,6 +239,7 @@ RANGES: dict[tuple[str, str], tuple[float | None, float | None]] = {
     ("supplier_receipts", "quantity"): (1, None),
     ("sublot_movements", "quantity"): (1, None),
     ("shipment_sublots", "quantity"): (1, None),
+    **{(table, LOAD_ID): (0, None) for table in TABLES},
 }
 
 # (table, later column, earlier column): later >= earlier where both are set
@@ -377,6 +380,8 @@ def table_checks(table: str, end_instant: dt.datetime) -> list[Check]:
                 )
             )
     keys = ([("id",)] if "id" in schema else []) + UNIQUE.get(table, [])
+    if table in VERSIONED_TABLES:
+        keys = [(*key, LOAD_ID) for key in keys]
     for key in keys:
         if len(key) == 1:
             checks.append(

@@ -1,0 +1,131 @@
+"""``plantledger generate --append-days N``: add the next N days to an existing raw folder.
+
+The folder must have been written by this generator (its ``_manifest.json`` of format
+:data:`plantledger.writer.MANIFEST_FORMAT`, with the contract's columns and a ``loads`` list).
+Scale and seed come from the manifest; the new days start the day after its ``end_date``. The
+simulation (:mod:`plantledger.generator.append`) reads the state the folder leaves and writes
+the load's rows as new part files (:func:`plantledger.writer.append_raw`); the manifest gets the
+new ``end_date`` and a new entry in ``loads``. Appending is deterministic: the same folder and
+the same N give byte-identical new files (every random stream is named after the load id).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+from plantledger.params import GenerationParams, ParameterError
+from plantledger.schema import RAW_SCHEMAS, TABLES
+from plantledger.writer import (
+    MANIFEST_FORMAT,
+    MANIFEST_NAME,
+    Manifest,
+    append_raw,
+    check_files,
+    load_entry,
+    normalise_out,
+    recover_append,
+)
+
+MAX_APPEND_DAYS = 366
+
+
+def parse_append_days(text: str) -> int:
+    """Parse ``--append-days``: a whole number of days, at least 1."""
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1 or value > MAX_APPEND_DAYS:
+        raise ParameterError(
+            f"--append-days must be a whole number of days from 1 to {MAX_APPEND_DAYS} such as "
+            f"1, got {text!r}"
+        )
+    return value
+
+
+def read_manifest(out: Path) -> Manifest:
+    """The manifest of the raw folder ``out``, checked to be one this generator can continue."""
+    regenerate = f"generate it first with 'plantledger generate --out {out}'"
+    if not out.is_dir():
+        raise ParameterError(f"--out {out} is not a raw data folder to append to; {regenerate}")
+    path = out / MANIFEST_NAME
+    if not path.is_file():
+        raise ParameterError(
+            f"--out {out} has no {MANIFEST_NAME}, so it is not a raw data set written by "
+            f"plantledger generate; {regenerate}"
+        )
+    try:
+        manifest = Manifest.load(path)
+        dt.date.fromisoformat(manifest.parameters["end_date"])
+        float(manifest.parameters["scale"])
+        int(manifest.parameters["seed"])
+    except (ValueError, KeyError, TypeError) as exc:
+        raise ParameterError(
+            f"--out {out}: {MANIFEST_NAME} is not a plantledger manifest "
+            f"({type(exc).__name__}: {exc}); {regenerate}"
+        ) from None
+    columns = {t: {c: str(d) for c, d in RAW_SCHEMAS[t].items()} for t in TABLES}
+    if (
+        manifest.format != MANIFEST_FORMAT
+        or not manifest.loads
+        or set(manifest.tables) != set(TABLES)
+        or any(manifest.tables[t].columns != columns[t] for t in TABLES)
+    ):
+        raise ParameterError(
+            f"--out {out} was written by another version of the generator (manifest format "
+            f"{manifest.format}, this one writes {MANIFEST_FORMAT} with load_id columns and "
+            f"loads); generate it again with 'plantledger generate --out {out}'"
+        )
+    return manifest
+
+
+@dataclass(frozen=True)
+class AppendSummary:
+    manifest: Manifest
+    load: dict
+    seconds: float
+
+
+def append_days(out: Path | str, days: int) -> AppendSummary:
+    """Append ``days`` days to the raw folder ``out``; return the new manifest and load entry."""
+    import time
+
+    from plantledger.generator.append import Window, simulate_append
+    from plantledger.generator.state import read_state
+
+    started = time.perf_counter()
+    out = normalise_out(out)
+    manifest = read_manifest(out)
+    recover_append(out)  # what a killed append left is not part of the folder
+    existing = check_files(out, manifest)
+    params = GenerationParams(
+        scale=float(manifest.parameters["scale"]),
+        seed=int(manifest.parameters["seed"]),
+        end_date=dt.date.fromisoformat(manifest.parameters["end_date"]),
+        out=out,
+    )
+    load_id = max(int(load["load_id"]) for load in manifest.loads) + 1
+    first = params.end_date + dt.timedelta(days=1)
+    last = params.end_date + dt.timedelta(days=days)
+    window = Window(load_id=load_id, first_day=first, last_day=last)
+    state = read_state(out, manifest.loads[0], params.end_date, last)
+    result = simulate_append(params, state, window)
+    entry = load_entry(load_id, "append", first, last, {}, late_events=result.late_events)
+    parameters = {**manifest.parameters, "end_date": last.isoformat()}
+    pieces = ((table, result.tables[table]) for table in TABLES)
+    new = append_raw(out, manifest, pieces, parameters=parameters, load=entry, existing=existing)
+    return AppendSummary(new, new.loads[-1], time.perf_counter() - started)
+
+
+def describe(summary: AppendSummary) -> str:
+    """One line for the terminal: the load, its days and what it added."""
+    load = summary.load
+    rows = sum(load["rows"].values())
+    return (
+        f"Appended load {load['load_id']}: {load['first_day']} to {load['last_day']} "
+        f"({load['days']} day{'s' if load['days'] != 1 else ''}), {rows:,} rows, "
+        f"{load['late_events']} late events, in {summary.seconds:.1f} s; "
+        f"end_date is now {summary.manifest.parameters['end_date']}"
+    )
