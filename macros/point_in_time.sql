@@ -112,7 +112,10 @@
             location_code,
             count(*) as stays,
             count(distinct material_sublot_id) as sublots,
-            avg(dwell_seconds) as mean_dwell_seconds,
+            -- summed as exact decimals: the same mean whatever order the stays come in
+            -- (an incremental build appends them in another order than a full one)
+            cast(sum(cast(dwell_seconds as decimal(18, 6))) / count(*) as double)
+                as mean_dwell_seconds,
             {{ percentile_cont('dwell_seconds', 0.5) }} as p50_dwell_seconds,
             {{ percentile_cont('dwell_seconds', 0.9) }} as p90_dwell_seconds,
             max(dwell_seconds) as max_dwell_seconds
