@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='sublots',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- One row per (component sublot, work order it was issued to): the genealogy link "sublot
 -- consumed by work order". Issues less returns of that sublot to that work order; scrap is left
@@ -10,6 +16,9 @@ with transactions as (
 
     select * from {{ ref('int_material_transactions__accepted') }}
     where transaction_type in ('issue_to_wo', 'return_to_stock')
+    {%- if is_incremental() %}
+        and {{ in_window_sublots('material_sublot_id') }}
+    {%- endif %}
 
 ),
 

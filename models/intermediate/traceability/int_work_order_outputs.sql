@@ -1,4 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='received_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- One row per sublot a work order produced (its receipt_from_wo): the genealogy link "work
 -- order produced sublot". Normally a product sublot; written for any material, so that an
@@ -8,6 +14,9 @@ with receipts as (
 
     select * from {{ ref('int_material_transactions__accepted') }}
     where transaction_type = 'receipt_from_wo'
+    {%- if is_incremental() %}
+        and {{ in_lookback('transacted_at') }}
+    {%- endif %}
 
 ),
 
