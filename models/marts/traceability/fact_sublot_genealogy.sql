@@ -1,3 +1,11 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='finished_sublot_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 -- Lot genealogy, flattened: for each finished sublot (every sublot a work order produced),
 -- every component sublot that went into it and, for purchased material, the supplier lot it
 -- came from, through any number of levels. Level 1 is what the sublot's own work order
@@ -26,12 +34,56 @@ work_order_links as (
 
 ),
 
+{%- if is_incremental() %}
+
+-- Incremental run (macros/incremental.sql): rebuild the finished sublots of the work orders
+-- whose consumption or outputs changed in the window, and of every work order downstream of
+-- them (that consumed what they made); delete+insert replaces those finished sublots' rows.
+
+changed_work_orders as (
+
+    select work_order_id as node_id
+    from consumption
+    where {{ in_window_sublots('material_sublot_id') }}
+
+    union
+
+    select work_order_id as node_id
+    from outputs
+    where {{ in_lookback('received_at') }}
+
+),
+
+affected_work_orders as (
+
+    select distinct node_id
+    from (
+        {{ graph_reachability(
+            'changed_work_orders',
+            'work_order_links',
+            from_column='source_work_order_id',
+            to_column='consuming_work_order_id'
+        ) | indent(8) }}
+    ) as downstream
+
+),
+
+producing_work_orders as (
+
+    select distinct work_order_id as node_id
+    from outputs
+    where work_order_id in (select node_id from affected_work_orders)
+
+),
+{%- else %}
+
 producing_work_orders as (
 
     select distinct work_order_id as node_id
     from outputs
 
 ),
+{%- endif %}
 
 work_order_lineage as (
 
