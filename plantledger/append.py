@@ -78,6 +78,12 @@ def read_manifest(out: Path) -> Manifest:
             f"{manifest.format}, this one writes {MANIFEST_FORMAT} with load_id columns and "
             f"loads); generate it again with 'plantledger generate --out {out}'"
         )
+    if manifest.faults:
+        raise ParameterError(
+            f"--out {out} holds injected faults ('faults' in {MANIFEST_NAME}): an append "
+            f"continues the state of clean data only; generate a folder without --faults to "
+            f"append to"
+        )
     return manifest
 
 

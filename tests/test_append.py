@@ -425,6 +425,17 @@ def test_generation_options_conflict_with_append(raw_small, tmp_path, capsys, ex
     assert snapshot(out) == before
 
 
+def test_a_folder_with_injected_faults_is_one_line(raw_faulty, tmp_path, capsys, snapshot):
+    # the append continues the state of clean data; faulty rows would feed it impossible stock
+    out = tmp_path / "raw"
+    shutil.copytree(raw_faulty.path, out)
+    before = snapshot(out)
+    assert _append(out, 1) == 2
+    line = _one_error_line(capsys)
+    assert "injected faults" in line and "without --faults" in line
+    assert snapshot(out) == before
+
+
 def test_no_folder_or_no_manifest_is_one_line(tmp_path, capsys):
     assert _append(tmp_path / "missing", 1) == 2
     assert "is not a raw data folder to append to" in _one_error_line(capsys)
