@@ -503,7 +503,8 @@ def test_conveyor_sublots_continue_from_where_they_are():
     rules together with the old arrival, give exactly the generator's conveyor moves."""
     import numpy as np
 
-    from plantledger.generator.append import _conveyor_moves, _flow, _plc_changes
+    from plantledger.generator.ledger import plc_changes
+    from plantledger.generator.logistics import conveyor_events, simulate_conveyors
     from tests.raw_replay import conveyor_moves
 
     ws = 1_800_000_000_000_000
@@ -528,9 +529,9 @@ def test_conveyor_sublots_continue_from_where_they_are():
         },
         schema_overrides={"sublot_key": pl.Int64, "first_seq": pl.Int64, "prio": pl.Int64},
     )
-    stays = _flow(entrants, pos, np.random.default_rng(3))
+    stays = simulate_conveyors(entrants, pos, np.random.default_rng(3))
     end = ws + 86_400_000_000
-    moves = _conveyor_moves(stays).filter(pl.col("t") <= end)
+    moves = conveyor_events(stays).filter(pl.col("t") <= end)
     # sublot 1 never arrives at P2 again; it leaves P2 first of all at P2
     assert moves.filter((pl.col("sublot_key") == 1) & (pl.col("to_loc") == 102)).is_empty()
     at_p2 = stays.filter(pl.col("pos_loc") == 102).sort("enter_us")
@@ -541,7 +542,7 @@ def test_conveyor_sublots_continue_from_where_they_are():
         assert (g["enter_us"][1:] >= g["leave_us"][:-1]).all()
 
     codes = {1: "SL-000000001", 2: "SL-000000002", 3: "SL-000000003", 4: "SL-000000004"}
-    changes = _plc_changes(stays, end).sort("t", "pos_loc", "clear")
+    changes = plc_changes(stays, end).sort("t", "pos_loc", "clear")
     old = pl.DataFrame(  # what load 0 left: sublot 1 arrived at P2 an hour before the window
         {
             "id": [1],

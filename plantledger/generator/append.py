@@ -38,7 +38,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from types import SimpleNamespace
 
 import numpy as np
 import polars as pl
@@ -49,7 +48,6 @@ from plantledger.generator._util import (
     US_PER_MINUTE,
     US_PER_SECOND,
     choice,
-    format_codes,
     partners,
     pick_in_group,
     to_us,
@@ -58,22 +56,68 @@ from plantledger.generator._util import (
     us_to_ts,
 )
 from plantledger.generator.ledger import (
-    CARRIERS,
     MOVEMENT_KINDS,
-    PRODUCTION_LOC,
-    _material_transactions,
+    MTX_KINDS,
+    draw_events,
+    inventory_plans,
+    lot_rows,
+    material_transaction_rows,
+    number_sublots,
+    own_lot,
+    plc_changes,
+    plc_tag_rows,
+    produced_sublots,
+    purchased_sublots,
     replay_state,
+    reserved,
+    return_events,
+    shipment_rows,
+    sublot_movement_rows,
+    sublot_rows,
+    supplier_receipt_rows,
+    tag_changes,
+    with_recorded_by,
+    wo_receipt_events,
 )
-from plantledger.generator.logistics import conveyor_positions
+from plantledger.generator.logistics import (
+    conveyor_events,
+    conveyor_positions,
+    dock_shipments,
+    onto_lines,
+    shipment_facts,
+    shipping_events,
+    simulate_conveyors,
+)
 from plantledger.generator.materials import (
+    AVAILABLE,
+    QUALITY_RELEASE,
+    RECEIVED_STATUS,
     SCRAP_REASON_WEIGHTS,
     SCRAP_REASONS,
     Locations,
     events,
     inbound_events,
     locations,
+    over_issue,
+    receive_pallets,
+    replenish_before,
+    round_lot_size,
 )
-from plantledger.generator.production import current_routings, product_homes
+from plantledger.generator.production import (
+    WO_HEAD,
+    WO_IDENTITY,
+    current_routings,
+    line_prices,
+    line_quantities,
+    number_documents,
+    order_totals,
+    planned_dates,
+    priorities,
+    product_homes,
+    stock_quantities,
+    work_order_plan,
+    zipf_index,
+)
 from plantledger.generator.sharding import Counters
 from plantledger.generator.state import RawState
 from plantledger.params import GenerationParams
@@ -91,8 +135,6 @@ EVENT_TIMES: dict[str, str] = {
     "plc_tag_events": "source_timestamp",
 }
 """The event tables and the column of their event time."""
-MTX_KINDS = ("issue_to_wo", "receipt_from_wo", "scrap", "return_to_stock")
-USERS = tuple(f"op{n:03d}" for n in range(1, 121))
 _I64 = pl.Int64
 
 
@@ -379,16 +421,12 @@ def _new_work_orders(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
     n = int(rng.poisson(_new_work_order_days(ctx) * rates.work_orders)) if products.height else 0
     mto = rng.random(n) < rates.make_to_order_share
     pick = rng.integers(0, max(products.height, 1), n)
-    qty = np.where(
-        mto,
-        np.clip(np.round(rng.lognormal(np.log(20), 0.9, n)), 1, 500),
-        np.clip(np.round(rng.lognormal(np.log(100), 0.7, n)), 10, 2000),
-    ).astype(np.int64)
+    qty = np.where(mto, line_quantities(rng, n), stock_quantities(rng, n))
     order_created = uniform_us(rng, ws, end - 3 * US_PER_HOUR, n)
     created = order_created + uniform_us(rng, 10 * US_PER_MINUTE, US_PER_HOUR, n)
     anchor = created + uniform_us(rng, 3 * US_PER_HOUR, 7 * US_PER_DAY, n)
     cancelled = rng.random(n) < 0.03
-    priority = np.where(mto, rng.integers(1, 4, n), rng.integers(3, 6, n))
+    priority = priorities(rng, mto)
     wos = pl.DataFrame(
         {
             "tmp": np.arange(n, dtype=np.int64),
@@ -404,24 +442,22 @@ def _new_work_orders(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
         },
         schema_overrides={"product_id": _I64, "facility_id": _I64, "order_type": pl.String},
     )
-    wos = _number(ctx, wos, "created_us", "WO", 5, "work_orders").rename({"code": "wo_number"})
+    wos = number_documents(
+        wos, ("created_us", "tmp"), "created_us", "WO", 5, ctx.counters, "work_orders"
+    ).rename({"code": "wo_number"})
 
     # make-to-order: one new order per work order, its first line the work order's product
     orders = wos.filter(pl.col("order_type") == "make_to_order").select(
         "tmp", "facility_id", "product_id", "quantity_planned", "order_created_us"
     )
     no = orders.height
-    customers = ctx.master["customers"].sort("id")["id"].to_numpy()
-    cust = customers[
-        np.minimum((customers.size * rng.random(no) ** 2.2).astype(np.int64), customers.size - 1)
-    ]
     orders = orders.with_columns(
-        customer_id=pl.Series(cust, dtype=_I64),
+        customer_id=_zipf_customers(ctx, rng, no),
         n_items=pl.Series(1 + rng.binomial(4, 0.5, no)),
     )
-    orders = _number(ctx, orders, "order_created_us", "ORD", 3, "orders").rename(
-        {"code": "order_number", "id": "order_id"}
-    )
+    orders = number_documents(
+        orders, ("order_created_us", "tmp"), "order_created_us", "ORD", 3, ctx.counters, "orders"
+    ).rename({"code": "order_number", "id": "order_id"})
     items = (
         orders.select("order_id", "facility_id", "product_id", "quantity_planned", "n_items")
         .with_columns(line_number=pl.int_ranges(1, pl.col("n_items") + 1))
@@ -443,31 +479,18 @@ def _new_work_orders(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
         .otherwise(pl.col("other_product")),
         quantity=pl.when(pl.col("line_number") == 1)
         .then(pl.col("quantity_planned"))
-        .otherwise(
-            pl.Series(
-                np.clip(np.round(rng.lognormal(np.log(20), 0.9, ni)), 1, 500).astype(np.int64)
-            )
-        ),
+        .otherwise(pl.Series(line_quantities(rng, ni))),
     ).join(
         products.select("product_id", "list_price"),
         on="product_id",
         how="left",
         maintain_order="left",
     )
-    items = items.with_columns(
-        unit_price=(pl.col("list_price") * pl.Series(rng.uniform(0.92, 1.08, ni))).round(2),
-        discount_percent=pl.Series(
-            choice(rng, [0.0, 5.0, 10.0, 15.0], [60, 20, 15, 5], ni).astype(float)
-        ),
-    ).select("order_id", "line_number", "product_id", "quantity", "unit_price", "discount_percent")
-    totals = items.group_by("order_id").agg(
-        (pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount_percent") / 100))
-        .sum()
-        .round(2)
-        .alias("total_amount")
+    items = items.with_columns(**line_prices(rng, ni)).select(
+        "order_id", "line_number", "product_id", "quantity", "unit_price", "discount_percent"
     )
     orders = (
-        orders.join(totals, on="order_id", how="left", maintain_order="left")
+        orders.join(order_totals(items), on="order_id", how="left", maintain_order="left")
         .with_columns(
             order_date=us_to_date(pl.col("order_created_us")),
             created_at=us_to_ts(pl.col("order_created_us")),
@@ -482,24 +505,6 @@ def _new_work_orders(ctx: _Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFram
         orders.select("tmp", "order_id"), on="tmp", how="left", maintain_order="left"
     ).sort("id")
     return wos, orders.drop("tmp"), items
-
-
-def _number(
-    ctx: _Ctx, frame: pl.DataFrame, sort_col: str, prefix: str, width: int, table: str
-) -> pl.DataFrame:
-    """Ids in time order continuing past the existing ones, and ``PREFIX-YYYY-N`` numbers
-    continuing each year's sequence."""
-    frame = ctx.counters.with_ids(table, frame.sort(sort_col, "tmp"))
-    frame = frame.with_columns(year=us_to_ts(pl.col(sort_col)).dt.year())
-    frame = frame.with_columns(
-        seq=ctx.counters.sequence(prefix, frame, "year", pl.lit(True))
-    ).with_columns(
-        code=pl.lit(prefix + "-")
-        + pl.col("year").cast(pl.String)
-        + "-"
-        + pl.col("seq").cast(pl.String).str.zfill(width)
-    )
-    return frame.drop("seq", "year")
 
 
 def _unit_hash(ids: np.ndarray, salt: int) -> np.ndarray:
@@ -811,34 +816,19 @@ def _work_orders(ctx: _Ctx) -> _WorkOrders:
             totals, left_on="id", right_on="work_order_id", how="left", maintain_order="left"
         )
         .with_columns(
-            planned_start_us=pl.col("anchor_us") + _u(rng, -US_PER_DAY, US_PER_DAY, nn),
-            plan_days=(
-                pl.col("total_us").fill_null(US_PER_HOUR)
-                * pl.Series(rng.uniform(0.9, 1.3, nn))
-                / US_PER_DAY
-            )
-            .ceil()
-            .cast(_I64)
-            .clip(lower_bound=1),
+            **work_order_plan(
+                rng, pl.col("anchor_us"), pl.col("total_us").fill_null(US_PER_HOUR), nn
+            ),
             cancel_us=pl.min_horizontal(
                 pl.col("created_us") + _u(rng, US_PER_HOUR, 2 * US_PER_DAY, nn), pl.lit(end)
             ),
         )
         .select(
-            "id",
-            "wo_number",
-            "product_id",
-            "facility_id",
-            "order_id",
-            "order_type",
-            "priority",
-            "quantity_planned",
+            *WO_HEAD,
             status=pl.when(pl.col("cancelled"))
             .then(pl.lit("cancelled"))
             .otherwise(pl.lit("released")),
-            planned_start_date=us_to_date(pl.col("planned_start_us")),
-            planned_end_date=us_to_date(pl.col("planned_start_us"))
-            + pl.duration(days=pl.col("plan_days")),
+            **planned_dates(),
             created_us="created_us",
             updated_us=pl.when(pl.col("cancelled"))
             .then(pl.col("cancel_us"))
@@ -900,15 +890,7 @@ def _work_orders(ctx: _Ctx) -> _WorkOrders:
     wo_rows = _changed(after.select(list(wo_cols)[:-1]), existing, ["id"])
 
     facts = roll.join(
-        after.select(
-            pl.col("id").alias("work_order_id"),
-            "wo_number",
-            "product_id",
-            "facility_id",
-            "order_id",
-            "order_type",
-            "quantity_planned",
-        ),
+        after.select(pl.col("id").alias("work_order_id"), *WO_IDENTITY, "quantity_planned"),
         on="work_order_id",
         how="left",
         maintain_order="left",
@@ -1123,6 +1105,36 @@ def _backdate(ctx: _Ctx, rng: np.random.Generator, now: pl.DataFrame) -> _Latabl
     return _Latable(now=now, late=late)
 
 
+def _receipt_chains(
+    ctx: _Ctx,
+    new: pl.DataFrame,
+    late: dict[str, pl.Expr | pl.Series],
+    *,
+    qty: str,
+    putaway: float,
+    release: float,
+    released: pl.Expr,
+) -> _Latable:
+    """The receipt chains (:func:`plantledger.generator.materials.inbound_events`) of new
+    supplier sublots at their ``dock`` and ``bin``: in the window (columns ``r`` and ``gap``),
+    or late (``late``: back-dated ``r`` and ``gap``)."""
+
+    def chain(frame: pl.DataFrame) -> pl.DataFrame:
+        return inbound_events(
+            frame,
+            qty=qty,
+            facility="facility_id",
+            dock="dock",
+            bin_="bin",
+            putaway=putaway,
+            release=release,
+            released=released,
+            vendor=ctx.locs.virtual("vendor"),
+        )
+
+    return _Latable(now=chain(new), late=chain(new.with_columns(**late)))
+
+
 # --- material: issues, scrap and returns from line-side staging, and where they come from ---
 
 
@@ -1163,12 +1175,11 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
         .sort("work_order_id", "part_id")
     )
     n = iss.height
-    over = (rng.random(n) < 0.10) & iss["completed_now"].to_numpy()
     bill = (iss["comp_qty"] * iss["quantity_planned"]).to_numpy().astype(np.int64)
-    extra = np.where(over, np.maximum(1, np.round(bill * rng.uniform(0.01, 0.05, n))), 0)
+    extra = over_issue(rng, bill, iss["completed_now"].to_numpy())
     iss = iss.with_columns(
-        extra=pl.Series(extra.astype(np.int64)),
-        qty=pl.Series(bill) + pl.Series(extra.astype(np.int64)),
+        extra=pl.Series(extra),
+        qty=pl.Series(bill) + pl.Series(extra),
         t=pl.col("start_us") - _u(rng, 5 * US_PER_MINUTE, 120 * US_PER_MINUTE, n),
         kind=pl.lit("issue_to_wo"),
         reason_code=pl.lit(None, pl.String),
@@ -1257,9 +1268,7 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
         .sort("facility_id", "part_id")
     )
     ns = short.height
-    raw_size = short["short"].to_numpy() * rng.uniform(1.2, 3.0, ns)
-    step = np.where(raw_size > 500, 100, np.where(raw_size > 50, 10, 1))
-    lot = (np.ceil(raw_size / step) * step).astype(np.int64)
+    lot = round_lot_size(short["short"].to_numpy() * rng.uniform(1.2, 3.0, ns))
     fresh = short.select("facility_id", "part_id").with_columns(
         tier=pl.lit(2),
         order=pl.lit(0, _I64),
@@ -1318,7 +1327,6 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
             _u(rng, US_PER_MINUTE, 4 * US_PER_HOUR, nu), (pl.col("first_use") - ws) // 2
         )
     )
-    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
     bins = used.filter(pl.col("tier") == 1).join(
         held.select(pl.col("id").alias("sublot_key"), pl.col("quantity").cast(_I64).alias("held")),
         on="sublot_key",
@@ -1338,7 +1346,7 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
                 from_loc="loc",
                 to_loc="staging",
                 qty="held",
-                **avail,
+                **AVAILABLE,
             )
         ),
     )
@@ -1364,69 +1372,38 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
         hold=pl.Series(rng.random(nn) < np.where(crit, 0.8, 0.3)),
     ).with_columns(
         gap=pl.col("first_use") - pl.col("r"),
-        status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
+        status0=RECEIVED_STATUS,
     )
     new = pick_in_group(new, _approved_suppliers(ctx), "part_id", "sup", "supplier_id", rng)
     new = pick_in_group(new, ctx.locs.dock("RCV"), "facility_id", "loc", "dock", rng)
     new = pick_in_group(new, _old_bins(ctx), "facility_id", "loc", "bin", rng)
     r_late = _u(rng, ctx.window.late_us, ws - US_PER_HOUR, nn)
     back = pl.Series(rng.uniform(0.3, 1.0, nn))
-
-    def inbound(frame: pl.DataFrame) -> pl.DataFrame:
-        return pl.concat(
-            [
-                events(e)
-                for e in inbound_events(
-                    frame,
-                    qty="cap",
-                    facility="facility_id",
-                    dock="dock",
-                    bin_="bin",
-                    putaway=0.02,
-                    release=0.1,
-                    released=pl.col("hold"),
-                    vendor=ctx.locs.virtual("vendor"),
-                )
-            ]
-        )
-
     # the receipt, putaway and release of a new sublot may come late (its replenishment not)
-    chains = _Latable(
-        now=inbound(new),
-        late=inbound(new.with_columns(r=r_late, gap=((pl.lit(ws) - r_late) * back).cast(_I64))),
+    chains = _receipt_chains(
+        ctx,
+        new,
+        {"r": r_late, "gap": ((pl.lit(ws) - r_late) * back).cast(_I64)},
+        qty="cap",
+        putaway=0.02,
+        release=0.1,
+        released=pl.col("hold"),
     )
     ev.append(
         new.select(
             "sublot_key",
             "facility_id",
             kind=pl.lit("replenish_to_line"),
-            t=pl.col("first_use")
-            - pl.min_horizontal((pl.col("gap") * 0.05).cast(_I64), pl.lit(4 * US_PER_HOUR)),
+            t=replenish_before("first_use"),
             from_loc="bin",
             to_loc="staging",
             qty="cap",
-            **avail,
+            **AVAILABLE,
         )
     )
 
     # the draws themselves, and returns to the sublot the over-issue came from
-    scrap_loc = ctx.locs.virtual("scrap")
-    ev.append(
-        pieces.select(
-            "sublot_key",
-            "kind",
-            "t",
-            "facility_id",
-            "qty",
-            "work_order_id",
-            "reason_code",
-            from_loc="staging",
-            to_loc=pl.when(pl.col("kind") == "scrap")
-            .then(pl.col("facility_id").replace_strict(scrap_loc, return_dtype=_I64))
-            .otherwise(pl.lit(PRODUCTION_LOC, _I64)),
-            **avail,
-        )
-    )
+    ev.append(draw_events(pieces, ctx.locs, staging="staging"))
     last_piece = (
         pieces.filter(pl.col("kind") == "issue_to_wo")
         .group_by("work_order_id", "part_id")
@@ -1435,19 +1412,11 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
     returns = iss.filter(pl.col("extra") > 0).join(
         last_piece, on=["work_order_id", "part_id"], how="left", maintain_order="left"
     )
-    ev.append(
-        returns.select(
-            "sublot_key",
-            "facility_id",
-            "work_order_id",
-            kind=pl.lit("return_to_stock"),
-            t=pl.col("base_us") + _u(rng, US_PER_MINUTE, 30 * US_PER_MINUTE, returns.height),
-            qty="extra",
-            from_loc=pl.lit(PRODUCTION_LOC, _I64),
-            to_loc="staging",
-            **avail,
-        )
+    returns = returns.with_columns(
+        t=pl.col("base_us") + _u(rng, US_PER_MINUTE, 30 * US_PER_MINUTE, returns.height),
+        qty=pl.col("extra"),
     )
+    ev.append(return_events(returns, staging="staging"))
 
     # quality release of held part sublots in the factories' bins
     hold = stock.filter(
@@ -1459,14 +1428,7 @@ def _materials(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Materials:
     hold = hold.filter(pl.Series(rng.random(hold.height) < 1 - 0.5**ctx.window.days))
     releases = _backdate(ctx, rng, _release(hold, rng, ws, end))
 
-    new_sublots = new.select(
-        "sublot_key",
-        "part_id",
-        pl.lit(None, _I64).alias("product_id"),
-        initial_quantity="cap",
-        lot_tmp=pl.lit("P") + pl.col("sublot_key").cast(pl.String),
-        work_order_id=pl.lit(None, _I64),
-    )
+    new_sublots = purchased_sublots(new, "cap", own_lot("P"))
     return _Materials(
         events=pl.concat([events(e) for e in ev], how="vertical_relaxed"),
         latable=[chains, releases, staged],
@@ -1487,16 +1449,13 @@ def _release(s: pl.DataFrame, rng: np.random.Generator, ws: int, end: int) -> pl
         s.select(
             sublot_key="id",
             facility_id="facility_id",
-            kind=pl.lit("status_change"),
             t=pl.min_horizontal(
                 pl.lit(ws) + _u(rng, 10 * US_PER_MINUTE, 6 * US_PER_HOUR, s.height), pl.lit(end)
             ),
             from_loc="storage_location_id",
             to_loc="storage_location_id",
             qty=pl.col("quantity").cast(_I64),
-            from_status=pl.lit("quality_hold"),
-            to_status=pl.lit("available"),
-            reason_code=pl.lit("inspection_passed"),
+            **QUALITY_RELEASE,
         )
     )
 
@@ -1515,73 +1474,7 @@ class _Finished:
     """Finished sublots leaving a conveyor: sublot_key, facility_id, bin, qty, putaway_us."""
 
     def plc_count(self, ctx: _Ctx) -> int:
-        return _plc_changes(self.stays, ctx.end).height
-
-
-def _flow(
-    entrants: pl.DataFrame, positions: pl.DataFrame, rng: np.random.Generator
-) -> pl.DataFrame:
-    """FIFO flow along the line positions (the Lindley recursion of
-    :func:`plantledger.generator.logistics.simulate_conveyors`), for sublots that may join at
-    any position: ``first_seq`` is the first position a sublot still has to pass, ``a`` when it
-    can enter it, ``prio`` breaks ties (a sublot already at a position goes first)."""
-    cols = ["sublot_key", "line_loc", "a", "prio", "pre"]
-    cur = entrants.head(0).select(cols)
-    stays = []
-    max_seq = int(positions["seq"].max()) if positions.height else 0
-    for k in range(1, max_seq + 1):
-        cur = pl.concat(
-            [cur, entrants.filter(pl.col("first_seq") == k).select(cols)], how="vertical_relaxed"
-        )
-        at_k = positions.filter(pl.col("seq") == k).select("line_loc", "pos_loc", "median_s")
-        cur = cur.join(at_k, on="line_loc", how="inner", maintain_order="left").sort(
-            "line_loc", "a", "prio", "sublot_key"
-        )
-        if cur.height == 0:
-            cur = cur.select(cols)
-            continue
-        service = np.maximum(
-            (
-                cur["median_s"].to_numpy() * rng.lognormal(0.0, 0.45, cur.height) * US_PER_SECOND
-            ).astype(np.int64),
-            US_PER_SECOND,
-        )
-        cur = (
-            cur.with_columns(s=pl.Series(service))
-            .with_columns(big_s=pl.col("s").cum_sum().over("line_loc"))
-            .with_columns(
-                leave=pl.col("big_s")
-                + (pl.col("a") - (pl.col("big_s") - pl.col("s"))).cum_max().over("line_loc")
-            )
-            .with_columns(enter=pl.col("leave") - pl.col("s"))
-        )
-        stays.append(
-            cur.select(
-                "sublot_key",
-                "line_loc",
-                "pos_loc",
-                pl.lit(k, _I64).alias("seq"),
-                pl.col("enter").alias("enter_us"),
-                pl.col("leave").alias("leave_us"),
-                "pre",
-            )
-        )
-        cur = cur.select(
-            "sublot_key", "line_loc", a="leave", prio=pl.lit(1, _I64), pre=pl.lit(False)
-        )
-    if not stays:
-        return pl.DataFrame(
-            schema={
-                "sublot_key": _I64,
-                "line_loc": _I64,
-                "pos_loc": _I64,
-                "seq": _I64,
-                "enter_us": _I64,
-                "leave_us": _I64,
-                "pre": pl.Boolean,
-            }
-        )
-    return pl.concat(stays, how="vertical_relaxed").sort("sublot_key", "seq")
+        return plc_changes(self.stays, ctx.end).height
 
 
 def _finished_goods(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Finished:
@@ -1593,45 +1486,13 @@ def _finished_goods(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Finishe
     done = wo.facts.filter(pl.col("completed_now") & (pl.col("quantity_completed") > 0)).sort(
         "work_order_id"
     )
-    pallet = 10 + (done["product_id"].to_numpy() * 37) % 90
-    q = done["quantity_completed"].to_numpy()
-    n_pal = np.minimum(np.ceil(q / pallet), 12).astype(np.int64)
-    done = done.with_columns(
-        n_pal=pl.Series(n_pal),
-        base=pl.Series(q // np.maximum(n_pal, 1)),
-        rest=pl.Series(q % np.maximum(n_pal, 1)),
-        t0=pl.col("base_us") + pl.col("rec_off"),
-        spacing=_u(rng, 20 * US_PER_SECOND, 90 * US_PER_SECOND, done.height),
-    )
-    rec = (
-        done.with_columns(piece=pl.int_ranges(0, pl.col("n_pal")))
-        .explode("piece")
-        .select(
-            "work_order_id",
-            "product_id",
-            "facility_id",
-            qty=pl.col("base") + (pl.col("piece") < pl.col("rest")).cast(_I64),
-            t=pl.col("t0") + pl.col("piece") * pl.col("spacing"),
-            piece="piece",
-        )
-        .sort("t", "work_order_id", "piece")
-    )
-    rec = rec.with_columns(sublot_key=ctx.keys(rec.height))
-    lines = locs.of_type("conveyor_line").rename({"loc": "line_loc"})
-    wo_line = pick_in_group(
-        rec.select("work_order_id", "facility_id").unique("work_order_id").sort("work_order_id"),
-        lines,
-        "facility_id",
-        "line_loc",
-        "line_loc",
+    rec = receive_pallets(
+        done,
+        pl.col("base_us") + pl.col("rec_off"),
         rng,
+        keep=("work_order_id", "product_id", "facility_id"),
     )
-    rec = rec.join(
-        wo_line.select("work_order_id", "line_loc"),
-        on="work_order_id",
-        how="left",
-        maintain_order="left",
-    )
+    rec = onto_lines(rec.with_columns(sublot_key=ctx.keys(rec.height)), locs, rng)
     rec = rec.with_columns(
         ready_us=pl.col("t") + _u(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, rec.height)
     )
@@ -1688,7 +1549,7 @@ def _finished_goods(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Finishe
         ],
         how="vertical_relaxed",
     )
-    stays = _flow(entrants, positions, rng)
+    stays = simulate_conveyors(entrants, positions, rng)
     exits = stays.group_by("sublot_key").agg(pl.col("leave_us").max().alias("exit_us"))
     leaving = pl.concat(
         [
@@ -1708,23 +1569,12 @@ def _finished_goods(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Finishe
         putaway_us=pl.col("exit_us").fill_null(pl.col("a"))
         + _u(rng, 2 * US_PER_MINUTE, 30 * US_PER_MINUTE, leaving.height)
     )
-    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
     qty_of = leaving.select("sublot_key", "qty", "facility_id")
     ev = [
-        rec.select(
-            "sublot_key",
-            "t",
-            "facility_id",
-            "qty",
-            "work_order_id",
-            kind=pl.lit("receipt_from_wo"),
-            from_loc=pl.lit(PRODUCTION_LOC, _I64),
-            to_loc="line_loc",
-            **avail,
-        ),
-        _conveyor_moves(stays)
+        wo_receipt_events(rec),
+        conveyor_events(stays)
         .join(qty_of, on="sublot_key", how="left", maintain_order="left")
-        .with_columns(**avail),
+        .with_columns(**AVAILABLE),
         leaving.select(
             "sublot_key",
             "facility_id",
@@ -1733,67 +1583,16 @@ def _finished_goods(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame) -> _Finishe
             t="putaway_us",
             from_loc="line_loc",
             to_loc="bin",
-            **avail,
+            **AVAILABLE,
         ),
     ]
-    new_sublots = rec.select(
-        "sublot_key",
-        pl.lit(None, _I64).alias("part_id"),
-        "product_id",
-        initial_quantity="qty",
-        lot_tmp=pl.lit("W") + pl.col("work_order_id").cast(pl.String),
-        work_order_id="work_order_id",
-    )
+    new_sublots = produced_sublots(rec)
     return _Finished(
         events=pl.concat([events(e) for e in ev], how="vertical_relaxed"),
         new_sublots=new_sublots,
         stays=stays,
         put_away=leaving.select("sublot_key", "facility_id", "bin", "qty", "putaway_us"),
     )
-
-
-def _conveyor_moves(stays: pl.DataFrame) -> pl.DataFrame:
-    """The moves the stays imply (as :func:`plantledger.generator.logistics.conveyor_events`),
-    without the arrivals that happened before the window."""
-    s = stays.sort("sublot_key", "seq").with_columns(
-        prev_leave=pl.col("leave_us").shift(1).over("sublot_key"),
-        prev_pos=pl.col("pos_loc").shift(1).over("sublot_key"),
-        next_enter=pl.col("enter_us").shift(-1).over("sublot_key"),
-    )
-    from_prev = (pl.col("prev_leave") == pl.col("enter_us")).fill_null(False)
-    arrive = s.filter(~pl.col("pre")).select(
-        "sublot_key",
-        kind=pl.lit("conveyor_move"),
-        t="enter_us",
-        from_loc=pl.when(from_prev).then(pl.col("prev_pos")).otherwise(pl.col("line_loc")),
-        to_loc="pos_loc",
-    )
-    leave = s.filter(
-        pl.col("next_enter").is_null() | (pl.col("next_enter") != pl.col("leave_us"))
-    ).select(
-        "sublot_key",
-        kind=pl.lit("conveyor_move"),
-        t="leave_us",
-        from_loc="pos_loc",
-        to_loc="line_loc",
-    )
-    return pl.concat([arrive, leave], how="vertical_relaxed")
-
-
-def _plc_changes(stays: pl.DataFrame, end: int) -> pl.DataFrame:
-    """The PLC tag changes of the stays (see :func:`plantledger.generator.ledger._plc_events`):
-    an arrival sets the tag to the sublot (unless it arrived before the window), a departure
-    nobody replaces at the same instant clears it; nothing after the window's end."""
-    s = stays.sort("pos_loc", "enter_us").with_columns(
-        next_enter=pl.col("enter_us").shift(-1).over("pos_loc")
-    )
-    arrivals = s.filter(~pl.col("pre")).select(
-        "pos_loc", "sublot_key", t="enter_us", clear=pl.lit(False)
-    )
-    leaves = s.filter(
-        pl.col("next_enter").is_null() | (pl.col("next_enter") != pl.col("leave_us"))
-    ).select("pos_loc", "sublot_key", t="leave_us", clear=pl.lit(True))
-    return pl.concat([arrivals, leaves], how="vertical_relaxed").filter(pl.col("t") <= end)
 
 
 # --- outbound: docks, releases, shipments, deliveries, orders -----------------------------
@@ -1825,16 +1624,13 @@ def _backlog_delay(
 
 def _zipf_customers(ctx: _Ctx, rng: np.random.Generator, n: int) -> pl.Series:
     ids = ctx.master["customers"].sort("id")["id"].to_numpy()
-    pick = np.minimum((ids.size * rng.random(n) ** 2.2).astype(np.int64), ids.size - 1)
-    return pl.Series(ids[pick], dtype=_I64)
+    return pl.Series(ids[zipf_index(rng, ids.size, n)], dtype=_I64)
 
 
 def _outbound(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame, fin: _Finished) -> _Outbound:
     rng = ctx.rng("outbound")
     ws, end = ctx.ws, ctx.end
     locs = ctx.locs
-    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
-    customer, transit = locs.virtual("customer"), locs.virtual("in_transit")
     ev: list[pl.DataFrame] = []
 
     # --- sublots left on receiving docks are put away ------------------------------------------
@@ -2104,9 +1900,15 @@ def _outbound(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame, fin: _Finished) -
         ),
         customer_id=_zipf_customers(ctx, rng, nso),
     )
-    stock_orders = _number(ctx, stock_orders, "order_created_us", "ORD", 3, "orders").rename(
-        {"id": "order_id", "code": "order_number"}
-    )
+    stock_orders = number_documents(
+        stock_orders,
+        ("order_created_us", "tmp"),
+        "order_created_us",
+        "ORD",
+        3,
+        ctx.counters,
+        "orders",
+    ).rename({"id": "order_id", "code": "order_number"})
 
     # --- every shipment of the window: picks, loading, transit, arrival, putaway --------------
     ships = pl.concat(
@@ -2128,15 +1930,12 @@ def _outbound(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame, fin: _Finished) -
         ],
         how="diagonal_relaxed",
     ).sort("due", "group")
-    ships = ships.with_columns(ship_key=pl.int_range(pl.len(), dtype=_I64) + 1)
-    ships = pick_in_group(ships, locs.dock("SHP"), "facility_id", "loc", "ship_dock", rng)
-    ships = ships.with_columns(
-        arrive_us=pl.col("due") + pl.col("transit_us"),
-        pick_us=pl.col("due") - _u(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height),
-        dest=pl.col("destination_facility_id").fill_null(pl.col("facility_id")),
-    )
-    ships = pick_in_group(
-        ships, locs.dock("RCV").rename({"facility_id": "dest"}), "dest", "loc", "dest_dock", rng
+    ships = dock_shipments(
+        ships.rename({"due": "shipped_us"}).with_columns(
+            ship_key=pl.int_range(pl.len(), dtype=_I64) + 1
+        ),
+        locs,
+        rng,
     )
     loads = (
         pl.concat(
@@ -2156,8 +1955,6 @@ def _outbound(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame, fin: _Finished) -
     loads = pick_in_group(
         loads, _old_bins(ctx).rename({"facility_id": "dest"}), "dest", "loc", "dest_bin", rng
     )
-    is_transfer = pl.col("shipment_type") != "order_fulfillment"
-    arrived = loads.filter(is_transfer)
     picks = events(
         loads.filter(~pl.col("picked")).select(
             "sublot_key",
@@ -2167,56 +1964,17 @@ def _outbound(ctx: _Ctx, wo: _WorkOrders, stock: pl.DataFrame, fin: _Finished) -
             t="pick_us",
             from_loc="loc",
             to_loc="ship_dock",
-            **avail,
+            **AVAILABLE,
         )
     )
     # picks for orders and transfers may be posted late (stock orders are new orders)
     stock_picks = picks.filter(pl.col("sublot_key").is_in(so_goods["sublot_key"].implode()))
     ev += [
         stock_picks,
-        loads.select(
-            "sublot_key",
-            "qty",
-            "facility_id",
-            "ship_key",
-            kind=pl.lit("ship_out"),
-            t="due",
-            from_loc="from_dock",
-            to_loc=pl.when(is_transfer)
-            .then(pl.col("facility_id").replace_strict(transit, return_dtype=_I64))
-            .otherwise(pl.col("facility_id").replace_strict(customer, return_dtype=_I64)),
-            **avail,
-        ),
-        arrived.select(
-            "sublot_key",
-            "qty",
-            "ship_key",
-            facility_id="dest",
-            kind=pl.lit("ship_in"),
-            t="arrive_us",
-            from_loc=pl.col("facility_id").replace_strict(transit, return_dtype=_I64),
-            to_loc="dest_dock",
-            **avail,
-        ),
-        arrived.select(
-            "sublot_key",
-            "qty",
-            facility_id="dest",
-            kind=pl.lit("putaway"),
-            t=pl.col("arrive_us") + _u(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height),
-            from_loc="dest_dock",
-            to_loc="dest_bin",
-            **avail,
-        ),
+        shipping_events(loads, locs, rng, from_dock="from_dock"),
     ]
-    shipments = ships.filter(pl.col("ship_key").is_in(loads["ship_key"].implode())).select(
-        "ship_key",
-        "shipment_type",
-        origin_facility_id="facility_id",
-        destination_facility_id="destination_facility_id",
-        order_id="order_id",
-        shipped_us="due",
-        delivered_us=pl.when(pl.col("arrive_us") <= end).then(pl.col("arrive_us")),
+    shipments = shipment_facts(
+        ships.filter(pl.col("ship_key").is_in(loads["ship_key"].implode())), end
     )
 
     # --- customer shipments in transit arrive ---------------------------------------------------
@@ -2283,18 +2041,10 @@ def _orders_after(
         pl.col("line_number").cast(_I64),
         "product_id",
         "quantity",
-        unit_price=(pl.col("list_price") * pl.Series(rng.uniform(0.92, 1.08, nl))).round(2),
-        discount_percent=pl.Series(
-            choice(rng, [0.0, 5.0, 10.0, 15.0], [60, 20, 15, 5], nl).astype(float)
-        ),
-    )
-    so_totals = so_items.group_by("order_id").agg(
-        (pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount_percent") / 100))
-        .sum()
-        .round(2)
-        .alias("total_amount")
+        **line_prices(rng, nl),
     )
     nso = stock_orders.height
+    so_totals = order_totals(so_items)
     so_rows = stock_orders.join(so_totals, on="order_id", how="left", maintain_order="left").select(
         pl.col("order_id").alias("id"),
         "order_number",
@@ -2488,46 +2238,28 @@ def _warehouse_events(
     ).with_columns(
         gap=((pl.lit(end) - pl.col("r")) * pl.col("frac")).cast(_I64),
         gap_late=((pl.lit(ws) - pl.col("r_late")) * pl.col("frac")).cast(_I64),
-        status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
+        status0=RECEIVED_STATUS,
     )
     s = pick_in_group(s, _approved_suppliers(ctx), "part_id", "sup", "supplier_id", rng)
     s = pick_in_group(s, locs.dock("RCV"), "facility_id", "loc", "dock", rng)
     s = pick_in_group(s, _old_bins(ctx), "facility_id", "loc", "bin", rng)
-
-    def chain(r: str, gap: str) -> pl.DataFrame:
-        return pl.concat(
-            [
-                events(e)
-                for e in inbound_events(
-                    s.with_columns(r=pl.col(r), gap=pl.col(gap)),
-                    qty="qty",
-                    facility="facility_id",
-                    dock="dock",
-                    bin_="bin",
-                    putaway=0.05,
-                    release=0.2,
-                    released=pl.col("released"),
-                    vendor=locs.virtual("vendor"),
-                )
-            ],
-            how="vertical_relaxed",
-        )
 
     return _Warehouse(
         latable=[
             _backdate(ctx, rng, relocations),
             _backdate(ctx, rng, adjustments),
             _backdate(ctx, rng, _release(roles.releases, rng, ws, end)),
-            _Latable(now=chain("r", "gap"), late=chain("r_late", "gap_late")),
+            _receipt_chains(
+                ctx,
+                s,
+                {"r": pl.col("r_late"), "gap": pl.col("gap_late")},
+                qty="qty",
+                putaway=0.05,
+                release=0.2,
+                released=pl.col("released"),
+            ),
         ],
-        new_sublots=s.select(
-            "sublot_key",
-            "part_id",
-            pl.lit(None, _I64).alias("product_id"),
-            initial_quantity="qty",
-            lot_tmp=pl.lit("S") + pl.col("sublot_key").cast(pl.String),
-            work_order_id=pl.lit(None, _I64),
-        ),
+        new_sublots=purchased_sublots(s, "qty", own_lot("S")),
     )
 
 
@@ -2643,89 +2375,28 @@ def _tables(
     suppliers_of = ev.filter(pl.col("kind") == "supplier_receipt").select(
         "sublot_key", "supplier_id"
     )
-    new = (
-        registry.join(replayed, on="sublot_key", how="inner", maintain_order="left")
-        .join(suppliers_of, on="sublot_key", how="left", maintain_order="left")
-        .sort("first_us", "sublot_key")
-    )
-    new = counters.with_ids("material_sublots", new)
-    lots = (
-        new.group_by("lot_tmp")
-        .agg(
-            pl.col("part_id").first(),
-            pl.col("product_id").first(),
-            pl.col("supplier_id").first(),
-            pl.col("work_order_id").first(),
-            pl.col("initial_quantity").sum().alias("quantity"),
-            pl.col("first_us").min().alias("created_us"),
-            pl.col("id").min().alias("first_sublot"),
-        )
-        .sort("created_us", "first_sublot")
-    )
-    lots = counters.with_ids("material_lots", lots)
-    lots = lots.with_columns(
-        lot_code=format_codes("LOT-", pl.col("id"), 8),
-        supplier_lot_number=pl.when(pl.col("supplier_id").is_not_null()).then(
-            pl.lit("S")
-            + pl.col("supplier_id").cast(pl.String)
-            + "-"
-            + pl.Series(rng.integers(100_000, 999_999, lots.height)).cast(pl.String)
+    new, lots = number_sublots(
+        registry.join(replayed, on="sublot_key", how="inner", maintain_order="left").join(
+            suppliers_of, on="sublot_key", how="left", maintain_order="left"
         ),
+        "first_us",
+        rng,
+        counters,
     )
-    new = new.join(
-        lots.select("lot_tmp", pl.col("id").alias("material_lot_id")),
-        on="lot_tmp",
-        how="left",
-        maintain_order="left",
-    ).with_columns(sublot_code=format_codes("SL-", pl.col("id"), 9))
     sub_cols = list(RAW_SCHEMAS["material_sublots"])[:-1]
-    state_cols = {
-        "facility_id": pl.col("loc_facility"),
-        "storage_location_id": pl.col("loc"),
-        "quantity": pl.col("quantity"),
-        "status": pl.col("status"),
-    }
-    new_rows = new.select(
-        "id",
-        "sublot_code",
-        "material_lot_id",
-        "part_id",
-        "product_id",
-        "initial_quantity",
-        **state_cols,
-        created_at=us_to_ts(pl.col("first_us")),
-        updated_at=us_to_ts(pl.col("last_us")),
-    )
-    moved = (
-        old.drop("facility_id", "storage_location_id", "quantity", "status", "updated_at")
-        .join(replayed.rename({"sublot_key": "id"}), on="id", how="left", maintain_order="left")
-        .select(
-            "id",
-            "sublot_code",
-            "material_lot_id",
-            "part_id",
-            "product_id",
-            "initial_quantity",
-            **state_cols,
-            created_at="created_at",
-            updated_at=us_to_ts(pl.col("last_us")),
-        )
+    new_rows = sublot_rows(new, us_to_ts(pl.col("first_us")), us_to_ts(pl.col("last_us")))
+    moved = sublot_rows(
+        old.drop("facility_id", "storage_location_id", "quantity", "status", "updated_at").join(
+            replayed.rename({"sublot_key": "id"}), on="id", how="left", maintain_order="left"
+        ),
+        pl.col("created_at"),
+        us_to_ts(pl.col("last_us")),
     )
     material_sublots = pl.concat(
         [_changed(moved.select(sub_cols), old, ["id"]), new_rows.select(sub_cols)],
         how="vertical_relaxed",
     ).sort("id")
-    material_lots = lots.select(
-        "id",
-        "lot_code",
-        "part_id",
-        "product_id",
-        "supplier_id",
-        "work_order_id",
-        "supplier_lot_number",
-        "quantity",
-        created_at=us_to_ts(pl.col("created_us")),
-    )
+    material_lots = lot_rows(lots)
 
     # --- events as rows -------------------------------------------------------------------------
     key_to_id = pl.concat(
@@ -2738,77 +2409,26 @@ def _tables(
     ev = ev.join(key_to_id, on="sublot_key", how="left", maintain_order="left")
     if ev["material_sublot_id"].null_count():
         raise AssertionError("an event names a sublot that has no row")
-    users = np.asarray(USERS, dtype=object)
-    ev = ev.with_columns(
-        recorded_by=pl.Series(users[rng.integers(0, len(users), ev.height)].astype(str))
-    )
-    parts = pl.concat(
+    ev = with_recorded_by(ev, rng)
+    sublots = pl.concat(
         [
-            st.sublots.select(pl.col("id").alias("sublot_key"), "part_id", "product_id"),
-            new.select("sublot_key", "part_id", "product_id"),
+            st.sublots.select(
+                pl.col("id").alias("sublot_key"), "part_id", "product_id", "sublot_code"
+            ),
+            new.select("sublot_key", "part_id", "product_id", "sublot_code"),
         ],
         how="vertical_relaxed",
     )
-    gr = (
-        ev.filter(pl.col("kind") == "supplier_receipt")
-        .join(
-            parts.select("sublot_key", "part_id"),
-            on="sublot_key",
-            how="left",
-            maintain_order="left",
-        )
-        .sort("t", "material_sublot_id")
-    )
-    supplier_receipts = counters.with_ids("supplier_receipts", gr).select(
-        "id",
-        receipt_number=format_codes("GR-", pl.col("id"), 8),
-        material_sublot_id="material_sublot_id",
-        supplier_id="supplier_id",
-        part_id="part_id",
-        facility_id="facility_id",
-        storage_location_id="to_loc",
-        quantity="qty",
-        status="to_status",
-        purchase_order_number=format_codes(
-            "PO-", pl.col("supplier_id") * 1000 + us_to_ts(pl.col("t")).dt.ordinal_day(), 7
-        ),
-        received_at=us_to_ts(pl.col("t")),
-    )
-    mv = ev.filter(pl.col("kind").is_in(MOVEMENT_KINDS)).sort("t", "material_sublot_id", "kind")
-    sublot_movements = counters.with_ids("sublot_movements", mv).select(
-        "id",
-        movement_number=format_codes("MV-", pl.col("id"), 9),
-        movement_type="kind",
-        material_sublot_id="material_sublot_id",
-        facility_id="facility_id",
-        from_location_id="from_loc",
-        to_location_id="to_loc",
-        quantity="qty",
-        from_status="from_status",
-        to_status="to_status",
-        reason_code="reason_code",
-        moved_at=us_to_ts(pl.col("t")),
-        recorded_by="recorded_by",
-    )
-    prod = SimpleNamespace(work_orders=wo.all_wos.select("id", "wo_number"))
-    material_transactions = _material_transactions(
-        ctx.master,
-        prod,
-        ev,
-        parts,
-        rng,
-        counters,  # type: ignore[arg-type]
+    supplier_receipts = supplier_receipt_rows(ev, sublots, counters)
+    sublot_movements = sublot_movement_rows(ev, counters)
+    material_transactions = material_transaction_rows(
+        ctx.master, wo.all_wos, ev, sublots, rng, counters
     )
     shipments, shipment_sublots = _shipment_rows(ctx, rng, out, ev)
-    codes = pl.concat(
-        [
-            st.sublots.select(pl.col("id").alias("sublot_key"), "sublot_code"),
-            new.select("sublot_key", "sublot_code"),
-        ],
-        how="vertical_relaxed",
+    plc_tag_events = _plc_rows(
+        ctx, rng, fin.stays, sublots.select("sublot_key", "sublot_code"), end
     )
-    plc_tag_events = _plc_rows(ctx, rng, fin.stays, codes, end)
-    inventory = _inventory_rows(ctx, rng, ev, material_sublots, parts)
+    inventory = _inventory_rows(ctx, rng, ev, material_sublots, sublots)
 
     tables = {
         "orders": out.orders,
@@ -2840,81 +2460,15 @@ def _tables(
 def _shipment_rows(
     ctx: _Ctx, rng: np.random.Generator, out: _Outbound, ev: pl.DataFrame
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    loaded = ev.filter(pl.col("kind") == "ship_out")
-    arrived = ev.filter(pl.col("kind") == "ship_in").select(
-        "material_sublot_id", "ship_key", pl.col("to_loc").alias("arrival_loc")
-    )
-    sl = loaded.join(
-        arrived, on=["material_sublot_id", "ship_key"], how="left", maintain_order="left"
-    )
-    units = sl.group_by("ship_key").agg(pl.col("qty").sum().alias("units"))
-    routes = (
-        ctx.master["transport_routes"]
-        .group_by("origin_facility_id", "destination_facility_id")
-        .agg(pl.col("id").min().alias("transport_route_id"))
-    )
-    ships = out.shipments.join(units, on="ship_key", how="inner", maintain_order="left").sort(
-        "shipped_us", "ship_key"
-    )
-    n = ships.height
-    ships = (
-        ctx.counters.with_ids("shipments", ships)
-        .join(
-            routes,
-            on=["origin_facility_id", "destination_facility_id"],
-            how="left",
-            maintain_order="left",
-        )
-        .with_columns(
-            weight_kg=(pl.col("units") * pl.Series(rng.uniform(0.5, 3.0, n))).round(1),
-            carrier=pl.Series(
-                np.asarray(CARRIERS, dtype=object)[rng.integers(0, len(CARRIERS), n)].astype(str)
-            ),
-            cost=pl.Series(rng.uniform(0.8, 4.0, n)),
-        )
-        .sort("id")
-    )
-    prefix = pl.col("shipment_type").replace_strict(
-        {"order_fulfillment": "SHP-", "transfer": "TRF-", "replenishment": "REP-"}
-    )
+    """The new shipments with their sublots, and new versions of the shipments delivered."""
+    new_rows, shipment_sublots = shipment_rows(ctx.master, out.shipments, ev, rng, ctx.counters)
     cols = list(RAW_SCHEMAS["shipments"])[:-1]
-    new_rows = ships.select(
-        "id",
-        shipment_number=prefix + pl.col("id").cast(pl.String).str.zfill(7),
-        order_id="order_id",
-        origin_facility_id="origin_facility_id",
-        destination_facility_id="destination_facility_id",
-        transport_route_id="transport_route_id",
-        shipment_type="shipment_type",
-        carrier="carrier",
-        status=pl.when(pl.col("delivered_us").is_not_null())
-        .then(pl.lit("delivered"))
-        .otherwise(pl.lit("in_transit")),
-        shipped_at=us_to_ts(pl.col("shipped_us")),
-        delivered_at=us_to_ts(pl.col("delivered_us")),
-        weight_kg="weight_kg",
-        cost_usd=(pl.col("weight_kg") * pl.col("cost")).round(2),
-    )
     delivered = (
         ctx.state.transit_shipments.join(out.delivered, on="id", how="inner", maintain_order="left")
         .with_columns(status=pl.lit("delivered"), delivered_at=us_to_ts(pl.col("delivered_us")))
         .select(cols)
     )
     shipments = pl.concat([delivered, new_rows.select(cols)], how="vertical_relaxed").sort("id")
-    ship_sub = sl.join(
-        ships.select("ship_key", pl.col("id").alias("shipment_id")),
-        on="ship_key",
-        how="inner",
-        maintain_order="left",
-    ).sort("shipment_id", "material_sublot_id")
-    shipment_sublots = ctx.counters.with_ids("shipment_sublots", ship_sub).select(
-        "id",
-        "shipment_id",
-        "material_sublot_id",
-        from_location_id="from_loc",
-        to_location_id=pl.coalesce("arrival_loc", "to_loc"),
-        quantity="qty",
-    )
     return shipments, shipment_sublots
 
 
@@ -2925,30 +2479,14 @@ def _plc_rows(
     codes: pl.DataFrame,
     end: int,
 ) -> pl.DataFrame:
-    tags = ctx.locs.frame.select(
-        pl.col("id").alias("pos_loc"), tag_name=pl.col("location_code") + ".SublotID"
-    )
-    e = (
-        _plc_changes(stays, end)
-        .join(codes, on="sublot_key", how="left", maintain_order="left")
-        .join(tags, on="pos_loc", how="left", maintain_order="left")
-        .sort("t", "pos_loc", "clear")
-    )
-    n = e.height
+    """The load's PLC tag changes in time order, recorded by the server within the window."""
+    e = tag_changes(stays, codes, ctx.locs, end).sort("t", "pos_loc", "clear")
     e = e.with_columns(
-        server=pl.min_horizontal(pl.col("t") + _u(rng, 5_000, 2 * US_PER_SECOND, n), pl.lit(end)),
-        value=pl.when(pl.col("clear")).then(pl.lit(None, pl.String)).otherwise("sublot_code"),
+        server=pl.min_horizontal(
+            pl.col("t") + _u(rng, 5_000, 2 * US_PER_SECOND, e.height), pl.lit(end)
+        ),
     )
-    e = ctx.counters.with_ids("plc_tag_events", e.sort("server", "tag_name", "t"))
-    return e.select(
-        "id",
-        "tag_name",
-        storage_location_id="pos_loc",
-        value="value",
-        source_timestamp=us_to_ts(pl.col("t")),
-        server_timestamp=us_to_ts(pl.col("server")),
-        quality=pl.lit("good"),
-    )
+    return plc_tag_rows(e.sort("server", "tag_name", "t"), ctx.counters)
 
 
 def _inventory_rows(
@@ -3007,8 +2545,7 @@ def _inventory_rows(
         on_hand.join(inv, on=["facility_id", "part_id"], how="left", maintain_order="left")
         .join(counted, on=["facility_id", "part_id"], how="left", maintain_order="left")
         .with_columns(
-            reserved_f=pl.Series(rng.uniform(0, 0.3, n)),
-            on_order_new=pl.Series(np.where(rng.random(n) < 0.3, rng.integers(10, 500, n), 0)),
+            **inventory_plans(rng, n),
             counted_new=pl.lit(ctx.end) - _u(rng, 0, ctx.end - ctx.ws, n),
         )
     )
@@ -3019,7 +2556,7 @@ def _inventory_rows(
         "facility_id",
         "part_id",
         quantity_on_hand="on_hand",
-        quantity_reserved=(pl.col("on_hand") * pl.col("reserved_f")).floor().cast(_I64),
+        quantity_reserved=reserved("on_hand"),
         quantity_on_order="quantity_on_order",
         reorder_point="reorder_point",
         last_counted_at=pl.coalesce(us_to_ts(pl.col("counted_us")), pl.col("last_counted_at")),
@@ -3035,8 +2572,8 @@ def _inventory_rows(
         "facility_id",
         "part_id",
         quantity_on_hand="on_hand",
-        quantity_reserved=(pl.col("on_hand") * pl.col("reserved_f")).floor().cast(_I64),
-        quantity_on_order=pl.col("on_order_new").cast(_I64),
+        quantity_reserved=reserved("on_hand"),
+        quantity_on_order=pl.col("on_order").cast(_I64),
         reorder_point="min_stock_level",
         last_counted_at=us_to_ts(pl.coalesce("counted_us", "counted_new")),
     )

@@ -18,7 +18,7 @@ from plantledger.generator._util import (
     us_to_ts,
 )
 from plantledger.generator.logistics import Logistics
-from plantledger.generator.materials import Locations, MaterialFlows, events
+from plantledger.generator.materials import AVAILABLE, Locations, MaterialFlows, events
 from plantledger.generator.production import Production
 from plantledger.generator.sharding import Counters, Shard
 from plantledger.params import GenerationParams
@@ -34,17 +34,17 @@ MOVEMENT_KINDS = (
     "count_adjustment",
 )
 CARRIERS = ("DHL", "FedEx", "UPS", "Maersk", "DB Schenker", "Kuehne+Nagel", "XPO")
+MTX_KINDS = ("issue_to_wo", "receipt_from_wo", "scrap", "return_to_stock")
+USERS = tuple(f"op{n:03d}" for n in range(1, 121))
+"""The operators who record stock events."""
 
 
-def material_transaction_events(
-    flows: MaterialFlows, logi: Logistics, locs: Locations
-) -> pl.DataFrame:
+def draw_events(draws: pl.DataFrame, locs: Locations, staging: str) -> pl.DataFrame:
+    """Issues to work orders (to production) and scrap (to the facility's scrap location) from
+    the line-side staging location in column ``staging``."""
     scrap_loc = locs.virtual("scrap")
-    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
-    d = flows.draws
-    rec = logi.product_sublots
-    frames = [
-        d.select(
+    return events(
+        draws.select(
             "sublot_key",
             "kind",
             "t",
@@ -52,36 +52,60 @@ def material_transaction_events(
             "qty",
             "work_order_id",
             "reason_code",
-            from_loc="staging_loc",
+            from_loc=staging,
             to_loc=pl.when(pl.col("kind") == "scrap")
             .then(pl.col("facility_id").replace_strict(scrap_loc, return_dtype=pl.Int64))
-            .otherwise(pl.lit(PRODUCTION_LOC)),
-            **avail,
-        ),
-        flows.returns.select(
+            .otherwise(pl.lit(PRODUCTION_LOC, pl.Int64)),
+            **AVAILABLE,
+        )
+    )
+
+
+def return_events(returns: pl.DataFrame, staging: str) -> pl.DataFrame:
+    """Over-issued units returned from production to the staging location in column
+    ``staging``."""
+    return events(
+        returns.select(
             "sublot_key",
             "t",
             "facility_id",
             "qty",
             "work_order_id",
             kind=pl.lit("return_to_stock"),
-            from_loc=pl.lit(PRODUCTION_LOC),
-            to_loc="staging_loc",
-            **avail,
-        ),
-        rec.select(
+            from_loc=pl.lit(PRODUCTION_LOC, pl.Int64),
+            to_loc=staging,
+            **AVAILABLE,
+        )
+    )
+
+
+def wo_receipt_events(receipts: pl.DataFrame) -> pl.DataFrame:
+    """Finished sublots received from their work order onto the conveyor line ``line_loc``."""
+    return events(
+        receipts.select(
             "sublot_key",
             "t",
             "facility_id",
             "qty",
             "work_order_id",
             kind=pl.lit("receipt_from_wo"),
-            from_loc=pl.lit(PRODUCTION_LOC),
+            from_loc=pl.lit(PRODUCTION_LOC, pl.Int64),
             to_loc="line_loc",
-            **avail,
-        ),
-    ]
-    return pl.concat([events(f) for f in frames])
+            **AVAILABLE,
+        )
+    )
+
+
+def material_transaction_events(
+    flows: MaterialFlows, logi: Logistics, locs: Locations
+) -> pl.DataFrame:
+    return pl.concat(
+        [
+            draw_events(flows.draws, locs, staging="staging_loc"),
+            return_events(flows.returns, staging="staging_loc"),
+            wo_receipt_events(logi.product_sublots),
+        ]
+    )
 
 
 def replay_state(ev: pl.DataFrame, locs: Locations) -> pl.DataFrame:
@@ -169,37 +193,19 @@ def build_raw_tables(
 
     # --- sublots and lots --------------------------------------------------------------------
     ps, fin, st = flows.part_sublots, logi.product_sublots, logi.stock_sublots
+    part_lot = (
+        pl.lit("P")
+        + pl.col("facility_id").cast(pl.String)
+        + "-"
+        + pl.col("part_id").cast(pl.String)
+        + "-"
+        + pl.col("lot_k").cast(pl.String)
+    )
     lot_src = pl.concat(
         [
-            ps.select(
-                "sublot_key",
-                "part_id",
-                pl.lit(None, pl.Int64).alias("product_id"),
-                "initial_quantity",
-                lot_tmp=pl.lit("P")
-                + pl.col("facility_id").cast(pl.String)
-                + "-"
-                + pl.col("part_id").cast(pl.String)
-                + "-"
-                + pl.col("lot_k").cast(pl.String),
-                work_order_id=pl.lit(None, pl.Int64),
-            ),
-            fin.select(
-                "sublot_key",
-                pl.lit(None, pl.Int64).alias("part_id"),
-                "product_id",
-                pl.col("qty").alias("initial_quantity"),
-                lot_tmp=pl.lit("W") + pl.col("work_order_id").cast(pl.String),
-                work_order_id="work_order_id",
-            ),
-            st.select(
-                "sublot_key",
-                "part_id",
-                pl.lit(None, pl.Int64).alias("product_id"),
-                "initial_quantity",
-                lot_tmp=pl.lit("S") + pl.col("sublot_key").cast(pl.String),
-                work_order_id=pl.lit(None, pl.Int64),
-            ),
+            purchased_sublots(ps, "initial_quantity", part_lot),
+            produced_sublots(fin),
+            purchased_sublots(st, "initial_quantity", own_lot("S")),
         ]
     )
     suppliers_of = all_ev.filter(pl.col("kind") == "supplier_receipt").select(
@@ -210,117 +216,39 @@ def build_raw_tables(
     )
     if sub["created_us"].null_count():
         raise AssertionError("a sublot has no events")
-    sub = counters.with_ids("material_sublots", sub.sort("created_us", "sublot_key"))
-    lots = (
-        sub.group_by("lot_tmp")
-        .agg(
-            pl.col("part_id").first(),
-            pl.col("product_id").first(),
-            pl.col("supplier_id").first(),
-            pl.col("work_order_id").first(),
-            pl.col("initial_quantity").sum().alias("quantity"),
-            pl.col("created_us").min(),
-            pl.col("id").min().alias("first_sublot"),
-        )
-        .sort("created_us", "first_sublot")
-    )
-    lots = counters.with_ids("material_lots", lots)
-    lots = lots.with_columns(
-        lot_code=format_codes("LOT-", pl.col("id"), 8),
-        supplier_lot_number=pl.when(pl.col("supplier_id").is_not_null()).then(
-            pl.lit("S")
-            + pl.col("supplier_id").cast(pl.String)
-            + "-"
-            + pl.Series(rng.integers(100_000, 999_999, lots.height)).cast(pl.String)
-        ),
-    )
-    sub = sub.join(
-        lots.select("lot_tmp", pl.col("id").alias("material_lot_id")),
-        on="lot_tmp",
-        maintain_order="left",
-    )
+    sub, lots = number_sublots(sub, "created_us", rng, counters)
     key_to_id = sub.select("sublot_key", pl.col("id").alias("material_sublot_id"))
-    codes = sub.select("sublot_key", sublot_code=format_codes("SL-", pl.col("id"), 9))
-    material_sublots = (
-        sub.join(codes, on="sublot_key", maintain_order="left")
-        .select(
-            "id",
-            "sublot_code",
-            "material_lot_id",
-            "part_id",
-            "product_id",
-            "initial_quantity",
-            facility_id="loc_facility",
-            storage_location_id="loc",
-            quantity="quantity",
-            status="status",
-            created_at=us_to_ts(pl.col("created_us")),
-            updated_at=us_to_ts(pl.col("updated_us")),
-        )
-        .sort("id")
-    )
-    material_lots = lots.select(
-        "id",
-        "lot_code",
-        "part_id",
-        "product_id",
-        "supplier_id",
-        "work_order_id",
-        "supplier_lot_number",
-        "quantity",
-        created_at=us_to_ts(pl.col("created_us")),
-    )
+    codes = sub.select("sublot_key", "sublot_code")
+    material_sublots = sublot_rows(
+        sub, us_to_ts(pl.col("created_us")), us_to_ts(pl.col("updated_us"))
+    ).sort("id")
+    material_lots = lot_rows(lots)
 
-    ev = all_ev.join(key_to_id, on="sublot_key", maintain_order="left")
-    users = [f"op{n:03d}" for n in range(1, 121)]
-    user_of = pl.Series(
-        np.asarray(users, dtype=object)[rng.integers(0, len(users), ev.height)].astype(str)
-    )
-    ev = ev.with_columns(recorded_by=user_of)
+    ev = with_recorded_by(all_ev.join(key_to_id, on="sublot_key", maintain_order="left"), rng)
 
     # --- goods receipts and warehouse movements ----------------------------------------------
-    gr = (
-        ev.filter(pl.col("kind") == "supplier_receipt")
-        .join(sub.select("sublot_key", "part_id"), on="sublot_key", maintain_order="left")
-        .sort("t", "material_sublot_id")
-    )
-    supplier_receipts = counters.with_ids("supplier_receipts", gr).select(
-        "id",
-        receipt_number=format_codes("GR-", pl.col("id"), 8),
-        material_sublot_id="material_sublot_id",
-        supplier_id="supplier_id",
-        part_id="part_id",
-        facility_id="facility_id",
-        storage_location_id="to_loc",
-        quantity="qty",
-        status="to_status",
-        purchase_order_number=format_codes(
-            "PO-", pl.col("supplier_id") * 1000 + us_to_ts(pl.col("t")).dt.ordinal_day(), 7
-        ),
-        received_at=us_to_ts(pl.col("t")),
-    )
-    mv = ev.filter(pl.col("kind").is_in(MOVEMENT_KINDS)).sort("t", "material_sublot_id", "kind")
-    sublot_movements = counters.with_ids("sublot_movements", mv).select(
-        "id",
-        movement_number=format_codes("MV-", pl.col("id"), 9),
-        movement_type="kind",
-        material_sublot_id="material_sublot_id",
-        facility_id="facility_id",
-        from_location_id="from_loc",
-        to_location_id="to_loc",
-        quantity="qty",
-        from_status="from_status",
-        to_status="to_status",
-        reason_code="reason_code",
-        moved_at=us_to_ts(pl.col("t")),
-        recorded_by="recorded_by",
-    )
+    supplier_receipts = supplier_receipt_rows(ev, sub, counters)
+    sublot_movements = sublot_movement_rows(ev, counters)
 
     # --- material transactions ---------------------------------------------------------------
-    material_transactions = _material_transactions(master, prod, ev, sub, rng, counters)
+    material_transactions = material_transaction_rows(
+        master, prod.work_orders, ev, sub, rng, counters
+    )
 
     # --- shipments ---------------------------------------------------------------------------
-    shipments, shipment_sublots = _shipments(master, flows, logi, ev, rng, end_us, counters)
+    rep = flows.rep_shipments.select(
+        "ship_key",
+        "shipment_type",
+        "origin_facility_id",
+        "destination_facility_id",
+        pl.lit(None, pl.Int64).alias("order_id"),
+        "shipped_us",
+        delivered_us=pl.when(pl.col("delivered_us") <= end_us).then(pl.col("delivered_us")),
+    )
+    ships = pl.concat([logi.shipments, rep], how="vertical_relaxed").filter(
+        pl.col("shipped_us") <= end_us
+    )
+    shipments, shipment_sublots = shipment_rows(master, ships, ev, rng, counters)
 
     # --- PLC tag changes -------------------------------------------------------------------
     plc_tag_events = _plc_events(logi.stays, codes, locs, rng, end_us, counters)
@@ -344,15 +272,191 @@ def build_raw_tables(
     return tables, inventory_contribution(sub, ev)
 
 
-def _material_transactions(
+def purchased_sublots(frame: pl.DataFrame, quantity: str, lot_tmp: pl.Expr) -> pl.DataFrame:
+    """New part sublots for :func:`number_sublots`: sublot_key, part_id, the ``quantity`` they
+    are received with and ``lot_tmp``, the lot they belong to."""
+    return frame.select(
+        "sublot_key",
+        "part_id",
+        pl.lit(None, pl.Int64).alias("product_id"),
+        initial_quantity=quantity,
+        lot_tmp=lot_tmp,
+        work_order_id=pl.lit(None, pl.Int64),
+    )
+
+
+def produced_sublots(receipts: pl.DataFrame) -> pl.DataFrame:
+    """New finished sublots for :func:`number_sublots`: one lot per work order."""
+    return receipts.select(
+        "sublot_key",
+        pl.lit(None, pl.Int64).alias("part_id"),
+        "product_id",
+        initial_quantity="qty",
+        lot_tmp=pl.lit("W") + pl.col("work_order_id").cast(pl.String),
+        work_order_id="work_order_id",
+    )
+
+
+def own_lot(prefix: str) -> pl.Expr:
+    """A lot of its own for every sublot."""
+    return pl.lit(prefix) + pl.col("sublot_key").cast(pl.String)
+
+
+def number_sublots(
+    sub: pl.DataFrame, created: str, rng: np.random.Generator, counters: Counters
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Ids and codes for new sublots (sublot_key, lot_tmp, part_id, product_id, supplier_id,
+    work_order_id, initial_quantity) in order of creation (the µs instant ``created``), and
+    their lots (:func:`_number_lots`): the sublots with id, sublot_code and material_lot_id,
+    and the lots."""
+    sub = counters.with_ids("material_sublots", sub.sort(created, "sublot_key"))
+    lots = _number_lots(sub, created, rng, counters)
+    sub = sub.join(
+        lots.select("lot_tmp", pl.col("id").alias("material_lot_id")),
+        on="lot_tmp",
+        how="left",
+        maintain_order="left",
+    ).with_columns(sublot_code=format_codes("SL-", pl.col("id"), 9))
+    return sub, lots
+
+
+def _number_lots(
+    sublots: pl.DataFrame, created: str, rng: np.random.Generator, counters: Counters
+) -> pl.DataFrame:
+    """The lots of numbered sublots (one per ``lot_tmp``), with ids in order of creation (the
+    earliest ``created`` µs instant of their sublots), codes and, for purchased lots, the
+    supplier's lot number."""
+    lots = (
+        sublots.group_by("lot_tmp")
+        .agg(
+            pl.col("part_id").first(),
+            pl.col("product_id").first(),
+            pl.col("supplier_id").first(),
+            pl.col("work_order_id").first(),
+            pl.col("initial_quantity").sum().alias("quantity"),
+            pl.col(created).min().alias("created_us"),
+            pl.col("id").min().alias("first_sublot"),
+        )
+        .sort("created_us", "first_sublot")
+    )
+    lots = counters.with_ids("material_lots", lots)
+    return lots.with_columns(
+        lot_code=format_codes("LOT-", pl.col("id"), 8),
+        supplier_lot_number=pl.when(pl.col("supplier_id").is_not_null()).then(
+            pl.lit("S")
+            + pl.col("supplier_id").cast(pl.String)
+            + "-"
+            + pl.Series(rng.integers(100_000, 999_999, lots.height)).cast(pl.String)
+        ),
+    )
+
+
+def lot_rows(lots: pl.DataFrame) -> pl.DataFrame:
+    """material_lots rows of the lots of :func:`number_sublots`."""
+    return lots.select(
+        "id",
+        "lot_code",
+        "part_id",
+        "product_id",
+        "supplier_id",
+        "work_order_id",
+        "supplier_lot_number",
+        "quantity",
+        created_at=us_to_ts(pl.col("created_us")),
+    )
+
+
+def sublot_rows(sub: pl.DataFrame, created_at: pl.Expr, updated_at: pl.Expr) -> pl.DataFrame:
+    """material_sublots rows of numbered sublots with their replayed state
+    (:func:`replay_state`: loc, loc_facility, quantity, status)."""
+    return sub.select(
+        "id",
+        "sublot_code",
+        "material_lot_id",
+        "part_id",
+        "product_id",
+        "initial_quantity",
+        facility_id="loc_facility",
+        storage_location_id="loc",
+        quantity="quantity",
+        status="status",
+        created_at=created_at,
+        updated_at=updated_at,
+    )
+
+
+def with_recorded_by(ev: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
+    """Every event with the operator who recorded it."""
+    users = np.asarray(USERS, dtype=object)
+    return ev.with_columns(
+        recorded_by=pl.Series(users[rng.integers(0, len(users), ev.height)].astype(str))
+    )
+
+
+def supplier_receipt_rows(
+    ev: pl.DataFrame, parts: pl.DataFrame, counters: Counters
+) -> pl.DataFrame:
+    """supplier_receipts rows of the supplier_receipt events (``ev`` with material_sublot_id;
+    ``parts``: sublot_key → part_id)."""
+    gr = (
+        ev.filter(pl.col("kind") == "supplier_receipt")
+        .join(
+            parts.select("sublot_key", "part_id"),
+            on="sublot_key",
+            how="left",
+            maintain_order="left",
+        )
+        .sort("t", "material_sublot_id")
+    )
+    return counters.with_ids("supplier_receipts", gr).select(
+        "id",
+        receipt_number=format_codes("GR-", pl.col("id"), 8),
+        material_sublot_id="material_sublot_id",
+        supplier_id="supplier_id",
+        part_id="part_id",
+        facility_id="facility_id",
+        storage_location_id="to_loc",
+        quantity="qty",
+        status="to_status",
+        purchase_order_number=format_codes(
+            "PO-", pl.col("supplier_id") * 1000 + us_to_ts(pl.col("t")).dt.ordinal_day(), 7
+        ),
+        received_at=us_to_ts(pl.col("t")),
+    )
+
+
+def sublot_movement_rows(ev: pl.DataFrame, counters: Counters) -> pl.DataFrame:
+    """sublot_movements rows of the warehouse movement events (``ev`` with material_sublot_id
+    and recorded_by)."""
+    mv = ev.filter(pl.col("kind").is_in(MOVEMENT_KINDS)).sort("t", "material_sublot_id", "kind")
+    return counters.with_ids("sublot_movements", mv).select(
+        "id",
+        movement_number=format_codes("MV-", pl.col("id"), 9),
+        movement_type="kind",
+        material_sublot_id="material_sublot_id",
+        facility_id="facility_id",
+        from_location_id="from_loc",
+        to_location_id="to_loc",
+        quantity="qty",
+        from_status="from_status",
+        to_status="to_status",
+        reason_code="reason_code",
+        moved_at=us_to_ts(pl.col("t")),
+        recorded_by="recorded_by",
+    )
+
+
+def material_transaction_rows(
     master: dict[str, pl.DataFrame],
-    prod: Production,
+    work_orders: pl.DataFrame,
     ev: pl.DataFrame,
     sub: pl.DataFrame,
     rng: np.random.Generator,
     counters: Counters,
 ) -> pl.DataFrame:
-    kinds = ["issue_to_wo", "receipt_from_wo", "scrap", "return_to_stock"]
+    """material_transactions rows of the issue, receipt, scrap and return events (``ev`` with
+    material_sublot_id and recorded_by; ``work_orders``: id, wo_number; ``sub``: sublot_key →
+    part_id, product_id)."""
     parts = master["parts"].select(pl.col("id").alias("part_id"), "unit_cost")
     std = (
         master["product_components"]
@@ -360,9 +464,9 @@ def _material_transactions(
         .group_by("product_id")
         .agg(((pl.col("quantity") * pl.col("unit_cost")).sum() * 1.25).alias("std_cost"))
     )
-    wo = prod.work_orders.select(pl.col("id").alias("work_order_id"), "wo_number")
+    wo = work_orders.select(pl.col("id").alias("work_order_id"), "wo_number")
     m = (
-        ev.filter(pl.col("kind").is_in(kinds))
+        ev.filter(pl.col("kind").is_in(MTX_KINDS))
         .join(
             sub.select("sublot_key", "part_id", "product_id"),
             on="sublot_key",
@@ -406,32 +510,23 @@ def _material_transactions(
     )
 
 
-def _shipments(
+def shipment_rows(
     master: dict[str, pl.DataFrame],
-    flows: MaterialFlows,
-    logi: Logistics,
+    ships: pl.DataFrame,
     ev: pl.DataFrame,
     rng: np.random.Generator,
-    end_us: int,
     counters: Counters,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    rep = flows.rep_shipments.select(
-        "ship_key",
-        "shipment_type",
-        "origin_facility_id",
-        "destination_facility_id",
-        pl.lit(None, pl.Int64).alias("order_id"),
-        "shipped_us",
-        delivered_us=pl.when(pl.col("delivered_us") <= end_us).then(pl.col("delivered_us")),
-    )
-    ships = pl.concat([logi.shipments, rep], how="vertical_relaxed").filter(
-        pl.col("shipped_us") <= end_us
-    )
+    """shipments and shipment_sublots rows of the shipments that loaded a sublot (``ships``:
+    ship_key, shipment_type, origin_facility_id, destination_facility_id, order_id, shipped_us,
+    delivered_us; ``ev`` with material_sublot_id)."""
     loaded = ev.filter(pl.col("kind") == "ship_out")
     arrived = ev.filter(pl.col("kind") == "ship_in").select(
-        "material_sublot_id", pl.col("to_loc").alias("arrival_loc")
+        "material_sublot_id", "ship_key", pl.col("to_loc").alias("arrival_loc")
     )
-    sl = loaded.join(arrived, on="material_sublot_id", how="left", maintain_order="left")
+    sl = loaded.join(
+        arrived, on=["material_sublot_id", "ship_key"], how="left", maintain_order="left"
+    )
     per_ship = sl.group_by("ship_key").agg(pl.col("qty").sum().alias("units"))
     routes = (
         master["transport_routes"]
@@ -481,6 +576,7 @@ def _shipments(
     ship_sub = sl.join(
         ships.select("ship_key", pl.col("id").alias("shipment_id")),
         on="ship_key",
+        how="inner",
         maintain_order="left",
     ).sort("shipment_id", "material_sublot_id")
     shipment_sublots = counters.with_ids("shipment_sublots", ship_sub).select(
@@ -494,36 +590,45 @@ def _shipments(
     return shipments, shipment_sublots
 
 
-def _plc_events(
-    stays: pl.DataFrame,
-    codes: pl.DataFrame,
-    locs: Locations,
-    rng: np.random.Generator,
-    end_us: int,
-    counters: Counters,
-) -> pl.DataFrame:
-    """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
-    it in the same instant (a replacement shows as one change from one id to the other)."""
-    s = (
-        stays.join(codes, on="sublot_key", maintain_order="left")
-        .sort("pos_loc", "enter_us")
-        .with_columns(next_enter=pl.col("enter_us").shift(-1).over("pos_loc"))
+def plc_changes(stays: pl.DataFrame, end: int) -> pl.DataFrame:
+    """The PLC tag changes of conveyor stays (pos_loc, sublot_key, t, clear): an arrival sets
+    the position's tag to the sublot (unless it arrived before, ``pre``), a departure nobody
+    replaces at the same instant clears it (a replacement shows as one change from one id to
+    the other); nothing after ``end``."""
+    s = stays.sort("pos_loc", "enter_us").with_columns(
+        next_enter=pl.col("enter_us").shift(-1).over("pos_loc")
     )
-    arrivals = s.select("pos_loc", t="enter_us", value="sublot_code")
+    arrivals = s.filter(~pl.col("pre")).select(
+        "pos_loc", "sublot_key", t="enter_us", clear=pl.lit(False)
+    )
     leaves = s.filter(
         pl.col("next_enter").is_null() | (pl.col("next_enter") != pl.col("leave_us"))
-    ).select("pos_loc", t="leave_us", value=pl.lit(None, pl.String))
+    ).select("pos_loc", "sublot_key", t="leave_us", clear=pl.lit(True))
+    return pl.concat([arrivals, leaves], how="vertical_relaxed").filter(pl.col("t") <= end)
+
+
+def tag_changes(
+    stays: pl.DataFrame, codes: pl.DataFrame, locs: Locations, end: int
+) -> pl.DataFrame:
+    """:func:`plc_changes` with the position's tag_name and the value set (the sublot's code;
+    null when cleared); ``codes``: sublot_key, sublot_code."""
     tags = locs.frame.select(
         pl.col("id").alias("pos_loc"), tag_name=pl.col("location_code") + ".SublotID"
     )
-    e = (
-        pl.concat([arrivals, leaves])
-        .filter(pl.col("t") <= end_us)
-        .join(tags, on="pos_loc", maintain_order="left")
+    return (
+        plc_changes(stays, end)
+        .join(codes, on="sublot_key", how="left", maintain_order="left")
+        .join(tags, on="pos_loc", how="left", maintain_order="left")
+        .with_columns(
+            value=pl.when(pl.col("clear")).then(pl.lit(None, pl.String)).otherwise("sublot_code")
+        )
     )
-    n = e.height
-    e = e.with_columns(server=pl.col("t") + pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, n)))
-    e = counters.with_ids("plc_tag_events", e.sort("server", "tag_name"))
+
+
+def plc_tag_rows(changes: pl.DataFrame, counters: Counters) -> pl.DataFrame:
+    """plc_tag_events rows of :func:`tag_changes` with a ``server`` instant, ids in the order
+    given."""
+    e = counters.with_ids("plc_tag_events", changes)
     return e.select(
         "id",
         "tag_name",
@@ -533,6 +638,23 @@ def _plc_events(
         server_timestamp=us_to_ts(pl.col("server")),
         quality=pl.lit("good"),
     )
+
+
+def _plc_events(
+    stays: pl.DataFrame,
+    codes: pl.DataFrame,
+    locs: Locations,
+    rng: np.random.Generator,
+    end_us: int,
+    counters: Counters,
+) -> pl.DataFrame:
+    """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
+    it in the same instant."""
+    e = tag_changes(stays, codes, locs, end_us)
+    e = e.with_columns(
+        server=pl.col("t") + pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, e.height))
+    )
+    return plc_tag_rows(e.sort("server", "tag_name"), counters)
 
 
 def inventory_contribution(sub: pl.DataFrame, ev: pl.DataFrame) -> pl.DataFrame:
@@ -554,6 +676,20 @@ def inventory_contribution(sub: pl.DataFrame, ev: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def inventory_plans(rng: np.random.Generator, n: int) -> dict[str, pl.Series]:
+    """Per inventory row, ``reserved_f``: the share of the units on hand that is reserved (see
+    :func:`reserved`), and ``on_order``: units on order, for three rows in ten."""
+    return {
+        "reserved_f": pl.Series(rng.uniform(0, 0.3, n)),
+        "on_order": pl.Series(np.where(rng.random(n) < 0.3, rng.integers(10, 500, n), 0)),
+    }
+
+
+def reserved(on_hand: str) -> pl.Expr:
+    """The reserved units of the ``on_hand`` units (:func:`inventory_plans`)."""
+    return (pl.col(on_hand) * pl.col("reserved_f")).floor().cast(pl.Int64)
+
+
 def build_inventory(
     params: GenerationParams, master: dict[str, pl.DataFrame], pieces: list[pl.DataFrame]
 ) -> pl.DataFrame:
@@ -571,15 +707,14 @@ def build_inventory(
     return (
         inv.join(min_stock, on="part_id", how="left", maintain_order="left")
         .with_row_index("id", offset=1)
+        .with_columns(**inventory_plans(rng, n))
         .select(
             pl.col("id").cast(pl.Int64),
             "facility_id",
             "part_id",
             "quantity_on_hand",
-            quantity_reserved=(pl.col("quantity_on_hand") * pl.Series(rng.uniform(0, 0.3, n)))
-            .floor()
-            .cast(pl.Int64),
-            quantity_on_order=pl.Series(np.where(rng.random(n) < 0.3, rng.integers(10, 500, n), 0)),
+            quantity_reserved=reserved("quantity_on_hand"),
+            quantity_on_order="on_order",
             reorder_point=pl.col("min_stock_level"),
             last_counted_at=us_to_ts(
                 pl.lit(end_us) - pl.Series(uniform_us(rng, 0, 90 * US_PER_DAY, n))

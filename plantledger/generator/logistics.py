@@ -18,7 +18,15 @@ from plantledger.generator._util import (
     to_us,
     uniform_us,
 )
-from plantledger.generator.materials import Locations, at_fraction, events, inbound_events
+from plantledger.generator.materials import (
+    AVAILABLE,
+    QUALITY_RELEASE,
+    RECEIVED_STATUS,
+    Locations,
+    at_fraction,
+    events,
+    inbound_events,
+)
 from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
@@ -66,22 +74,37 @@ def conveyor_positions(locs: Locations, rng: np.random.Generator) -> pl.DataFram
 
 
 def simulate_conveyors(
-    sublots: pl.DataFrame, positions: pl.DataFrame, rng: np.random.Generator
+    entrants: pl.DataFrame, positions: pl.DataFrame, rng: np.random.Generator
 ) -> pl.DataFrame:
     """FIFO flow of sublots along their line's positions (Lindley recursion per position).
 
     A sublot enters position k when it left position k-1 and the previous sublot left k; while
     it waits it is on the line (position unknown). ``leave = S_i + max_{j<=i}(a_j - S_{j-1})``
     with ``S`` the running sum of service times, so the whole line is one column expression.
+
+    ``entrants``: sublot_key, line_loc, ``first_seq`` the first position a sublot still has to
+    pass (1 for a sublot just received onto the line), ``a`` when it can enter it, ``prio``
+    breaking ties (lower first: a sublot already at a position goes first), ``pre`` whether the
+    sublot is already at that position (its arrival there is old). Returns the stays:
+    sublot_key, line_loc, pos_loc, seq, enter_us, leave_us, pre.
     """
-    cur = sublots.select("sublot_key", "line_loc", a="ready_us").sort("line_loc", "a", "sublot_key")
+    cols = ["sublot_key", "line_loc", "a", "prio", "pre"]
+    cur = entrants.head(0).select(cols)
     stays = []
     max_seq = int(positions["seq"].max()) if positions.height else 0
     for k in range(1, max_seq + 1):
+        joining = entrants.filter(pl.col("first_seq") == k).select(cols)
+        if joining.height:
+            # only joiners need a sort: on a line, sublots leave a position in the order they
+            # entered it (a stay lasts at least a second), so ``cur`` stays in order of ``a``
+            cur = pl.concat([cur, joining], how="vertical_relaxed").sort(
+                "line_loc", "a", "prio", "sublot_key"
+            )
         at_k = positions.filter(pl.col("seq") == k).select("line_loc", "pos_loc", "median_s")
         cur = cur.join(at_k, on="line_loc", how="inner", maintain_order="left")
         if cur.height == 0:
-            break
+            cur = cur.select(cols)
+            continue
         service = np.maximum(
             (
                 cur["median_s"].to_numpy() * rng.lognormal(0.0, 0.45, cur.height) * US_PER_SECOND
@@ -102,30 +125,44 @@ def simulate_conveyors(
                 "sublot_key",
                 "line_loc",
                 "pos_loc",
-                pl.lit(k).alias("seq"),
+                pl.lit(k, pl.Int64).alias("seq"),
                 pl.col("enter").alias("enter_us"),
                 pl.col("leave").alias("leave_us"),
+                "pre",
             )
         )
-        cur = cur.select("sublot_key", "line_loc", a="leave")
-    return pl.concat(stays).sort("sublot_key", "seq")
+        cur = cur.select(
+            "sublot_key", "line_loc", a="leave", prio=pl.lit(1, pl.Int64), pre=pl.lit(False)
+        )
+    if not stays:
+        return pl.DataFrame(
+            schema={
+                "sublot_key": pl.Int64,
+                "line_loc": pl.Int64,
+                "pos_loc": pl.Int64,
+                "seq": pl.Int64,
+                "enter_us": pl.Int64,
+                "leave_us": pl.Int64,
+                "pre": pl.Boolean,
+            }
+        )
+    return pl.concat(stays, how="vertical_relaxed").sort("sublot_key", "seq")
 
 
 def conveyor_events(stays: pl.DataFrame) -> pl.DataFrame:
-    """The stock moves the stays imply, exactly as the PLC tag rules derive them."""
+    """The stock moves the stays imply, exactly as the PLC tag rules derive them (an arrival
+    that happened before, ``pre``, is not repeated)."""
     s = stays.sort("sublot_key", "seq").with_columns(
         prev_leave=pl.col("leave_us").shift(1).over("sublot_key"),
         prev_pos=pl.col("pos_loc").shift(1).over("sublot_key"),
         next_enter=pl.col("enter_us").shift(-1).over("sublot_key"),
     )
-    from_prev = pl.col("prev_leave") == pl.col("enter_us")
-    arrive = s.select(
+    from_prev = (pl.col("prev_leave") == pl.col("enter_us")).fill_null(False)
+    arrive = s.filter(~pl.col("pre")).select(
         "sublot_key",
         kind=pl.lit("conveyor_move"),
         t="enter_us",
-        from_loc=pl.when(from_prev.fill_null(False))
-        .then(pl.col("prev_pos"))
-        .otherwise(pl.col("line_loc")),
+        from_loc=pl.when(from_prev).then(pl.col("prev_pos")).otherwise(pl.col("line_loc")),
         to_loc="pos_loc",
     )
     leave = s.filter(
@@ -137,7 +174,117 @@ def conveyor_events(stays: pl.DataFrame) -> pl.DataFrame:
         from_loc="pos_loc",
         to_loc="line_loc",
     )
-    return pl.concat([arrive, leave])
+    return pl.concat([arrive, leave], how="vertical_relaxed")
+
+
+def onto_lines(receipts: pl.DataFrame, locs: Locations, rng: np.random.Generator) -> pl.DataFrame:
+    """``receipts`` with the conveyor line (``line_loc``) each work order's sublots go onto: one
+    of its factory's lines."""
+    lines = locs.of_type("conveyor_line").rename({"loc": "line_loc"})
+    wo_line = pick_in_group(
+        receipts.select("work_order_id", "facility_id")
+        .unique("work_order_id")
+        .sort("work_order_id"),
+        lines,
+        "facility_id",
+        "line_loc",
+        "line_loc",
+        rng,
+    )
+    return receipts.join(
+        wo_line.select("work_order_id", "line_loc"),
+        on="work_order_id",
+        how="left",
+        maintain_order="left",
+    )
+
+
+def dock_shipments(ships: pl.DataFrame, locs: Locations, rng: np.random.Generator) -> pl.DataFrame:
+    """Shipments (facility_id, destination_facility_id, shipped_us, transit_us) with the dock
+    they leave from (``ship_dock``), when their sublots are picked (``pick_us``, hours before)
+    and arrive (``delivered_us``), and the receiving dock (``dest_dock``) at ``dest``: the
+    destination, or for customer shipments the origin."""
+    ships = pick_in_group(ships, locs.dock("SHP"), "facility_id", "loc", "ship_dock", rng)
+    ships = ships.with_columns(
+        delivered_us=pl.col("shipped_us") + pl.col("transit_us"),
+        pick_us=pl.col("shipped_us")
+        - pl.Series(uniform_us(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height)),
+        dest=pl.col("destination_facility_id").fill_null(pl.col("facility_id")),
+    )
+    return pick_in_group(
+        ships, locs.dock("RCV").rename({"facility_id": "dest"}), "dest", "loc", "dest_dock", rng
+    )
+
+
+def shipping_events(
+    loads: pl.DataFrame, locs: Locations, rng: np.random.Generator, from_dock: str
+) -> pl.DataFrame:
+    """Sublots loaded (``loads``: sublot_key, qty, a :func:`dock_shipments` row, ``dest_bin``)
+    from the ``from_dock`` dock onto their shipment: to the customer, or for transfers and
+    replenishments in transit to the destination, received at its dock and put away within
+    hours."""
+    customer, transit = locs.virtual("customer"), locs.virtual("in_transit")
+    in_transit = pl.col("facility_id").replace_strict(transit, return_dtype=pl.Int64)
+    is_transfer = pl.col("shipment_type") != "order_fulfillment"
+    arrived = loads.filter(is_transfer)
+    return pl.concat(
+        [
+            events(e)
+            for e in (
+                loads.select(
+                    "sublot_key",
+                    "qty",
+                    "facility_id",
+                    "ship_key",
+                    kind=pl.lit("ship_out"),
+                    t="shipped_us",
+                    from_loc=from_dock,
+                    to_loc=pl.when(is_transfer)
+                    .then(in_transit)
+                    .otherwise(
+                        pl.col("facility_id").replace_strict(customer, return_dtype=pl.Int64)
+                    ),
+                    **AVAILABLE,
+                ),
+                arrived.select(
+                    "sublot_key",
+                    "qty",
+                    "ship_key",
+                    facility_id="dest",
+                    kind=pl.lit("ship_in"),
+                    t="delivered_us",
+                    from_loc=in_transit,
+                    to_loc="dest_dock",
+                    **AVAILABLE,
+                ),
+                arrived.select(
+                    "sublot_key",
+                    "qty",
+                    facility_id="dest",
+                    kind=pl.lit("putaway"),
+                    t=pl.col("delivered_us")
+                    + pl.Series(uniform_us(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height)),
+                    from_loc="dest_dock",
+                    to_loc="dest_bin",
+                    **AVAILABLE,
+                ),
+            )
+        ]
+    )
+
+
+def shipment_facts(ships: pl.DataFrame, end_us: int) -> pl.DataFrame:
+    """What the shipments table needs of :func:`dock_shipments` rows: delivered only by
+    ``end_us``."""
+    return ships.select(
+        "ship_key",
+        "shipment_type",
+        pl.col("facility_id").alias("origin_facility_id"),
+        "destination_facility_id",
+        "order_id",
+        "shipped_us",
+        delivered_us=pl.when(pl.col("delivered_us") <= end_us).then(pl.col("delivered_us")),
+    )
 
 
 def build_logistics(
@@ -153,30 +300,26 @@ def build_logistics(
     rng = params.rng(shard.stream("logistics"))
     end_us = to_us(params.end_instant())
     bins = locs.of_type("bin")
-    customer, transit = locs.virtual("customer"), locs.virtual("in_transit")
 
     # --- finished sublots: on the conveyor line, along its positions, put away -------------
-    lines = locs.of_type("conveyor_line").rename({"loc": "line_loc"})
-    wo_line = pick_in_group(
-        receipts.select("work_order_id", "facility_id")
-        .unique("work_order_id")
-        .sort("work_order_id"),
-        lines,
-        "facility_id",
-        "line_loc",
-        "line_loc",
-        rng,
-    )
-    fin = receipts.join(
-        wo_line.select("work_order_id", "line_loc"), on="work_order_id", maintain_order="left"
-    )
-    fin = pick_in_group(fin, bins, "facility_id", "loc", "fg_bin", rng)
+    fin = pick_in_group(onto_lines(receipts, locs, rng), bins, "facility_id", "loc", "fg_bin", rng)
     fin = fin.with_columns(
         ready_us=pl.col("t")
         + pl.Series(uniform_us(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, fin.height))
     )
     positions = conveyor_positions(locs, rng)
-    stays = simulate_conveyors(fin, positions, rng)
+    stays = simulate_conveyors(
+        fin.select(
+            "sublot_key",
+            "line_loc",
+            first_seq=pl.lit(1, pl.Int64),
+            a="ready_us",
+            prio=pl.lit(0, pl.Int64),
+            pre=pl.lit(False),
+        ),
+        positions,
+        rng,
+    )
     exits = stays.group_by("sublot_key").agg(pl.col("leave_us").max().alias("exit_us"))
     fin = fin.join(exits, on="sublot_key", how="left", maintain_order="left").with_columns(
         putaway_us=pl.col("exit_us").fill_null(pl.col("ready_us"))
@@ -255,22 +398,13 @@ def build_logistics(
         .with_columns(pl.col("ship_key").cast(pl.Int64) + 10_000_000_000)
         .select(ship_cols)
     )
-    ships = pick_in_group(ships, locs.dock("SHP"), "facility_id", "loc", "ship_dock", rng)
-    ships = ships.with_columns(
-        delivered_us=pl.col("shipped_us") + pl.col("transit_us"),
-        pick_us=pl.col("shipped_us")
-        - pl.Series(uniform_us(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height)),
-    )
     ships = pick_in_group(
-        ships.with_columns(dest=pl.col("destination_facility_id").fill_null(pl.col("facility_id"))),
-        locs.dock("RCV").rename({"facility_id": "dest"}),
+        dock_shipments(ships, locs, rng),
+        bins.rename({"facility_id": "dest"}),
         "dest",
         "loc",
-        "dest_dock",
+        "dest_bin",
         rng,
-    )
-    ships = pick_in_group(
-        ships, bins.rename({"facility_id": "dest"}), "dest", "loc", "dest_bin", rng
     )
     fin = (
         fin.join(
@@ -308,7 +442,6 @@ def build_logistics(
         ),
         held=(pl.col("status") == "quality_hold"),
     )
-    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
     base = {
         "sublot_key": pl.col("sublot_key"),
         "qty": pl.col("qty"),
@@ -318,16 +451,15 @@ def build_logistics(
         fin.select("sublot_key", "qty", "facility_id"), on="sublot_key", maintain_order="left"
     )
     shipped = fin.filter(pl.col("ship_key").is_not_null())
-    arrived = shipped.filter(pl.col("shipment_type") == "transfer")
     ev = [
-        conv.with_columns(**avail),
+        conv.with_columns(**AVAILABLE),
         fin.select(
             **base,
             kind=pl.lit("putaway"),
             t="putaway_us",
             from_loc="line_loc",
             to_loc="fg_bin",
-            **avail,
+            **AVAILABLE,
         ),
         fin.filter(pl.col("held") | pl.col("qa")).select(
             **base,
@@ -340,51 +472,17 @@ def build_logistics(
             reason_code=pl.lit("quality_check"),
         ),
         fin.filter(pl.col("qa") & ~pl.col("held")).select(
+            **base, t="release_us", from_loc="fg_bin", to_loc="fg_bin", **QUALITY_RELEASE
+        ),
+        shipped.select(
             **base,
-            kind=pl.lit("status_change"),
-            t="release_us",
+            kind=pl.lit("pick"),
+            t="pick_us",
             from_loc="fg_bin",
-            to_loc="fg_bin",
-            from_status=pl.lit("quality_hold"),
-            to_status=pl.lit("available"),
-            reason_code=pl.lit("inspection_passed"),
+            to_loc="ship_dock",
+            **AVAILABLE,
         ),
-        shipped.select(
-            **base, kind=pl.lit("pick"), t="pick_us", from_loc="fg_bin", to_loc="ship_dock", **avail
-        ),
-        shipped.select(
-            **base,
-            kind=pl.lit("ship_out"),
-            t="shipped_us",
-            from_loc="ship_dock",
-            to_loc=pl.when(pl.col("shipment_type") == "transfer")
-            .then(pl.col("facility_id").replace_strict(transit, return_dtype=pl.Int64))
-            .otherwise(pl.col("facility_id").replace_strict(customer, return_dtype=pl.Int64)),
-            ship_key="ship_key",
-            **avail,
-        ),
-        arrived.select(
-            "sublot_key",
-            "qty",
-            facility_id="destination_facility_id",
-            kind=pl.lit("ship_in"),
-            t="delivered_us",
-            from_loc=pl.col("facility_id").replace_strict(transit, return_dtype=pl.Int64),
-            to_loc="dest_dock",
-            ship_key="ship_key",
-            **avail,
-        ),
-        arrived.select(
-            "sublot_key",
-            "qty",
-            facility_id="destination_facility_id",
-            kind=pl.lit("putaway"),
-            t=pl.col("delivered_us")
-            + pl.Series(uniform_us(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height)),
-            from_loc="dest_dock",
-            to_loc="dest_bin",
-            **avail,
-        ),
+        shipping_events(shipped, locs, rng, from_dock="ship_dock"),
     ]
     fin_events = pl.concat([events(e) for e in ev])
 
@@ -393,15 +491,7 @@ def build_logistics(
     else:
         stock = pl.DataFrame(schema=STOCK_SCHEMA)
         stock_events, next_key = events(pl.DataFrame()), first_key
-    shipments = ships.select(
-        "ship_key",
-        "shipment_type",
-        pl.col("facility_id").alias("origin_facility_id"),
-        "destination_facility_id",
-        "order_id",
-        "shipped_us",
-        delivered_us=pl.when(pl.col("delivered_us") <= end_us).then(pl.col("delivered_us")),
-    )
+    shipments = shipment_facts(ships, end_us)
     order_status = ship_orders.select(
         "order_id",
         "shipped_us",
@@ -470,7 +560,7 @@ def _warehouse_stock(
     s = pick_in_group(s, bins, "facility_id", "loc", "bin2", rng)
     s = s.with_columns(
         moved=pl.col("moved") & (pl.col("bin1") != pl.col("bin2")),
-        status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
+        status0=RECEIVED_STATUS,
     ).with_columns(
         status1=pl.when(pl.col("released")).then(pl.lit("available")).otherwise("status0"),
         last_bin=pl.when(pl.col("moved")).then(pl.col("bin2")).otherwise(pl.col("bin1")),
@@ -485,7 +575,7 @@ def _warehouse_stock(
     }
     adj_loc = pl.col("facility_id").replace_strict(adjustment, return_dtype=pl.Int64)
     ev = [
-        *inbound_events(
+        inbound_events(
             s,
             qty="qty",
             facility="facility_id",

@@ -9,6 +9,7 @@ sublots becomes two transactions.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -51,6 +52,19 @@ EVENT_COLUMNS = {
     "ship_key": pl.Int64,
 }
 """Every stock event the simulation makes, in one shape (unused columns null)."""
+AVAILABLE = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
+"""The statuses of an event that moves available stock."""
+QUALITY_RELEASE = {
+    "kind": pl.lit("status_change"),
+    "from_status": pl.lit("quality_hold"),
+    "to_status": pl.lit("available"),
+    "reason_code": pl.lit("inspection_passed"),
+}
+"""A quality release: a held sublot that passed inspection becomes available."""
+RECEIVED_STATUS = (
+    pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available"))
+)
+"""The status a purchased sublot is received in: on quality hold (``hold``) or available."""
 
 
 @dataclass(frozen=True)
@@ -102,12 +116,12 @@ def inbound_events(
     release: float,
     released: pl.Expr,
     vendor: dict[int, int],
-) -> list[pl.DataFrame]:
+) -> pl.DataFrame:
     """A supplier receipt at a dock in status ``status0``, the putaway to a bin, and for the
     ``released`` rows the quality release in that bin: the start of every purchased sublot."""
     base = {"sublot_key": pl.col("sublot_key"), "qty": pl.col(qty), "facility_id": pl.col(facility)}
     received = {"from_status": pl.col("status0"), "to_status": pl.col("status0")}
-    return [
+    chain = [
         s.select(
             **base,
             kind=pl.lit("supplier_receipt"),
@@ -126,16 +140,61 @@ def inbound_events(
             **received,
         ),
         s.filter(released).select(
-            **base,
-            kind=pl.lit("status_change"),
-            t=at_fraction(release),
-            from_loc=bin_,
-            to_loc=bin_,
-            from_status=pl.lit("quality_hold"),
-            to_status=pl.lit("available"),
-            reason_code=pl.lit("inspection_passed"),
+            **base, t=at_fraction(release), from_loc=bin_, to_loc=bin_, **QUALITY_RELEASE
         ),
     ]
+    return pl.concat([events(e) for e in chain])
+
+
+def replenish_before(need: str) -> pl.Expr:
+    """When a purchased sublot is replenished to the line before it is needed (``need``): by a
+    twentieth of its time from receipt to need (``gap``), at most four hours."""
+    return pl.col(need) - pl.min_horizontal(
+        (pl.col("gap") * 0.05).cast(pl.Int64), pl.lit(4 * US_PER_HOUR)
+    )
+
+
+def over_issue(rng: np.random.Generator, bill: np.ndarray, completed: np.ndarray) -> np.ndarray:
+    """Units issued beyond the bill (returned to stock when the work order completes): 1-5% of
+    it for a tenth of the issues of work orders that complete, none for the others."""
+    over = (rng.random(bill.size) < 0.10) & completed
+    extra = np.where(over, np.maximum(1, np.round(bill * rng.uniform(0.01, 0.05, bill.size))), 0)
+    return extra.astype(np.int64)
+
+
+def round_lot_size(raw_size: np.ndarray) -> np.ndarray:
+    """Lot sizes rounded up to a step of 1, 10 or 100 units."""
+    step = np.where(raw_size > 500, 100, np.where(raw_size > 50, 10, 1))
+    return (np.ceil(raw_size / step) * step).astype(np.int64)
+
+
+def receive_pallets(
+    done: pl.DataFrame, t0: pl.Expr, rng: np.random.Generator, keep: Sequence[str]
+) -> pl.DataFrame:
+    """Each finished work order's good units (``quantity_completed`` > 0), received as up to
+    twelve pallets (sublots) a product-specific pallet size apart in time from ``t0``: the
+    ``keep`` columns, piece, qty and t per pallet."""
+    pallet = 10 + (done["product_id"].to_numpy() * 37) % 90
+    q = done["quantity_completed"].to_numpy()
+    n_pal = np.minimum(np.ceil(q / pallet), 12).astype(np.int64)
+    done = done.with_columns(
+        n_pal=pl.Series(n_pal),
+        base=pl.Series(q // n_pal),
+        rest=pl.Series(q % n_pal),
+        t0=t0,
+        spacing=pl.Series(uniform_us(rng, 20 * US_PER_SECOND, 90 * US_PER_SECOND, done.height)),
+    )
+    return (
+        done.with_columns(piece=pl.int_ranges(0, pl.col("n_pal")))
+        .explode("piece")
+        .select(
+            *keep,
+            "piece",
+            qty=pl.col("base") + (pl.col("piece") < pl.col("rest")).cast(pl.Int64),
+            t=pl.col("t0") + pl.col("piece") * pl.col("spacing"),
+        )
+        .sort("t", "work_order_id", "piece")
+    )
 
 
 @dataclass(frozen=True)
@@ -172,13 +231,12 @@ def build_material_flows(
         "work_order_id", "part_id"
     )
     n = issues.height
-    over = (rng.random(n) < 0.10) & (issues["status"].to_numpy() == "completed")
-    bill = issues["comp_qty"].to_numpy() * issues["quantity_planned"].to_numpy()
-    extra = np.where(over, np.maximum(1, np.round(bill * rng.uniform(0.01, 0.05, n))), 0)
+    bill = (issues["comp_qty"] * issues["quantity_planned"]).to_numpy().astype(np.int64)
+    extra = over_issue(rng, bill, (issues["status"] == "completed").to_numpy())
     issues = (
         issues.with_columns(
-            bill_qty=pl.Series(bill.astype(np.int64)),
-            extra=pl.Series(extra.astype(np.int64)),
+            bill_qty=pl.Series(bill),
+            extra=pl.Series(extra),
             t=pl.col("start_us")
             - pl.Series(uniform_us(rng, 5 * US_PER_MINUTE, 120 * US_PER_MINUTE, n)),
             kind=pl.lit("issue_to_wo"),
@@ -249,9 +307,7 @@ def build_material_flows(
     )
     n_pairs = pairs.height
     cover_weeks = rng.uniform(2.0, 8.0, n_pairs)
-    raw_size = np.maximum(1.0, pairs["demand"].to_numpy() / weeks * cover_weeks)
-    step = np.where(raw_size > 500, 100, np.where(raw_size > 50, 10, 1))
-    lot_size = (np.ceil(raw_size / step) * step).astype(np.int64)
+    lot_size = round_lot_size(np.maximum(1.0, pairs["demand"].to_numpy() / weeks * cover_weeks))
     pairs = pairs.with_columns(
         lot_size=pl.Series(lot_size),
         group=pl.Series(rng.integers(1, 4, n_pairs)),
@@ -478,14 +534,14 @@ def _part_sublot_events(
         moved=pl.Series(rng.random(ns) < 0.2)
         & ~pl.col("via")
         & (pl.col("other_bin") != pl.col("first_bin")),
-        status0=pl.when(pl.col("hold")).then(pl.lit("quality_hold")).otherwise(pl.lit("available")),
+        status0=RECEIVED_STATUS,
     )
 
     at = at_fraction
     vendor, transit = locs.virtual("vendor"), locs.virtual("in_transit")
     base = {"sublot_key": pl.col("sublot_key"), "qty": pl.col("initial_quantity")}
     ev = [
-        *inbound_events(
+        inbound_events(
             s,
             qty="initial_quantity",
             facility="receive_fac",
@@ -508,7 +564,6 @@ def _part_sublot_events(
         ),
     ]
     v = s.filter(pl.col("via"))
-    avail = {"from_status": pl.lit("available"), "to_status": pl.lit("available")}
     ev += [
         v.select(
             **base,
@@ -517,7 +572,7 @@ def _part_sublot_events(
             facility_id="receive_fac",
             from_loc="first_bin",
             to_loc="wh_ship_dock",
-            **avail,
+            **AVAILABLE,
         ),
         v.select(
             **base,
@@ -527,7 +582,7 @@ def _part_sublot_events(
             from_loc="wh_ship_dock",
             to_loc=pl.col("receive_fac").replace_strict(transit, return_dtype=pl.Int64),
             ship_key=pl.col("lot_key") + REP_KEY_OFFSET,
-            **avail,
+            **AVAILABLE,
         ),
         v.select(
             **base,
@@ -537,7 +592,7 @@ def _part_sublot_events(
             from_loc=pl.col("receive_fac").replace_strict(transit, return_dtype=pl.Int64),
             to_loc="fac_rcv_dock",
             ship_key=pl.col("lot_key") + REP_KEY_OFFSET,
-            **avail,
+            **AVAILABLE,
         ),
         v.select(
             **base,
@@ -546,7 +601,7 @@ def _part_sublot_events(
             facility_id="facility_id",
             from_loc="fac_rcv_dock",
             to_loc="fac_bin",
-            **avail,
+            **AVAILABLE,
         ),
     ]
     last_bin = (
@@ -560,12 +615,11 @@ def _part_sublot_events(
         s.filter(pl.col("needed")).select(
             **base,
             kind=pl.lit("replenish_to_line"),
-            t=pl.col("need_us")
-            - pl.min_horizontal((pl.col("gap") * 0.05).cast(pl.Int64), pl.lit(4 * US_PER_HOUR)),
+            t=replenish_before("need_us"),
             facility_id="facility_id",
             from_loc=last_bin,
             to_loc="staging",
-            **avail,
+            **AVAILABLE,
         )
     )
     rep = lots.filter(pl.col("via")).select(
@@ -586,21 +640,14 @@ def _production_receipts(
     done = prod.wo_facts.filter(
         pl.col("status").is_in(["completed", "quality_hold"]) & (pl.col("quantity_completed") > 0)
     )
-    pallet = 10 + (done["product_id"].to_numpy() * 37) % 90
-    q = done["quantity_completed"].to_numpy()
-    n_pal = np.minimum(np.ceil(q / pallet), 12).astype(np.int64)
-    done = done.with_columns(
-        n_pal=pl.Series(n_pal),
-        base=pl.Series(q // n_pal),
-        rest=pl.Series(q % n_pal),
-        t0=pl.col("last_end_us")
-        + pl.Series(uniform_us(rng, US_PER_MINUTE, 10 * US_PER_MINUTE, done.height)),
-        spacing=pl.Series(uniform_us(rng, 20 * US_PER_SECOND, 90 * US_PER_SECOND, done.height)),
+    t0 = pl.col("last_end_us") + pl.Series(
+        uniform_us(rng, US_PER_MINUTE, 10 * US_PER_MINUTE, done.height)
     )
-    rec = (
-        done.with_columns(piece=pl.int_ranges(0, pl.col("n_pal")))
-        .explode("piece")
-        .select(
+    rec = receive_pallets(
+        done,
+        t0,
+        rng,
+        keep=(
             "work_order_id",
             "wo_number",
             "product_id",
@@ -608,11 +655,7 @@ def _production_receipts(
             "order_id",
             "order_type",
             "status",
-            "piece",
-            qty=pl.col("base") + (pl.col("piece") < pl.col("rest")).cast(pl.Int64),
-            t=pl.col("t0") + pl.col("piece") * pl.col("spacing"),
-        )
-        .sort("t", "work_order_id", "piece")
+        ),
     )
     return rec.with_row_index("sublot_key", offset=first_key).with_columns(
         pl.col("sublot_key").cast(pl.Int64)

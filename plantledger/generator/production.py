@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,9 +60,75 @@ def product_homes(routings: pl.DataFrame) -> pl.DataFrame:
     return routings.group_by("product_id").agg(pl.col("facility_id").first())
 
 
-def _zipf_index(rng: np.random.Generator, n_items: int, size: int) -> np.ndarray:
+WO_IDENTITY = ("wo_number", "product_id", "facility_id", "order_id", "order_type")
+"""What a work order is (besides its id)."""
+WO_HEAD = ("id", *WO_IDENTITY, "priority", "quantity_planned")
+"""The columns work_orders rows start with: what is fixed at a work order's creation."""
+
+
+def zipf_index(rng: np.random.Generator, n_items: int, size: int) -> np.ndarray:
     """Skewed indices in [0, n_items): a few customers order a lot."""
     return np.minimum((n_items * rng.random(size) ** 2.2).astype(np.int64), n_items - 1)
+
+
+def line_quantities(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Units of an order line (and of a make-to-order work order)."""
+    return np.clip(np.round(rng.lognormal(np.log(20), 0.9, n)), 1, 500).astype(np.int64)
+
+
+def stock_quantities(rng: np.random.Generator, n: int) -> np.ndarray:
+    """Units of a make-to-stock work order."""
+    return np.clip(np.round(rng.lognormal(np.log(100), 0.7, n)), 10, 2000).astype(np.int64)
+
+
+def line_prices(rng: np.random.Generator, n: int) -> dict[str, pl.Expr]:
+    """unit_price (the product's ``list_price`` ±8%) and discount_percent of ``n`` order lines."""
+    return {
+        "unit_price": (pl.col("list_price") * pl.Series(rng.uniform(0.92, 1.08, n))).round(2),
+        "discount_percent": pl.Series(
+            choice(rng, [0.0, 5.0, 10.0, 15.0], [60, 20, 15, 5], n).astype(float)
+        ),
+    }
+
+
+def order_totals(items: pl.DataFrame) -> pl.DataFrame:
+    """order_id, total_amount: the discounted value of an order's lines."""
+    return items.group_by("order_id").agg(
+        (pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount_percent") / 100))
+        .sum()
+        .round(2)
+        .alias("total_amount")
+    )
+
+
+def priorities(rng: np.random.Generator, make_to_order: np.ndarray) -> np.ndarray:
+    """Work-order priorities: 1-3 for make-to-order, 3-5 for make-to-stock."""
+    n = make_to_order.size
+    return np.where(make_to_order, rng.integers(1, 4, n), rng.integers(3, 6, n))
+
+
+def work_order_plan(
+    rng: np.random.Generator, start: pl.Expr, total: pl.Expr, n: int
+) -> dict[str, pl.Expr]:
+    """planned_start_us (within a day of ``start``) and plan_days (the ``total`` µs the steps
+    take, with 10% less to 30% more slack, in whole days, at least one) of ``n`` work orders."""
+    return {
+        "planned_start_us": start + pl.Series(uniform_us(rng, -US_PER_DAY, US_PER_DAY, n)),
+        "plan_days": (total * pl.Series(rng.uniform(0.9, 1.3, n)) / US_PER_DAY)
+        .ceil()
+        .cast(pl.Int64)
+        .clip(lower_bound=1),
+    }
+
+
+def planned_dates() -> dict[str, pl.Expr]:
+    """planned_start_date and planned_end_date of work orders with the columns of
+    :func:`work_order_plan`."""
+    start = us_to_date(pl.col("planned_start_us"))
+    return {
+        "planned_start_date": start,
+        "planned_end_date": start + pl.duration(days=pl.col("plan_days")),
+    }
 
 
 def _status_anchor(rng: np.random.Generator, status: np.ndarray, p: GenerationParams):
@@ -103,7 +170,7 @@ def build_production(
     fac_pick = choice(rng, factories["facility_id"].to_list(), factories["n"].to_list(), n_orders)
     orders = pl.DataFrame(
         {
-            "customer_id": cust_ids[_zipf_index(rng, cust_ids.size, n_orders)],
+            "customer_id": cust_ids[zipf_index(rng, cust_ids.size, n_orders)],
             "shipping_facility_id": fac_pick.astype(np.int64),
             "order_class": choice(rng, WO_STATUSES, WO_STATUS_WEIGHTS, n_orders).astype(str),
             "n_items": 1 + rng.binomial(4, 0.5, n_orders),
@@ -157,13 +224,7 @@ def build_production(
     n_lines = items.height
     list_price = products.select(pl.col("id").alias("product_id"), "list_price")
     items = items.join(list_price, on="product_id", how="left", maintain_order="left").with_columns(
-        quantity=pl.Series(
-            np.clip(np.round(rng.lognormal(np.log(20), 0.9, n_lines)), 1, 500).astype(np.int64)
-        ),
-        unit_price=(pl.col("list_price") * pl.Series(rng.uniform(0.92, 1.08, n_lines))).round(2),
-        discount_percent=pl.Series(
-            choice(rng, [0.0, 5.0, 10.0, 15.0], [60, 20, 15, 5], n_lines).astype(float)
-        ),
+        quantity=pl.Series(line_quantities(rng, n_lines)), **line_prices(rng, n_lines)
     )
 
     # --- work orders: make to order (1-2 per order) and make to stock ------------------------
@@ -198,10 +259,7 @@ def build_production(
         "tmp_order",
         "product_id",
         pl.col("home_id").alias("facility_id"),
-        pl.Series(
-            "quantity_planned",
-            np.clip(np.round(rng.lognormal(np.log(100), 0.7, n_mts)), 10, 2000).astype(np.int64),
-        ),
+        pl.Series("quantity_planned", stock_quantities(rng, n_mts)),
         pl.Series("status", choice(rng, WO_STATUSES, WO_STATUS_WEIGHTS, n_mts).astype(str)),
         pl.lit(0, pl.Int8).alias("named"),
         pl.lit("make_to_stock").alias("order_type"),
@@ -400,15 +458,8 @@ def build_production(
             + pl.Series(uniform_us(rng, 31 * US_PER_MINUTE, 120 * US_PER_MINUTE, n_wo))
         )
         .otherwise(None),
-        planned_start_us=pl.col("start_us")
-        + pl.Series(uniform_us(rng, -US_PER_DAY, US_PER_DAY, n_wo)),
-        plan_days=(pl.col("total_us") * pl.Series(rng.uniform(0.9, 1.3, n_wo)) / US_PER_DAY)
-        .ceil()
-        .cast(pl.Int64)
-        .clip(lower_bound=1),
-        priority=pl.when(pl.col("order_type") == "make_to_order")
-        .then(pl.Series(rng.integers(1, 4, n_wo)))
-        .otherwise(pl.Series(rng.integers(3, 6, n_wo))),
+        **work_order_plan(rng, pl.col("start_us"), pl.col("total_us"), n_wo),
+        priority=pl.Series(priorities(rng, (wos["order_type"] == "make_to_order").to_numpy())),
     )
 
     # --- order dates, creation times and numbering -----------------------------------------
@@ -468,13 +519,14 @@ def build_production(
         .then(pl.min_horizontal(pl.col("created_us") + 2 * US_PER_DAY, pl.lit(end_us)))
         .otherwise(pl.col("created_us"))
     )
-    wos = _number(wos, "created_us", "WO", 5, NAMED_WOS, counters, "work_orders").rename(
-        {"code": "wo_number"}
-    )
+    named_first = pl.col("named") == 0
+    wos = number_documents(
+        wos, (named_first, "created_us"), "created_us", "WO", 5, counters, "work_orders", NAMED_WOS
+    ).rename({"code": "wo_number"})
     orders = orders.rename({"order_us": "sort_us"})
-    orders = _number(orders, "sort_us", "ORD", 3, NAMED_ORDERS, counters, "orders").rename(
-        {"code": "order_number", "id": "order_id"}
-    )
+    orders = number_documents(
+        orders, (named_first, "sort_us"), "sort_us", "ORD", 3, counters, "orders", NAMED_ORDERS
+    ).rename({"code": "order_number", "id": "order_id"})
 
     wos = wos.join(
         orders.select("tmp_order", "order_id"), on="tmp_order", how="left", maintain_order="left"
@@ -490,38 +542,41 @@ def build_production(
     return _finish(params, rng, orders, items, wos, steps, counters)
 
 
-def _number(
+def number_documents(
     frame: pl.DataFrame,
-    sort_col: str,
+    order: Sequence[str | pl.Expr],
+    time: str,
     prefix: str,
     width: int,
-    named: tuple[str, ...],
     counters: Counters,
     table: str,
+    named: tuple[str, ...] = (),
 ) -> pl.DataFrame:
-    """Ids in time order (named rows first) and year-based codes ``PREFIX-YYYY-NNN``; the
-    named codes are reserved, so no generated code can collide with them."""
-    frame = counters.with_ids(
-        table, frame.sort(pl.col("named") == 0, sort_col, maintain_order=True)
+    """Ids in ``order`` (continuing from earlier shards and loads) and year-based codes
+    ``PREFIX-YYYY-NNN`` (the year of the µs instant ``time``) continuing each year's sequence.
+    With ``named`` codes, the rows whose ``named`` column is i > 0 get the i-th of them
+    instead; the named codes are reserved, so no generated code can collide with them."""
+    frame = counters.with_ids(table, frame.sort(*order, maintain_order=True))
+    frame = frame.with_columns(year=us_to_ts(pl.col(time)).dt.year())
+    generated = pl.col("named") == 0 if named else pl.lit(True)
+    frame = frame.with_columns(seq=counters.sequence(prefix, frame, "year", generated))
+    code = (
+        pl.lit(prefix + "-")
+        + pl.col("year").cast(pl.String)
+        + "-"
+        + pl.col("seq").cast(pl.String).str.zfill(width)
     )
-    frame = frame.with_columns(year=us_to_ts(pl.col(sort_col)).dt.year())
-    frame = frame.with_columns(
-        seq=counters.sequence(prefix, frame, "year", pl.col("named") == 0)
-    ).with_columns(
-        code=pl.when(pl.col("named") > 0)
-        .then(
-            pl.col("named").replace_strict(
-                {i + 1: c for i, c in enumerate(named)}, default=None, return_dtype=pl.String
+    if named:
+        code = (
+            pl.when(pl.col("named") > 0)
+            .then(
+                pl.col("named").replace_strict(
+                    {i + 1: c for i, c in enumerate(named)}, default=None, return_dtype=pl.String
+                )
             )
+            .otherwise(code)
         )
-        .otherwise(
-            pl.lit(prefix + "-")
-            + pl.col("year").cast(pl.String)
-            + "-"
-            + pl.col("seq").cast(pl.String).str.zfill(width)
-        )
-    )
-    return frame.drop("seq", "year")
+    return frame.with_columns(code=code).drop("seq", "year")
 
 
 def _finish(
@@ -534,20 +589,11 @@ def _finish(
     counters: Counters,
 ) -> Production:
     work_orders = wos.select(
-        "id",
-        "wo_number",
-        "product_id",
-        "facility_id",
-        "order_id",
-        "order_type",
-        "priority",
-        "quantity_planned",
+        *WO_HEAD,
         "quantity_completed",
         "quantity_scrapped",
         "status",
-        planned_start_date=us_to_date(pl.col("planned_start_us")),
-        planned_end_date=us_to_date(pl.col("planned_start_us"))
-        + pl.duration(days=pl.col("plan_days")),
+        **planned_dates(),
         actual_start_date=pl.when(pl.col("status").is_in(STARTED)).then(
             us_to_ts(pl.col("start_us"))
         ),
@@ -576,15 +622,9 @@ def _finish(
         labor_hours="labor_hours",
         machine_hours="machine_hours",
     )
-    order_totals = items.group_by("order_id").agg(
-        (pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount_percent") / 100))
-        .sum()
-        .round(2)
-        .alias("total_amount")
-    )
     n_orders = orders.height
     orders = (
-        orders.join(order_totals, on="order_id", how="left", maintain_order="left")
+        orders.join(order_totals(items), on="order_id", how="left", maintain_order="left")
         .with_columns(
             required_date=pl.col("order_date")
             + pl.duration(days=pl.Series(rng.integers(7, 45, n_orders))),
@@ -596,11 +636,7 @@ def _finish(
     )
     wo_facts = wos.select(
         pl.col("id").alias("work_order_id"),
-        "wo_number",
-        "product_id",
-        "facility_id",
-        "order_id",
-        "order_type",
+        *WO_IDENTITY,
         "status",
         "quantity_planned",
         "quantity_completed",

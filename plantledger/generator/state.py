@@ -128,17 +128,22 @@ def _sequences(raw: Path, years: list[int]) -> dict[tuple[str, int], int]:
     return out
 
 
-def _rates(raw: Path, master: dict[str, pl.DataFrame], initial_days: int) -> Rates:
-    days = max(initial_days, 1)
-    first = pl.col("load_id") == 0
-    wo = (
-        scan(raw, "work_orders")
-        .filter(first)
-        .group_by("order_type")
+def _initial_counts(raw: Path, table: str, column: str) -> dict[str, int]:
+    """The number of rows of load 0 of ``table`` per value of ``column``."""
+    counts = (
+        scan(raw, table)
+        .filter(pl.col("load_id") == 0)
+        .group_by(column)
         .agg(pl.len().alias("n"))
         .collect()
     )
-    counts = dict(zip(wo["order_type"].to_list(), wo["n"].to_list(), strict=True))
+    return dict(zip(counts[column].to_list(), counts["n"].to_list(), strict=True))
+
+
+def _rates(raw: Path, master: dict[str, pl.DataFrame], initial_days: int) -> Rates:
+    days = max(initial_days, 1)
+    first = pl.col("load_id") == 0
+    counts = _initial_counts(raw, "work_orders", "order_type")
     total_wo = sum(counts.values())
     stock_sites = master["facilities"].filter(pl.col("facility_type") != "factory")["id"]
     stock_receipts = (
@@ -148,14 +153,7 @@ def _rates(raw: Path, master: dict[str, pl.DataFrame], initial_days: int) -> Rat
         .collect()
         .item()
     )
-    moves = (
-        scan(raw, "sublot_movements")
-        .filter(first)
-        .group_by("movement_type")
-        .agg(pl.len().alias("n"))
-        .collect()
-    )
-    move_counts = dict(zip(moves["movement_type"].to_list(), moves["n"].to_list(), strict=True))
+    move_counts = _initial_counts(raw, "sublot_movements", "movement_type")
     transfers = (
         scan(raw, "shipments")
         .filter(first & (pl.col("shipment_type") == "transfer"))
