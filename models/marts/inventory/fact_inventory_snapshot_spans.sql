@@ -20,6 +20,11 @@
 -- after its last; a running sum per (location, material, status) over those change days gives
 -- the balance, which holds until the day before the next change.
 
+{#- what a balance is kept for: a location, a material and a stock status, with their attributes -#}
+{%- set balance_columns = [
+    'facility_id', 'facility_code', 'location_code', 'storage_location_id', 'location_type',
+    'material_type', 'material_code', 'part_id', 'product_id', 'status'] %}
+
 with history as (
 
     select * from {{ ref('fact_sublot_location_history') }}
@@ -104,16 +109,7 @@ held_intervals as (
 interval_changes as (
 
     select
-        facility_id,
-        facility_code,
-        location_code,
-        storage_location_id,
-        location_type,
-        material_type,
-        material_code,
-        part_id,
-        product_id,
-        status,
+        {{ balance_columns | join(',\n        ') }},
         last_day_of_history,
         first_day as change_day,
         quantity as quantity_change,
@@ -123,16 +119,7 @@ interval_changes as (
     union all
 
     select
-        facility_id,
-        facility_code,
-        location_code,
-        storage_location_id,
-        location_type,
-        material_type,
-        material_code,
-        part_id,
-        product_id,
-        status,
+        {{ balance_columns | join(',\n        ') }},
         last_day_of_history,
         cast({{ dbt.dateadd('day', 1, 'last_day') }} as date) as change_day,
         -quantity as quantity_change,
@@ -155,24 +142,16 @@ kept_changes as (
     union all
 
     select
-        facility_id,
-        facility_code,
-        location_code,
-        storage_location_id,
-        location_type,
-        material_type,
-        material_code,
-        part_id,
-        product_id,
-        status,
-        (select max(last_day_of_history) from facility_days where facility_days.facility_id = spans.facility_id)
-            as last_day_of_history,
-        first_snapshot_date as change_day,
-        quantity as quantity_change,
-        sublot_count as sublot_change
+        spans.{{ balance_columns | join(',\n        spans.') }},
+        facility_days.last_day_of_history,
+        spans.first_snapshot_date as change_day,
+        spans.quantity as quantity_change,
+        spans.sublot_count as sublot_change
     from {{ this }} as spans
-    where first_snapshot_date < {{ lookback_first_day() }}
-        and last_snapshot_date >= {{ lookback_first_day() }} - 1
+    inner join facility_days
+        on spans.facility_id = facility_days.facility_id
+    where spans.first_snapshot_date < {{ lookback_first_day() }}
+        and spans.last_snapshot_date >= {{ lookback_first_day() }} - 1
 
 ),
 {%- else %}
@@ -187,32 +166,14 @@ kept_changes as (
 daily_changes as (
 
     select
-        facility_id,
-        facility_code,
-        location_code,
-        storage_location_id,
-        location_type,
-        material_type,
-        material_code,
-        part_id,
-        product_id,
-        status,
+        {{ balance_columns | join(',\n        ') }},
         last_day_of_history,
         change_day,
         sum(quantity_change) as quantity_change,
         sum(sublot_change) as sublot_change
     from kept_changes
     group by
-        facility_id,
-        facility_code,
-        location_code,
-        storage_location_id,
-        location_type,
-        material_type,
-        material_code,
-        part_id,
-        product_id,
-        status,
+        {{ balance_columns | join(',\n        ') }},
         last_day_of_history,
         change_day
 
@@ -254,16 +215,7 @@ held_runs as (
 final as (
 
     select
-        facility_id,
-        facility_code,
-        location_code,
-        storage_location_id,
-        location_type,
-        material_type,
-        material_code,
-        part_id,
-        product_id,
-        status,
+        {{ balance_columns | join(',\n        ') }},
         change_day as first_snapshot_date,
         through_day as last_snapshot_date,
         cast(quantity as {{ dbt.type_bigint() }}) as quantity,
