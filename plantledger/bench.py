@@ -348,9 +348,14 @@ def run_from_args(args: argparse.Namespace) -> int:
 
 
 # Sections of other modules register themselves on import, after the ones above: dbt build
-# (bench_warehouse), then inventory_as_of and the trace macros (bench_point_in_time and
-# bench_traceability import bench_warehouse first).
-from plantledger import bench_point_in_time, bench_traceability, bench_warehouse  # noqa: E402, F401
+# (bench_warehouse), then the daily incremental load, inventory_as_of and the trace macros
+# (bench_incremental, bench_point_in_time and bench_traceability import bench_warehouse first).
+from plantledger import (  # noqa: E402, F401
+    bench_incremental,
+    bench_point_in_time,
+    bench_traceability,
+    bench_warehouse,
+)
 
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--child"]:

@@ -52,8 +52,7 @@ def content_hashes(database: Path) -> dict[str, tuple[int, str]]:
     """``schema.name`` -> (rows, content hash) for every model relation in ``database``."""
     with duckdb.connect(str(database), read_only=True) as con:
         return {
-            f"{schema}.{name}": relation_hash(con, schema, name)
-            for schema, name in relations(con)
+            f"{schema}.{name}": relation_hash(con, schema, name) for schema, name in relations(con)
         }
 
 
@@ -66,3 +65,53 @@ def differences(
         for name in sorted(set(left) | set(right))
         if left.get(name) != right.get(name)
     }
+
+
+def sample_differences(
+    left: Path, right: Path, relation: str, limit: int = 3
+) -> tuple[list[tuple], list[tuple]]:
+    """Up to ``limit`` rows of ``relation`` (``schema.name``) only in ``left``, and only in
+    ``right`` (as multisets: a row twice in one and once in the other counts once)."""
+    schema, name = relation.split(".", 1)
+    with duckdb.connect() as con:
+        con.execute(f"attach '{left}' as left_db (read_only)")
+        con.execute(f"attach '{right}' as right_db (read_only)")
+        samples = []
+        for first, second in (("left_db", "right_db"), ("right_db", "left_db")):
+            samples.append(
+                con.execute(
+                    f"""
+                    select * from (
+                        select * from {first}."{schema}"."{name}"
+                        except all
+                        select * from {second}."{schema}"."{name}"
+                    ) limit {int(limit)}
+                    """
+                ).fetchall()
+            )
+    return samples[0], samples[1]
+
+
+def describe_differences(
+    diff: dict[str, tuple[tuple[int, str] | None, tuple[int, str] | None]],
+    left: Path,
+    right: Path,
+    limit: int = 3,
+) -> str:
+    """A readable account of ``differences(...)`` between the warehouses ``left`` and
+    ``right``: per relation, the row counts on each side and a few rows found on one side only."""
+    lines = [f"{len(diff)} relation(s) differ between {left} (left) and {right} (right):"]
+    for relation, (in_left, in_right) in diff.items():
+        if in_left is None or in_right is None:
+            side = "right" if in_left is None else "left"
+            lines.append(f"- {relation}: only in the {side} warehouse")
+            continue
+        lines.append(f"- {relation}: {in_left[0]:,} rows (left) vs {in_right[0]:,} (right)")
+        try:
+            only_left, only_right = sample_differences(left, right, relation, limit)
+        except duckdb.Error as exc:  # different columns, say
+            lines.append(f"    (rows not compared: {' '.join(str(exc).split())})")
+            continue
+        lines += [f"    only left:  {row}" for row in only_left]
+        lines += [f"    only right: {row}" for row in only_right]
+    return "\n".join(lines)

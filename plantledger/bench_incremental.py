@@ -1,0 +1,388 @@
+"""Benchmark section ``incremental``: a daily load, built incrementally, against a full build.
+
+At scale 1 by default (an explicit ``--scales`` replaces that), from the raw folder the
+generation section left in ``state.raw`` (or one generated here first, untimed), every repeat:
+
+1. copies the base raw folder to a folder of its own (untimed), so the base stays as it was for
+   the other sections and every repeat starts from the same data;
+2. ``dbt build`` into a new DuckDB file: **full build**; the warehouse file is then copied
+   aside (untimed);
+3. ``dbt run`` into another new DuckDB file from the same raw folder, after an untimed ``dbt
+   seed`` into it: **full run** (models only: the tests of ``dbt build`` run over whole tables
+   whatever the load);
+4. ``plantledger generate --append-days 1`` on the copied raw folder: **append 1 day**;
+5. ``dbt build`` on the warehouse of step 2: **incremental build** (a plain ``dbt build``: the
+   incremental models process only their lookback window);
+6. puts back the copy of step 2 (untimed), then ``dbt run`` on it: **incremental run**.
+
+Every timed step is a process of its own, measured as the ``dbt`` section measures its builds
+(``bench_warehouse.measure``: wall time from start-up to exit). Every timed dbt command finds
+the project parsed in its target/ folder (an untimed ``dbt parse``, or ``dbt seed``, first
+for each new warehouse; the incremental build and run use the full build's target/), so all
+four parse partially, as in a project built every day, and the ratios compare the work, not
+the parsing. The report gives the medians, the ratios incremental / full for ``dbt build``
+and for ``dbt run`` (the target, under 15 %, applies to ``dbt build``), the journal entries
+the day added, and how many of the project's incremental models the incremental build really
+ran incrementally (their SQL under ``target/run/`` inserts or merges into the existing table
+instead of creating it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import statistics
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from plantledger import bench
+from plantledger.bench import (
+    BenchConfig,
+    BenchError,
+    BenchState,
+    markdown_table,
+    run_generation,
+    section,
+)
+from plantledger.bench_warehouse import PROJECT_DIR, dbt_executable, measure
+
+SECTION_SCALES: tuple[float, ...] = (1.0,)  # the scales when --scales is not given
+APPEND_DAYS = 1
+TARGET_RATIO = 0.15  # incremental `dbt build` / full `dbt build`, wall time
+WAREHOUSE = "warehouse.duckdb"
+
+# What an incremental model's SQL under target/run/ does when dbt takes the incremental path
+# (insert or merge into the existing table, any strategy); a full build creates the table.
+INCREMENTAL_DML = re.compile(r"\b(insert|merge)\s+into\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Timed:
+    seconds: float
+    cpu_seconds: float
+    max_rss_bytes: int
+
+
+@dataclass(frozen=True)
+class IncrementalRun:
+    """One repeat: the five timed steps and what the load did to the warehouse."""
+
+    full_build: Timed
+    full_run: Timed
+    append: Timed
+    incremental_build: Timed
+    incremental_run: Timed
+    journal_before: int  # rows of marts.fact_inventory_journal after the full build
+    journal_after: int  # ... after the incremental build
+    incremental_models: tuple[str, ...]  # the project's models materialized incremental
+    ran_incrementally: tuple[str, ...]  # those the incremental build inserted or merged into
+
+    @property
+    def journal_added(self) -> int:
+        return self.journal_after - self.journal_before
+
+
+def section_scales(config: BenchConfig) -> tuple[float, ...]:
+    """The scales of this section: scale 1 unless ``--scales`` asked for others."""
+    return SECTION_SCALES if config.scales == bench.DEFAULT_SCALES else config.scales
+
+
+# --- commands ---------------------------------------------------------------------------------
+
+
+def dbt_command(verb: str, workdir: Path) -> list[str]:
+    """``dbt <verb>`` of the project, writing target/ and logs/ under ``workdir``."""
+    return [
+        dbt_executable(),
+        verb,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+        "--quiet",
+        "--no-use-colors",
+    ]
+
+
+def append_command(raw: Path, days: int) -> list[str]:
+    """``plantledger generate --append-days DAYS --out RAW``, with this interpreter."""
+    return [
+        sys.executable,
+        "-m",
+        "plantledger.cli",
+        "generate",
+        "--append-days",
+        str(days),
+        "--out",
+        str(raw),
+        "--quiet",
+    ]
+
+
+def dbt_env(raw: Path, warehouse: Path) -> dict[str, str]:
+    return dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        PLANTLEDGER_RAW=str(raw.resolve()),
+        PLANTLEDGER_DUCKDB=str(warehouse.resolve()),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+
+
+def _tail(log: Path, lines: int = 5) -> str:
+    text = log.read_text(encoding="utf-8", errors="replace") if log.exists() else ""
+    return " | ".join(text.strip().splitlines()[-lines:]) or "no output"
+
+
+def run_timed(
+    command: Sequence[str], env: dict[str, str], cwd: Path, log: Path, what: str
+) -> Timed:
+    """Run ``command`` once, measured; a non-zero exit is a :class:`BenchError`."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    code, seconds, cpu, peak = measure(command, env, cwd, log)
+    if code != 0:
+        raise BenchError(f"{what} failed (exit {code}): {_tail(log)}")
+    return Timed(seconds, cpu, peak)
+
+
+def run_dbt(verb: str, raw: Path, workdir: Path, label: str) -> Timed:
+    """``dbt <verb>`` from ``raw`` into ``workdir/warehouse.duckdb`` (new or existing)."""
+    if not (PROJECT_DIR / "dbt_project.yml").exists():
+        raise BenchError(f"no dbt project at {PROJECT_DIR} (install plantledger editable)")
+    workdir.mkdir(parents=True, exist_ok=True)
+    # target/run/ holds the SQL of the last run of each model: start without the previous one's
+    shutil.rmtree(workdir / "target" / "run", ignore_errors=True)
+    env = dbt_env(raw, workdir / WAREHOUSE)
+    log = workdir / f"{label}.log"
+    timed = run_timed(dbt_command(verb, workdir), env, workdir, log, f"{label} (dbt {verb})")
+    results = workdir / "target" / "run_results.json"
+    if results.exists():  # kept per step, for a look at where the time went
+        shutil.copyfile(results, workdir / f"{label}.run_results.json")
+    return timed
+
+
+def prepare(verb: str, raw: Path, workdir: Path) -> None:
+    """``dbt parse`` or ``dbt seed`` into ``workdir`` (not timed): the timed command after it
+    then finds the project parsed in ``workdir/target``, as every later command there does
+    (and, after ``dbt seed``, the seeds that ``dbt run`` does not load)."""
+    run_dbt(verb, raw, workdir, verb)
+
+
+def run_append(raw: Path, days: int, log: Path) -> Timed:
+    """Append ``days`` days to the raw folder ``raw``, measured."""
+    command = append_command(raw, days)
+    return run_timed(command, dict(os.environ), raw.parent, log, f"append {days} day(s) to {raw}")
+
+
+# --- the warehouse and dbt's artifacts ---------------------------------------------------------
+
+
+def journal_entries(warehouse: Path) -> int:
+    import duckdb
+
+    with duckdb.connect(str(warehouse), read_only=True) as connection:
+        rows = connection.sql("select count(*) from marts.fact_inventory_journal").fetchall()
+    return int(rows[0][0])
+
+
+def incremental_models(target: Path) -> dict[str, Path]:
+    """Name -> SQL file under ``target/run/`` of every model materialized incremental.
+
+    Read from ``target/manifest.json`` of the project's last parse.
+    """
+    manifest = json.loads((target / "manifest.json").read_text(encoding="utf-8"))
+    return {
+        node["name"]: target / "run" / node["package_name"] / node["original_file_path"]
+        for node in manifest["nodes"].values()
+        if node.get("resource_type") == "model"
+        and node.get("config", {}).get("materialized") == "incremental"
+    }
+
+
+def ran_incrementally(models: dict[str, Path]) -> set[str]:
+    """The models whose last run SQL inserts into or merges into the existing table."""
+    return {
+        name
+        for name, path in models.items()
+        if path.is_file() and INCREMENTAL_DML.search(path.read_text(encoding="utf-8"))
+    }
+
+
+def copy_database(source: Path, destination: Path) -> None:
+    """Copy a DuckDB file (and its write-ahead log, if one was left) over ``destination``."""
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(source, destination)
+    wal = source.with_name(source.name + ".wal")
+    destination_wal = destination.with_name(destination.name + ".wal")
+    destination_wal.unlink(missing_ok=True)
+    if wal.exists():
+        shutil.copyfile(wal, destination_wal)
+
+
+# --- one repeat -------------------------------------------------------------------------------
+
+
+def run_once(
+    base: Path, work: Path, log: Callable[[str], None] = lambda message: None
+) -> IncrementalRun:
+    """One repeat of the five timed steps in ``work`` (replaced), from the raw folder ``base``."""
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    raw = work / "raw"
+    shutil.copytree(base, raw)
+    built = work / "build"  # the warehouse built in full, then incrementally
+    snapshot = work / "before-append.duckdb"
+
+    prepare("parse", raw, built)
+    full_build = run_dbt("build", raw, built, "full-build")
+    log(f"full dbt build {full_build.seconds:.1f} s")
+    journal_before = journal_entries(built / WAREHOUSE)
+    copy_database(built / WAREHOUSE, snapshot)
+
+    prepare("seed", raw, work / "run")  # a new warehouse: `dbt run` needs the seeds
+    full_run = run_dbt("run", raw, work / "run", "full-run")
+    log(f"full dbt run {full_run.seconds:.1f} s")
+    kept = work / "run" / "full-run.run_results.json"
+    if kept.exists():
+        shutil.copyfile(kept, work / kept.name)
+    shutil.rmtree(work / "run")  # a second warehouse of full size: not needed any more
+
+    append = run_append(raw, APPEND_DAYS, work / "append.log")
+    log(f"append {APPEND_DAYS} day {append.seconds:.1f} s")
+
+    incremental_build = run_dbt("build", raw, built, "incremental-build")
+    journal_after = journal_entries(built / WAREHOUSE)
+    models = incremental_models(built / "target")
+    incremental = ran_incrementally(models)
+    log(
+        f"incremental dbt build {incremental_build.seconds:.1f} s, "
+        f"{journal_after - journal_before:,} journal entries added, "
+        f"{len(incremental)}/{len(models)} incremental models ran incrementally"
+    )
+
+    copy_database(snapshot, built / WAREHOUSE)
+    incremental_run = run_dbt("run", raw, built, "incremental-run")
+    log(f"incremental dbt run {incremental_run.seconds:.1f} s")
+    snapshot.unlink()
+    return IncrementalRun(
+        full_build=full_build,
+        full_run=full_run,
+        append=append,
+        incremental_build=incremental_build,
+        incremental_run=incremental_run,
+        journal_before=journal_before,
+        journal_after=journal_after,
+        incremental_models=tuple(sorted(models)),
+        ran_incrementally=tuple(sorted(incremental)),
+    )
+
+
+# --- the section --------------------------------------------------------------------------------
+
+
+def base_raw(config: BenchConfig, state: BenchState, scale: float) -> Path:
+    """The generation section's raw folder of ``scale``, else one generated now (untimed)."""
+    raw = state.raw.get(scale)
+    if raw is None:
+        raw = config.raw_dir(scale)
+        if not (raw / "_manifest.json").exists():
+            raw.parent.mkdir(parents=True, exist_ok=True)
+            config.log(f"incremental scale {scale:g}: generating the raw data first (not timed)")
+            state.rows[scale] = run_generation(scale, config.seed, config.end_date, raw).rows
+        state.raw[scale] = raw
+    return raw
+
+
+def _median(runs: Sequence[IncrementalRun], step: str) -> float:
+    return statistics.median(getattr(run, step).seconds for run in runs)
+
+
+def _ratio_text(ratio: float) -> str:
+    return f"{ratio:.1%}".replace("%", " %")
+
+
+def _target_text(ratio: float) -> str:
+    met = "met" if ratio < TARGET_RATIO else "MISSED"
+    return f"< {TARGET_RATIO:.0%}".replace("%", " %") + f": {met}"
+
+
+def report_rows(scale: float, runs: Sequence[IncrementalRun]) -> list[list[str]]:
+    """Two table rows for one scale: ``dbt build`` (with the target), then ``dbt run``."""
+    append = _median(runs, "append")
+    added = statistics.median(run.journal_added for run in runs)
+    last = runs[-1]
+    models = f"{len(last.ran_incrementally)}/{len(last.incremental_models)}"
+    rows = []
+    for command, full_step, incremental_step in (
+        ("`dbt build`", "full_build", "incremental_build"),
+        ("`dbt run`", "full_run", "incremental_run"),
+    ):
+        full = _median(runs, full_step)
+        incremental = _median(runs, incremental_step)
+        ratio = incremental / full if full > 0 else float("inf")
+        rows.append(
+            [
+                f"{scale:g}",
+                str(len(runs)),
+                f"{append:.1f}",
+                f"{last.journal_before:,}",
+                f"{added:,.0f}",
+                models,
+                command,
+                f"{full:.1f}",
+                f"{incremental:.1f}",
+                _ratio_text(ratio),
+                _target_text(ratio) if full_step == "full_build" else "–",
+            ]
+        )
+    return rows
+
+
+HEADER = [
+    "scale",
+    "runs",
+    "append 1 day s",
+    "journal entries",
+    "entries added",
+    "incremental models",
+    "command",
+    "full median s",
+    "incremental median s",
+    "incremental / full",
+    "target",
+]
+
+
+@section("incremental", "Daily incremental load")
+def bench_incremental(config: BenchConfig, state: BenchState) -> str:
+    rows_out = []
+    for scale in section_scales(config):
+        base = base_raw(config, state, scale)
+        repeats = config.repeats_for(scale)
+        runs = []
+        for index in range(repeats):
+            prefix = f"incremental scale {scale:g} run {index + 1}/{repeats}"
+            work = config.workdir / f"scale-{scale:g}" / "incremental"
+            runs.append(
+                run_once(base, work, lambda message, p=prefix: config.log(f"{p}: {message}"))
+            )
+        rows_out += report_rows(scale, runs)
+    table = markdown_table(HEADER, rows_out)
+    return (
+        f"A daily load: `plantledger generate --append-days {APPEND_DAYS}` on a copy of the "
+        "generated folder, then a plain `dbt build` on the warehouse built before the append "
+        "(incremental: the event models process their lookback window only), against a full "
+        "`dbt build` into a new DuckDB file; the same for `dbt run` (models only: the tests of "
+        "`dbt build` scan whole tables whatever the load). Each step is its own process, timed "
+        "from start-up to exit; every dbt command finds the project already parsed (an "
+        "untimed `dbt parse`, or `dbt seed`, precedes each full one). Journal entries: after "
+        "the full build; entries added: by the day's load; incremental models: those the "
+        "incremental build inserted or merged into, of the project's incremental models. "
+        "Target: the incremental `dbt build` under 15 % of the full one's wall time.\n\n" + table
+    )

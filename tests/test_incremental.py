@@ -1,0 +1,342 @@
+"""Daily incremental loads end to end: an incremental `dbt build` after
+`plantledger generate --append-days N` gives the same warehouse as a full refresh.
+
+One scenario per module, in stages (module fixtures, each capturing what it built at once,
+since the next stage changes the same files):
+
+1. ``first_day``: a copy of the session's small raw folder (``raw_small``); ``dbt build`` into
+   warehouse A; ``--append-days 1``; ``dbt build`` on A (incremental); ``dbt build
+   --full-refresh`` into a new warehouse B from the same raw folder;
+2. ``rebuilt``: ``dbt build`` on A again, with no new data;
+3. ``two_more_days``: ``--append-days 2``; ``dbt build`` on A (incremental); ``dbt build
+   --full-refresh`` on B.
+
+Every relation of the staging, intermediate, marts and reference schemas is compared by content
+hash (tests/warehouse_compare.py): the same rows, whatever their order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from plantledger.bench_incremental import incremental_models, ran_incrementally
+from tests.dbt_runner import DbtRun, dbt_build
+from tests.warehouse_compare import content_hashes, describe_differences, differences
+
+Hashes = dict[str, tuple[int, str]]
+
+JOURNAL = "fact_inventory_journal"
+
+# journal source table -> its event time column (the raw contract, plantledger/schema.py)
+EVENT_TIME = {
+    "supplier_receipts": "received_at",
+    "sublot_movements": "moved_at",
+    "material_transactions": "created_at",
+    "plc_tag_events": "source_timestamp",
+}
+# the sources with exactly two journal entries per raw row (tests/test_warehouse.py)
+TWO_ENTRIES_PER_ROW = ("supplier_receipts", "sublot_movements", "material_transactions")
+
+
+@dataclass
+class Build:
+    """One `dbt build`, and what it left, captured right after it."""
+
+    run: DbtRun
+    hashes: Hashes
+    incremental_models: set[str] = field(default_factory=set)
+    ran_incrementally: set[str] = field(default_factory=set)  # inserted or merged into
+    journal_entries: int = 0
+
+    def failures(self) -> dict[str, str]:
+        """Node -> status of every model, seed, test or hook that did not succeed or pass
+        (nodes skipped because of an earlier failure included)."""
+        path = self.run.target / "run_results.json"
+        if not path.exists():
+            return {"<no run_results.json>": f"exit {self.run.returncode}"}
+        results = json.loads(path.read_text(encoding="utf-8"))["results"]
+        return {
+            result["unique_id"]: result["status"]
+            for result in results
+            if result["status"] not in {"success", "pass"}
+        }
+
+    @property
+    def ok(self) -> bool:
+        return self.run.returncode == 0 and not self.failures()
+
+    def explain(self) -> str:
+        """The failing nodes by name (skipped ones only counted) and the end of dbt's output."""
+        failures = self.failures()
+        failed = {node: status for node, status in failures.items() if status != "skipped"}
+        skipped = len(failures) - len(failed)
+        return (
+            f"dbt build exited {self.run.returncode}; not passed: {failed}; "
+            f"{skipped} node(s) skipped after them\n{self.run.tail()}"
+        )
+
+
+def build(raw: Path, workdir: Path, *extra: str) -> Build:
+    """``dbt build`` from ``raw`` into ``workdir/warehouse.duckdb``, captured at once."""
+    shutil.rmtree(workdir / "target" / "run", ignore_errors=True)  # only this run's SQL
+    run = dbt_build(raw, workdir, *extra)
+    if not run.duckdb.exists():
+        return Build(run, {})
+    models = incremental_models(run.target) if (run.target / "manifest.json").exists() else {}
+    with duckdb.connect(str(run.duckdb), read_only=True) as con:
+        try:
+            entries = con.sql(f"select count(*) from marts.{JOURNAL}").fetchall()[0][0]
+        except duckdb.CatalogException:  # the build stopped before the journal
+            entries = -1
+    return Build(
+        run,
+        content_hashes(run.duckdb),
+        set(models),
+        ran_incrementally(models),
+        int(entries),
+    )
+
+
+def append_days(raw: Path, days: int) -> None:
+    """``plantledger generate --append-days DAYS --out RAW``; fails the fixture on error."""
+    command = [sys.executable, "-m", "plantledger.cli", "generate", "--append-days", str(days)]
+    proc = subprocess.run(
+        [*command, "--out", str(raw), "--quiet"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        pytest.fail(f"generate --append-days {days} exited {proc.returncode}: {proc.stderr}")
+
+
+def load_window_start(raw: Path, load_id: int) -> dt.datetime:
+    """The first instant of the window that load ``load_id`` appended (``_manifest.json``)."""
+    manifest = json.loads((raw / "_manifest.json").read_text(encoding="utf-8"))
+    (load,) = [entry for entry in manifest["loads"] if entry["load_id"] == load_id]
+    start = dt.date.fromisoformat(load["first_day"])
+    return dt.datetime.combine(start, dt.time(), tzinfo=dt.UTC)
+
+
+def compare(left: Build, right: Build) -> str:
+    """'' when both warehouses hold the same rows, else which relations differ and how."""
+    diff = differences(left.hashes, right.hashes)
+    if not diff:
+        return ""
+    return describe_differences(diff, left.run.duckdb, right.run.duckdb)
+
+
+@dataclass
+class LateEvents:
+    """The appended events of one load that happened before its window (arrived late)."""
+
+    window_start: dt.datetime
+    rows: dict[str, int]  # source table -> late raw rows
+    missing: dict[str, list[int]]  # source table -> ids without their two entries in A
+    entries: dict[str, tuple[int, int]]  # source table -> (entries in A, entries in B)
+
+
+def late_events(raw: Path, load_id: int, incremental: Path, full: Path) -> LateEvents:
+    start = load_window_start(raw, load_id)
+    rows: dict[str, int] = {}
+    missing: dict[str, list[int]] = {}
+    entries: dict[str, tuple[int, int]] = {}
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{incremental}' as a (read_only)")
+        con.execute(f"attach '{full}' as b (read_only)")
+        for table, column in EVENT_TIME.items():
+            con.execute(
+                f"""
+                create or replace temp table late as
+                select id from read_parquet('{raw / table}/*.parquet')
+                where load_id = ? and {column} < ?
+                """,
+                [load_id, start],
+            )
+            rows[table] = con.sql("select count(*) from late").fetchall()[0][0]
+            counts = []
+            for db in ("a", "b"):
+                counts.append(
+                    con.sql(
+                        f"""
+                        select count(*) from {db}.marts.{JOURNAL} as j
+                        semi join late on j.source_id = late.id
+                        where j.source_table = '{table}'
+                        """
+                    ).fetchall()[0][0]
+                )
+            entries[table] = (counts[0], counts[1])
+            if table in TWO_ENTRIES_PER_ROW:
+                missing[table] = [
+                    row[0]
+                    for row in con.sql(
+                        f"""
+                        select late.id from late
+                        left join a.marts.{JOURNAL} as j
+                            on j.source_table = '{table}' and j.source_id = late.id
+                        group by late.id
+                        having count(j.source_id) <> 2
+                        order by late.id
+                        limit 10
+                        """
+                    ).fetchall()
+                ]
+    return LateEvents(start, rows, missing, entries)
+
+
+# --- the stages -------------------------------------------------------------------------------
+
+
+@dataclass
+class FirstDay:
+    raw: Path
+    initial: Build  # A, built from the generated folder
+    incremental: Build  # A, after --append-days 1
+    full: Build  # B, a new file, from the same raw folder as `incremental`
+    comparison: str  # '' when `incremental` and `full` hold the same rows
+    late: LateEvents
+
+
+@pytest.fixture(scope="module")
+def first_day(raw_small, tmp_path_factory) -> FirstDay:
+    root = tmp_path_factory.mktemp("incremental")
+    raw = root / "raw"
+    shutil.copytree(raw_small.path, raw)
+    initial = build(raw, root / "a")
+    if initial.run.returncode != 0:
+        pytest.fail(f"the initial dbt build failed: {initial.explain()}")
+    append_days(raw, 1)
+    incremental = build(raw, root / "a")
+    full = build(raw, root / "b", "--full-refresh")
+    late = late_events(raw, 1, incremental.run.duckdb, full.run.duckdb)
+    return FirstDay(raw, initial, incremental, full, compare(incremental, full), late)
+
+
+@dataclass
+class Rebuilt:
+    again: Build
+    comparison: str  # '' when `again` holds the rows A held before it
+
+
+@pytest.fixture(scope="module")
+def rebuilt(first_day: FirstDay) -> Rebuilt:
+    again = build(first_day.raw, first_day.incremental.run.duckdb.parent)
+    return Rebuilt(again, compare(first_day.incremental, again))
+
+
+@dataclass
+class TwoMoreDays:
+    incremental: Build
+    full: Build
+    comparison: str
+    late: LateEvents
+
+
+@pytest.fixture(scope="module")
+def two_more_days(first_day: FirstDay, rebuilt: Rebuilt) -> TwoMoreDays:
+    raw = first_day.raw
+    append_days(raw, 2)
+    incremental = build(raw, first_day.incremental.run.duckdb.parent)
+    full = build(raw, first_day.full.run.duckdb.parent, "--full-refresh")
+    late = late_events(raw, 2, incremental.run.duckdb, full.run.duckdb)
+    return TwoMoreDays(incremental, full, compare(incremental, full), late)
+
+
+# --- first append: one day --------------------------------------------------------------------
+
+
+def test_the_initial_build_creates_the_incremental_models(first_day):
+    initial = first_day.initial
+    assert initial.ok, initial.explain()
+    assert JOURNAL in initial.incremental_models
+    assert initial.ran_incrementally == set()  # a first build creates its tables
+
+
+def test_the_append_is_a_new_load(first_day):
+    manifest = json.loads((first_day.raw / "_manifest.json").read_text(encoding="utf-8"))
+    assert [load["load_id"] for load in manifest["loads"]] == [0, 1]
+    assert manifest["loads"][1]["late_events"] > 0, "the appended day has no late events"
+    # the late events, as found here from the raw rows, are those the generator reports
+    assert sum(first_day.late.rows.values()) == manifest["loads"][1]["late_events"]
+
+
+def test_incremental_build_passes_every_test(first_day):
+    incremental = first_day.incremental
+    assert incremental.ok, incremental.explain()
+    assert len(incremental.run.with_status("pass")) > 300  # every data test ran
+
+
+def test_incremental_build_took_the_incremental_path(first_day):
+    incremental = first_day.incremental
+    assert JOURNAL in incremental.ran_incrementally
+    assert incremental.ran_incrementally == incremental.incremental_models
+
+
+def test_full_refresh_passes_every_test_and_rebuilds_from_scratch(first_day):
+    full = first_day.full
+    assert full.ok, full.explain()
+    assert full.ran_incrementally == set()
+    assert full.incremental_models == first_day.incremental.incremental_models
+
+
+def test_incremental_build_equals_the_full_refresh(first_day):
+    assert not first_day.comparison, first_day.comparison
+    assert first_day.incremental.hashes == first_day.full.hashes
+    assert f"marts.{JOURNAL}" in first_day.full.hashes
+
+
+def test_the_day_added_journal_entries(first_day):
+    assert first_day.incremental.journal_entries > first_day.initial.journal_entries
+    assert first_day.incremental.hashes != first_day.initial.hashes
+
+
+def test_late_events_are_in_the_journal_after_the_incremental_build(first_day):
+    late = first_day.late
+    assert late.missing == {table: [] for table in TWO_ENTRIES_PER_ROW}, late
+    for table, (in_incremental, in_full) in late.entries.items():
+        assert in_incremental == in_full, (table, late)
+    assert sum(late.entries[table][0] for table in TWO_ENTRIES_PER_ROW) == 2 * sum(
+        late.rows[table] for table in TWO_ENTRIES_PER_ROW
+    )
+
+
+# --- no new data: nothing changes ---------------------------------------------------------------
+
+
+def test_a_build_without_new_data_changes_nothing(rebuilt, first_day):
+    again = rebuilt.again
+    assert again.ok, again.explain()
+    assert not rebuilt.comparison, rebuilt.comparison
+    assert again.hashes == first_day.incremental.hashes
+    assert again.ran_incrementally == again.incremental_models
+
+
+# --- second append: two days --------------------------------------------------------------------
+
+
+def test_two_more_days_build_incrementally_to_the_full_refresh(two_more_days, first_day):
+    incremental, full = two_more_days.incremental, two_more_days.full
+    assert incremental.ok, incremental.explain()
+    assert full.ok, full.explain()
+    assert incremental.ran_incrementally == incremental.incremental_models
+    assert full.ran_incrementally == set()
+    assert not two_more_days.comparison, two_more_days.comparison
+    assert incremental.hashes == full.hashes
+    assert incremental.journal_entries > first_day.incremental.journal_entries
+
+
+def test_late_events_of_the_second_append_are_in_the_journal(two_more_days):
+    late = two_more_days.late
+    assert late.missing == {table: [] for table in TWO_ENTRIES_PER_ROW}, late
+    for table, (in_incremental, in_full) in late.entries.items():
+        assert in_incremental == in_full, (table, late)
