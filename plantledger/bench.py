@@ -146,6 +146,19 @@ def run_generation(scale: float, seed: int, end_date: dt.date, out: Path) -> Run
         raise BenchError(f"generation at scale {scale:g} printed no result: {exc}") from None
 
 
+def section_raw(config: BenchConfig, state: BenchState, scale: float, section_name: str) -> Path:
+    """The generation section's raw folder of ``scale``, else one generated now (untimed)."""
+    raw = state.raw.get(scale)
+    if raw is None:
+        raw = config.raw_dir(scale)
+        if not (raw / "_manifest.json").exists():
+            raw.parent.mkdir(parents=True, exist_ok=True)
+            config.log(f"{section_name} scale {scale:g}: generating the raw data first (not timed)")
+            state.rows[scale] = run_generation(scale, config.seed, config.end_date, raw).rows
+        state.raw[scale] = raw
+    return raw
+
+
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
     """A right-aligned markdown table."""
     lines = [

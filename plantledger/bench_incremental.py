@@ -45,10 +45,9 @@ from plantledger.bench import (
     BenchError,
     BenchState,
     markdown_table,
-    run_generation,
     section,
 )
-from plantledger.bench_warehouse import PROJECT_DIR, dbt_executable, measure
+from plantledger.bench_warehouse import PROJECT_DIR, dbt_command, measure
 
 SECTION_SCALES: tuple[float, ...] = (1.0,)  # the scales when --scales is not given
 APPEND_DAYS = 1
@@ -92,22 +91,6 @@ def section_scales(config: BenchConfig) -> tuple[float, ...]:
 
 
 # --- commands ---------------------------------------------------------------------------------
-
-
-def dbt_command(verb: str, workdir: Path) -> list[str]:
-    """``dbt <verb>`` of the project, writing target/ and logs/ under ``workdir``."""
-    return [
-        dbt_executable(),
-        verb,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-        "--quiet",
-        "--no-use-colors",
-    ]
 
 
 def append_command(raw: Path, days: int) -> list[str]:
@@ -288,15 +271,7 @@ def run_once(
 
 def base_raw(config: BenchConfig, state: BenchState, scale: float) -> Path:
     """The generation section's raw folder of ``scale``, else one generated now (untimed)."""
-    raw = state.raw.get(scale)
-    if raw is None:
-        raw = config.raw_dir(scale)
-        if not (raw / "_manifest.json").exists():
-            raw.parent.mkdir(parents=True, exist_ok=True)
-            config.log(f"incremental scale {scale:g}: generating the raw data first (not timed)")
-            state.rows[scale] = run_generation(scale, config.seed, config.end_date, raw).rows
-        state.raw[scale] = raw
-    return raw
+    return bench.section_raw(config, state, scale, "incremental")
 
 
 def _median(runs: Sequence[IncrementalRun], step: str) -> float:

@@ -27,10 +27,9 @@ from plantledger.bench import (
     BenchError,
     BenchState,
     markdown_table,
-    run_generation,
     section,
 )
-from plantledger.bench_warehouse import run_dbt_build  # also registers the dbt section first
+from plantledger.bench_warehouse import section_warehouse  # also registers the dbt section first
 
 INSTANT_FRACTIONS = (0.2, 0.4, 0.6, 0.8, 0.99)  # where in the history the as-of instants fall
 FAST_RUNS = 5  # timed runs per instant of inventory_as_of (after one warm-up)
@@ -63,20 +62,7 @@ class ScopeTiming:
 
 def warehouse_path(config: BenchConfig, state: BenchState, scale: float) -> Path:
     """The warehouse of ``scale``: the one the dbt section left, else one built now (untimed)."""
-    raw = state.raw.get(scale)
-    if raw is None:
-        raw = config.raw_dir(scale)
-        if not (raw / "_manifest.json").exists():
-            raw.parent.mkdir(parents=True, exist_ok=True)
-            config.log(f"point_in_time scale {scale:g}: generating the raw data first (not timed)")
-            state.rows[scale] = run_generation(scale, config.seed, config.end_date, raw).rows
-        state.raw[scale] = raw
-    workdir = raw.parent / "dbt"  # where the dbt section builds
-    warehouse = workdir / "warehouse.duckdb"
-    if not warehouse.exists():
-        config.log(f"point_in_time scale {scale:g}: building the warehouse first (not timed)")
-        run_dbt_build(raw, workdir)
-    return warehouse
+    return section_warehouse(config, state, scale, "point_in_time")
 
 
 def _timed(connection, sql: str, params: list[object], runs: int) -> tuple[list[float], object]:

@@ -21,10 +21,9 @@ from plantledger.bench import (
     BenchError,
     BenchState,
     markdown_table,
-    run_generation,
     section,
 )
-from plantledger.bench_warehouse import run_dbt_build  # also registers the dbt section first
+from plantledger.bench_warehouse import section_warehouse  # also registers the dbt section first
 
 LATENCY_RUNS = 7
 TARGET_SECONDS = {10.0: 1.0}  # scale -> latency target for both traces
@@ -68,20 +67,7 @@ class TraceTiming:
 
 def warehouse_path(config: BenchConfig, state: BenchState, scale: float) -> Path:
     """The warehouse of ``scale``: the one the dbt section left, else one built now (untimed)."""
-    raw = state.raw.get(scale)
-    if raw is None:
-        raw = config.raw_dir(scale)
-        if not (raw / "_manifest.json").exists():
-            raw.parent.mkdir(parents=True, exist_ok=True)
-            config.log(f"traceability scale {scale:g}: generating the raw data first (not timed)")
-            state.rows[scale] = run_generation(scale, config.seed, config.end_date, raw).rows
-        state.raw[scale] = raw
-    workdir = raw.parent / "dbt"  # where the dbt section builds
-    warehouse = workdir / "warehouse.duckdb"
-    if not warehouse.exists():
-        config.log(f"traceability scale {scale:g}: building the warehouse first (not timed)")
-        run_dbt_build(raw, workdir)
-    return warehouse
+    return section_warehouse(config, state, scale, "traceability")
 
 
 def time_trace(connection, macro: str, code: str, fan_out: int) -> TraceTiming:

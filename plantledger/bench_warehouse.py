@@ -49,10 +49,11 @@ def dbt_executable() -> str:
     return found
 
 
-def dbt_build_command(workdir: Path) -> list[str]:
+def dbt_command(verb: str, workdir: Path) -> list[str]:
+    """``dbt <verb>`` of the project, writing target/ and logs/ under ``workdir``."""
     return [
         dbt_executable(),
-        "build",
+        verb,
         "--project-dir",
         str(PROJECT_DIR),
         "--target-path",
@@ -62,6 +63,10 @@ def dbt_build_command(workdir: Path) -> list[str]:
         "--quiet",
         "--no-use-colors",
     ]
+
+
+def dbt_build_command(workdir: Path) -> list[str]:
+    return dbt_command("build", workdir)
 
 
 def _rss_bytes(ru_maxrss: int) -> int:
@@ -150,7 +155,21 @@ from plantledger.bench import (  # noqa: E402
     markdown_table,
     run_generation,
     section,
+    section_raw,
 )
+
+
+def section_warehouse(
+    config: BenchConfig, state: BenchState, scale: float, section_name: str
+) -> Path:
+    """The warehouse of ``scale``: the one the dbt section left, else one built now (untimed)."""
+    raw = section_raw(config, state, scale, section_name)
+    workdir = raw.parent / "dbt"  # where the dbt section builds
+    warehouse = workdir / "warehouse.duckdb"
+    if not warehouse.exists():
+        config.log(f"{section_name} scale {scale:g}: building the warehouse first (not timed)")
+        run_dbt_build(raw, workdir)
+    return warehouse
 
 
 def _target_text(scale: float, median: float, peak: int) -> str:

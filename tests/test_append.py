@@ -22,6 +22,7 @@ from plantledger import cli
 from plantledger.generator.append import LATE_DAYS, LATE_SHARE
 from plantledger.schema import EVENT_TABLES, KEYS, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
 from plantledger.writer import MANIFEST_NAME, PENDING_NAME, Manifest
+from tests.cli_output import one_error_line
 from tests.conftest import APPEND_DAYS
 from tests.raw_replay import entries, read, read_all, replayed_state
 
@@ -35,16 +36,6 @@ EVENT_TIME = {
 
 def _append(out: Path, days: int | str, *extra: str) -> int:
     return cli.main(["generate", "--out", str(out), "--append-days", str(days), "--quiet", *extra])
-
-
-def _one_error_line(capsys) -> str:
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("plantledger: error: ")
-    assert "Traceback" not in captured.err
-    return lines[0]
 
 
 def _start(day: str) -> dt.datetime:
@@ -387,7 +378,7 @@ def test_changed_files_are_refused(raw_small, tmp_path, capsys, snapshot):
     shutil.copy(out / "orders" / "part-00000.parquet", out / "orders" / "part-00001.parquet")
     before = snapshot(out)
     assert _append(out, 1) == 2
-    assert "do not match its _manifest.json" in _one_error_line(capsys)
+    assert "do not match its _manifest.json" in one_error_line(capsys)
     assert snapshot(out) == before
 
 
@@ -400,7 +391,7 @@ def test_bad_day_count_is_one_line(raw_small, tmp_path, capsys, days, snapshot):
     shutil.copytree(raw_small.path, out)
     before = snapshot(out)
     assert _append(out, days) == 2
-    assert "--append-days must be a whole number of days" in _one_error_line(capsys)
+    assert "--append-days must be a whole number of days" in one_error_line(capsys)
     assert snapshot(out) == before
 
 
@@ -419,7 +410,7 @@ def test_generation_options_conflict_with_append(raw_small, tmp_path, capsys, ex
     shutil.copytree(raw_small.path, out)
     before = snapshot(out)
     assert _append(out, 1, *extra) == 2
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "--append-days continues the folder" in line
     assert all(option in line for option in extra if option.startswith("--"))
     assert snapshot(out) == before
@@ -431,17 +422,17 @@ def test_a_folder_with_injected_faults_is_one_line(raw_faulty, tmp_path, capsys,
     shutil.copytree(raw_faulty.path, out)
     before = snapshot(out)
     assert _append(out, 1) == 2
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "injected faults" in line and "without --faults" in line
     assert snapshot(out) == before
 
 
 def test_no_folder_or_no_manifest_is_one_line(tmp_path, capsys):
     assert _append(tmp_path / "missing", 1) == 2
-    assert "is not a raw data folder to append to" in _one_error_line(capsys)
+    assert "is not a raw data folder to append to" in one_error_line(capsys)
     (tmp_path / "empty").mkdir()
     assert _append(tmp_path / "empty", 1) == 2
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "has no _manifest.json" in line and "plantledger generate" in line
     assert list((tmp_path / "empty").iterdir()) == []
 
@@ -455,11 +446,11 @@ def test_a_folder_of_another_generator_version_is_one_line(raw_small, tmp_path, 
     (out / MANIFEST_NAME).write_text(json.dumps(data))
     before = snapshot(out)
     assert _append(out, 1) == 2
-    assert "another version of the generator" in _one_error_line(capsys)
+    assert "another version of the generator" in one_error_line(capsys)
     assert snapshot(out) == before
     (out / MANIFEST_NAME).write_text("{not json")
     assert _append(out, 1) == 2
-    assert "is not a plantledger manifest" in _one_error_line(capsys)
+    assert "is not a plantledger manifest" in one_error_line(capsys)
 
 
 def test_append_reports_one_line(raw_small, tmp_path, capsys):

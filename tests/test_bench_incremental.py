@@ -322,7 +322,7 @@ def test_section_uses_the_generated_folder_or_generates_one(tmp_path, monkeypatc
         return RunResult(rows=777, seconds=1.0, max_rss_bytes=1)
 
     monkeypatch.setattr(bench_incremental, "run_once", fake_once)
-    monkeypatch.setattr(bench_incremental, "run_generation", fake_generation)
+    monkeypatch.setattr(bench, "run_generation", fake_generation)
     logged: list[str] = []
     config = BenchConfig(scales=(1.0, 0.2), repeat=2, workdir=tmp_path, log=logged.append)
     state = BenchState(raw={1.0: tmp_path / "given"}, rows={1.0: 5000})
@@ -355,7 +355,7 @@ def test_bench_command_runs_the_section_alone_and_fills_the_readme(
         fake_base(out, events=4)
         return RunResult(rows=4, seconds=0.1, max_rss_bytes=1)
 
-    monkeypatch.setattr(bench_incremental, "run_generation", fake_generation)
+    monkeypatch.setattr(bench, "run_generation", fake_generation)
     readme = tmp_path / "README.md"
     readme.write_text("# R\n<!-- bench:start -->\nplaceholder\n<!-- bench:end -->\n")
     argv = ["bench", "--sections", "incremental", "--scales", "0.5", "--repeat", "2"]

@@ -16,6 +16,7 @@ import plantledger
 from plantledger import cli
 from plantledger.schema import TABLES
 from plantledger.writer import MANIFEST_NAME, Manifest
+from tests.cli_output import one_error_line
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -34,16 +35,6 @@ def no_generation(monkeypatch):
 @pytest.fixture
 def fake_generation(monkeypatch, fake_pieces):
     monkeypatch.setattr(cli, "generate_pieces", lambda params: fake_pieces(rows=4))
-
-
-def _one_error_line(capsys) -> str:
-    captured = capsys.readouterr()
-    assert captured.out == ""
-    lines = captured.err.splitlines()
-    assert len(lines) == 1, captured.err
-    assert lines[0].startswith("plantledger: error: ")
-    assert "Traceback" not in captured.err
-    return lines[0]
 
 
 def _assert_nothing_complete(out: Path) -> None:
@@ -74,7 +65,7 @@ BAD_INPUT = {
 def test_bad_generate_input_is_one_line_exit_2(tmp_path, capsys, no_generation, argv, message):
     out = tmp_path / "raw"
     assert cli.main(["generate", "--out", str(out), *argv]) == 2
-    assert message in _one_error_line(capsys)
+    assert message in one_error_line(capsys)
     _assert_nothing_complete(out)
 
 
@@ -88,14 +79,14 @@ def test_bad_generate_input_is_one_line_exit_2(tmp_path, capsys, no_generation, 
 )
 def test_bad_command_is_one_line_exit_2(capsys, argv, message):
     assert cli.main(argv) == 2
-    assert message in _one_error_line(capsys)
+    assert message in one_error_line(capsys)
 
 
 def test_out_is_an_existing_file(tmp_path, capsys, no_generation):
     target = tmp_path / "raw"
     target.write_text("not a folder")
     assert cli.main(["generate", "--out", str(target)]) == 2
-    assert "is an existing file" in _one_error_line(capsys)
+    assert "is an existing file" in one_error_line(capsys)
     assert target.read_text() == "not a folder"
     assert [p.name for p in tmp_path.iterdir()] == ["raw"]
 
@@ -104,7 +95,7 @@ def test_out_below_a_file(tmp_path, capsys, no_generation):
     blocker = tmp_path / "file"
     blocker.write_text("x")
     assert cli.main(["generate", "--out", str(blocker / "raw")]) == 2
-    assert "cannot create the --out folder" in _one_error_line(capsys)
+    assert "cannot create the --out folder" in one_error_line(capsys)
 
 
 @pytest.fixture
@@ -124,7 +115,7 @@ def unwritable_out(tmp_path):
 
 def test_out_unwritable(capsys, no_generation, unwritable_out):
     assert cli.main(["generate", "--out", str(unwritable_out)]) == 2
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "cannot create the --out folder" in line
     assert "choose a folder you can write to" in line
     assert not unwritable_out.exists()
@@ -135,7 +126,7 @@ def test_out_that_is_an_unrelated_folder_is_not_replaced(tmp_path, capsys, no_ge
     mine.mkdir()
     (mine / "thesis.tex").write_text("precious")
     assert cli.main(["generate", "--out", str(mine)]) == 2
-    assert "choose a new or empty folder" in _one_error_line(capsys)
+    assert "choose a new or empty folder" in one_error_line(capsys)
     assert [p.name for p in mine.iterdir()] == ["thesis.tex"]
 
 
@@ -156,7 +147,7 @@ def test_disk_full_mid_write_is_one_line_and_keeps_old_output(
 
     monkeypatch.setattr(pl.DataFrame, "write_parquet", full_disk)
     assert cli.main(["generate", "--out", str(out), "--quiet", "--seed", "1"]) == 2
-    line = _one_error_line(capsys)
+    line = one_error_line(capsys)
     assert "No space left on device" in line
     assert "previous output, if any, is unchanged" in line
     assert snapshot(out) == before
