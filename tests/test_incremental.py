@@ -340,3 +340,28 @@ def test_late_events_of_the_second_append_are_in_the_journal(two_more_days):
     assert late.missing == {table: [] for table in TWO_ENTRIES_PER_ROW}, late
     for table, (in_incremental, in_full) in late.entries.items():
         assert in_incremental == in_full, (table, late)
+
+
+# --- a regenerated folder -------------------------------------------------------------------------
+
+
+def test_a_regenerated_folder_is_refused_without_full_refresh(two_more_days, raw_small, tmp_path):
+    """An incremental build continues appends only: from a folder regenerated with another
+    seed, warehouse A's next plain build stops at int_load_window with one line asking for
+    --full-refresh, which then rebuilds it."""
+    params = raw_small.params
+    raw = tmp_path / "raw"
+    command = [sys.executable, "-m", "plantledger.cli", "generate", "--scale", f"{params.scale:g}"]
+    command += ["--seed", str(params.seed + 1), "--end-date", params.end_date.isoformat()]
+    subprocess.run([*command, "--out", str(raw), "--quiet"], check=True)
+    work = tmp_path / "a"
+    work.mkdir()
+    shutil.copy(two_more_days.incremental.run.duckdb, work / "warehouse.duckdb")
+
+    refused = dbt_build(raw, work, "--select", "int_load_window")
+    assert refused.returncode != 0
+    assert "built from another generation" in refused.output, refused.tail()
+    assert "run 'dbt build --full-refresh'" in refused.output
+
+    rebuilt = dbt_build(raw, work, "--select", "int_load_window", "--full-refresh")
+    assert rebuilt.returncode == 0, rebuilt.tail()
