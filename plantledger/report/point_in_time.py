@@ -14,6 +14,7 @@ import argparse
 import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from plantledger.params import ParameterError
 from plantledger.report import report
@@ -267,6 +268,34 @@ def run_inventory(args: argparse.Namespace) -> int:
     return 0
 
 
+def _run_period_report(
+    args: argparse.Namespace,
+    name: str,
+    title: str,
+    macro: str,
+    columns: tuple[Column, ...],
+    order_by: str,
+    **union_options: Any,
+) -> int:
+    """A report of one period table macro (``macro`` takes the period's two instants): the
+    resolved period, per facility where the period is in local days, filtered and ordered."""
+    check_output_arguments(args)
+    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
+        filters = _filters(warehouse, args)
+        label, parts = _period_parts(warehouse, args, filters)
+        sql, params = _union(parts, macro, "period", filters, order_by, **union_options)
+        result = Result(
+            name,
+            title,
+            warehouse.query(sql, params),
+            columns,
+            _answered(describe_period(label, parts, warehouse.window()), filters),
+            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
+        )
+    emit(result, args)
+    return 0
+
+
 ARRIVAL_COLUMNS = (
     Column("arrived_at", "arrived (UTC)", "instant"),
     Column("facility_code", "facility"),
@@ -288,28 +317,14 @@ ARRIVAL_COLUMNS = (
     _add_period_report,
 )
 def run_arrivals(args: argparse.Namespace) -> int:
-    check_output_arguments(args)
-    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
-        filters = _filters(warehouse, args)
-        label, parts = _period_parts(warehouse, args, filters)
-        sql, params = _union(
-            parts,
-            "arrivals_between(?, ?)",
-            "period",
-            filters,
-            "arrived_at, facility_code, material_sublot_code, transaction_id",
-        )
-        table = warehouse.query(sql, params)
-        result = Result(
-            "arrivals",
-            "Arrivals",
-            table,
-            ARRIVAL_COLUMNS,
-            _answered(describe_period(label, parts, warehouse.window()), filters),
-            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
-        )
-    emit(result, args)
-    return 0
+    return _run_period_report(
+        args,
+        "arrivals",
+        "Arrivals",
+        "arrivals_between(?, ?)",
+        ARRIVAL_COLUMNS,
+        "arrived_at, facility_code, material_sublot_code, transaction_id",
+    )
 
 
 MOVE_COLUMNS = (
@@ -327,29 +342,15 @@ MOVE_COLUMNS = (
 
 @report("moves", "sublots that changed location within a facility in a period", _add_period_report)
 def run_moves(args: argparse.Namespace) -> int:
-    check_output_arguments(args)
-    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
-        filters = _filters(warehouse, args)
-        label, parts = _period_parts(warehouse, args, filters)
-        sql, params = _union(
-            parts,
-            "sublot_moves_between(?, ?)",
-            "period",
-            filters,
-            "moved_at, facility_code, transaction_id",
-            location_columns=("from_location_code", "to_location_code"),
-        )
-        table = warehouse.query(sql, params)
-        result = Result(
-            "moves",
-            "Moves within a facility",
-            table,
-            MOVE_COLUMNS,
-            _answered(describe_period(label, parts, warehouse.window()), filters),
-            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
-        )
-    emit(result, args)
-    return 0
+    return _run_period_report(
+        args,
+        "moves",
+        "Moves within a facility",
+        "sublot_moves_between(?, ?)",
+        MOVE_COLUMNS,
+        "moved_at, facility_code, transaction_id",
+        location_columns=("from_location_code", "to_location_code"),
+    )
 
 
 DWELL_COLUMNS = (
@@ -373,26 +374,12 @@ DWELL_COLUMNS = (
     _add_dwell,
 )
 def run_dwell(args: argparse.Namespace) -> int:
-    check_output_arguments(args)
-    with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
-        filters = _filters(warehouse, args)
-        label, parts = _period_parts(warehouse, args, filters)
-        sql, params = _union(
-            parts,
-            "conveyor_dwell_between(?, ?)",
-            "period",
-            filters,
-            "facility_code, conveyor_line_code, location_type, position_sequence",
-            extra="stays > 0",
-        )
-        table = warehouse.query(sql, params)
-        result = Result(
-            "dwell",
-            "Conveyor dwell (stays that arrived in the period)",
-            table,
-            DWELL_COLUMNS,
-            _answered(describe_period(label, parts, warehouse.window()), filters),
-            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
-        )
-    emit(result, args)
-    return 0
+    return _run_period_report(
+        args,
+        "dwell",
+        "Conveyor dwell (stays that arrived in the period)",
+        "conveyor_dwell_between(?, ?)",
+        DWELL_COLUMNS,
+        "facility_code, conveyor_line_code, location_type, position_sequence",
+        extra="stays > 0",
+    )
