@@ -1,0 +1,93 @@
+-- Stock movements across a facility's boundary (docs block stock_movements): one row per
+-- journal entry at a physical location whose other entry is not at a physical location of the
+-- same facility, i.e. every entry that changes a facility's stock of a material. Moves inside a
+-- facility (putaway, bin transfer, replenishment, pick, conveyor move) and status changes have
+-- both entries in one facility and are left out: they are neither in nor out.
+--
+-- balance_category (the columns of the period balance, MB5B style), from the movement type:
+--   receipts        103 supplier goods receipt, 101 production receipt
+--   issues          261 issue to a work order, 262 return from it (a negative issue),
+--                   601 goods issue to a customer
+--   transfers_in    941 receipt from stock in transit (another facility's shipment)
+--   transfers_out   641 goods issue to stock in transit
+--   adjustments     701 count gain, 702 count loss
+--   scrap           551 scrap
+-- quantity is signed as the stock changes (+ in, - out); value is quantity at the standard unit
+-- cost of dim_material_valuation.
+
+with journal as (
+
+    select * from {{ ref('fact_inventory_journal') }}
+
+),
+
+valuation as (
+
+    select material_type, material_code, standard_unit_cost
+    from {{ ref('dim_material_valuation') }}
+
+),
+
+physical_entries as (
+
+    select * from journal where is_physical
+
+),
+
+counterparts as (
+
+    select transaction_id, entry_side, facility_id, is_physical
+    from journal
+
+),
+
+boundary_entries as (
+
+    select physical_entries.*
+    from physical_entries
+    inner join counterparts
+        on physical_entries.transaction_id = counterparts.transaction_id
+        and physical_entries.entry_side <> counterparts.entry_side
+    where not (
+        counterparts.is_physical and counterparts.facility_id = physical_entries.facility_id
+    )
+
+),
+
+final as (
+
+    select
+        boundary_entries.journal_entry_id,
+        boundary_entries.transaction_id,
+        boundary_entries.entry_sequence,
+        boundary_entries.entry_at,
+        boundary_entries.facility_id,
+        boundary_entries.facility_code,
+        boundary_entries.location_code,
+        boundary_entries.material_type,
+        boundary_entries.material_code,
+        boundary_entries.material_sublot_id,
+        boundary_entries.material_sublot_code,
+        boundary_entries.status,
+        boundary_entries.movement_type,
+        boundary_entries.event_kind,
+        case
+            when boundary_entries.movement_type in ('103', '101') then 'receipts'
+            when boundary_entries.movement_type in ('261', '262', '601') then 'issues'
+            when boundary_entries.movement_type = '941' then 'transfers_in'
+            when boundary_entries.movement_type = '641' then 'transfers_out'
+            when boundary_entries.movement_type in ('701', '702') then 'adjustments'
+            when boundary_entries.movement_type = '551' then 'scrap'
+        end as balance_category,
+        boundary_entries.document_number,
+        boundary_entries.quantity,
+        cast(boundary_entries.quantity * valuation.standard_unit_cost as decimal(18, 4)) as value
+    from boundary_entries
+    inner join valuation
+        on boundary_entries.material_type = valuation.material_type
+        and boundary_entries.material_code = valuation.material_code
+
+)
+
+select * from final
+order by facility_code, entry_at, entry_sequence
