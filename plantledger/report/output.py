@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import decimal
 import io
 import json
 import sys
@@ -30,7 +31,7 @@ DEFAULT_LIMIT = 50
 class Column:
     name: str
     header: str
-    kind: str = "text"  # text, int, float, instant
+    kind: str = "text"  # text, int, float, money, instant
     total: str | None = None  # sum, count_distinct, or a fixed label shown in the totals row
 
 
@@ -42,6 +43,8 @@ class Result:
     columns: Sequence[Column]
     answered: list[str] = field(default_factory=list)
     query: dict[str, object] = field(default_factory=dict)  # resolved instants and filters (json)
+    # smaller tables shown after this one (totals per unit of measure, ...); in json, by name
+    summaries: list[Result] = field(default_factory=list)
 
 
 def add_output_arguments(parser: argparse.ArgumentParser) -> None:
@@ -107,6 +110,8 @@ def _cell(value: object, kind: str) -> str:
         return f"{value:,}"
     if kind == "float" and isinstance(value, float):
         return f"{value:,.1f}"
+    if kind == "money" and isinstance(value, (int, float, decimal.Decimal)):
+        return f"{value:,.2f}"
     if isinstance(value, bool):
         return "yes" if value else ""
     return str(value)
@@ -131,7 +136,7 @@ def render_table(result: Result, limit: int, stream: TextIO) -> None:
                 footer = f"{footer} distinct"
         else:
             footer = ""
-        numeric = column.kind in ("int", "float")
+        numeric = column.kind in ("int", "float", "money")
         table.add_column(
             column.header, footer=footer, justify="right" if numeric else "left", no_wrap=True
         )
@@ -150,6 +155,8 @@ def render_table(result: Result, limit: int, stream: TextIO) -> None:
         )
     if result.table.num_rows == 0:
         console.print("no rows", highlight=False, markup=False)
+    for summary in result.summaries:
+        render_table(summary, 0, stream)
 
 
 def _json_value(value: object) -> object:
@@ -157,6 +164,8 @@ def _json_value(value: object) -> object:
         return value.astimezone(dt.UTC).isoformat()
     if isinstance(value, dt.date):
         return value.isoformat()
+    if isinstance(value, decimal.Decimal):  # money: exact in the warehouse, a number in json
+        return float(value)
     return value
 
 
@@ -196,6 +205,14 @@ def emit(result: Result, args: argparse.Namespace) -> None:
                 {key: _json_value(value) for key, value in row.items()} for row in table.to_pylist()
             ],
         }
+        for summary in result.summaries:
+            document[summary.name] = {
+                "totals": totals(summary),
+                "rows": [
+                    {key: _json_value(value) for key, value in row.items()}
+                    for row in summary.table.select([c.name for c in summary.columns]).to_pylist()
+                ],
+            }
         text = json.dumps(document, indent=2, default=_json_value) + "\n"
         _write(args.output, lambda handle: handle.write(text.encode("utf-8")))
     if args.output is not None:
