@@ -177,8 +177,12 @@ def run_stock(args: argparse.Namespace) -> int:
             stock_columns(args.by),
             _answered(describe_as_of(args.as_of, parts, warehouse.window()), filters)
             + valuation_lines(warehouse),
-            {"as_of": args.as_of, "by": args.by, "resolved": _parts_json(parts, True),
-             **filters.as_dict()},
+            {
+                "as_of": args.as_of,
+                "by": args.by,
+                "resolved": _parts_json(parts, True),
+                **filters.as_dict(),
+            },
             [unit_totals(table)],
         )
     emit(result, args)
@@ -277,8 +281,7 @@ def ageing_columns(labels: list[str], fmt: str) -> tuple[Column, ...]:
 
 @report(
     "ageing",
-    "stock as of an instant by age since receipt or production, in day buckets: quantity and "
-    "value",
+    "stock as of an instant by age since receipt or production, in day buckets: quantity and value",
     _add_ageing,
 )
 def run_ageing(args: argparse.Namespace) -> int:
@@ -299,8 +302,12 @@ def run_ageing(args: argparse.Namespace) -> int:
             _answered(describe_as_of(args.as_of, parts, warehouse.window()), filters)
             + [f"age buckets (days): {', '.join(labels)}"]
             + valuation_lines(warehouse),
-            {"as_of": args.as_of, "buckets": labels, "resolved": _parts_json(parts, True),
-             **filters.as_dict()},
+            {
+                "as_of": args.as_of,
+                "buckets": labels,
+                "resolved": _parts_json(parts, True),
+                **filters.as_dict(),
+            },
             [unit_totals(table)],
         )
     emit(result, args)
