@@ -480,3 +480,24 @@ def test_bad_input_is_one_line_and_exit_code_2(capsys, wh, argv):
     code = cli.main(["report", *argv, "--warehouse", wh])
     assert code == 2
     one_error_line(capsys)
+
+
+def test_every_report_and_table_macro_has_a_dbt_exposure(warehouse_small):
+    from plantledger.report import REPORTS
+
+    manifest = json.loads((warehouse_small.target / "manifest.json").read_text(encoding="utf-8"))
+    exposures = {node["name"] for node in manifest["exposures"].values()}
+    con = warehouse_small.connect()
+    try:
+        macros = {
+            name
+            for (name,) in con.execute(
+                "select function_name from duckdb_functions() "
+                "where function_type = 'table_macro' and schema_name = 'main' and not internal"
+            ).fetchall()
+        }
+    finally:
+        con.close()
+    assert {"inventory_as_of", "trace_forward"} <= macros
+    missing = {f"report_{name}" for name in REPORTS} | {f"macro_{name}" for name in macros}
+    assert missing - exposures == set()
