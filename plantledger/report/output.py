@@ -31,7 +31,7 @@ DEFAULT_LIMIT = 50
 class Column:
     name: str
     header: str
-    kind: str = "text"  # text, int, float, money, instant
+    kind: str = "text"  # text, int, float, money, duration (seconds), instant
     total: str | None = None  # sum, count_distinct, or a fixed label shown in the totals row
 
 
@@ -101,6 +101,21 @@ def totals(result: Result) -> dict[str, object]:
     return values
 
 
+def format_duration(seconds: float) -> str:
+    """Seconds as a reader says them: '4 h 53 min', '2 d 3 h', '12 min 5 s', '42.3 s'."""
+    if round(seconds, 1) < 60:
+        return f"{seconds:.1f} s"
+    whole = round(seconds)
+    days, rest = divmod(whole, 86_400)
+    hours, rest = divmod(rest, 3_600)
+    minutes, secs = divmod(rest, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s"
+
+
 def _cell(value: object, kind: str) -> str:
     if value is None:
         return ""
@@ -110,6 +125,8 @@ def _cell(value: object, kind: str) -> str:
         return f"{value:,}"
     if kind == "float" and isinstance(value, float):
         return f"{value:,.1f}"
+    if kind == "duration" and isinstance(value, (int, float)):
+        return format_duration(float(value))
     if kind == "money" and isinstance(value, (int, float, decimal.Decimal)):
         return f"{value:,.2f}"
     if isinstance(value, bool):
@@ -136,7 +153,7 @@ def render_table(result: Result, limit: int, stream: TextIO) -> None:
                 footer = f"{footer} distinct"
         else:
             footer = ""
-        numeric = column.kind in ("int", "float", "money")
+        numeric = column.kind in ("int", "float", "money", "duration")
         table.add_column(
             column.header, footer=footer, justify="right" if numeric else "left", no_wrap=True
         )

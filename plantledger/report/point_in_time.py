@@ -25,6 +25,7 @@ from plantledger.report.output import (
     check_output_arguments,
     emit,
 )
+from plantledger.report.readable import ARRIVAL_KINDS, MOVE_KINDS, STATUS_CHANGES, readable_sql
 from plantledger.report.timeframe import (
     Part,
     add_period_arguments,
@@ -110,6 +111,24 @@ def _add_inventory(parser: argparse.ArgumentParser) -> None:
 def _add_period_report(parser: argparse.ArgumentParser) -> None:
     add_period_arguments(parser, required=True)
     _add_common(parser)
+
+
+def _add_arrivals(parser: argparse.ArgumentParser) -> None:
+    _add_period_report(parser)
+    parser.add_argument(
+        "--kind", default=None, choices=tuple(ARRIVAL_KINDS), help="one kind of arrival"
+    )
+
+
+def _add_moves(parser: argparse.ArgumentParser) -> None:
+    _add_period_report(parser)
+    parser.add_argument(
+        "--kind",
+        default=None,
+        choices=tuple(MOVE_KINDS),
+        help="storage moves (putaway, bin transfer, replenishment, pick), conveyor moves, or "
+        "status changes (which stay in place)",
+    )
 
 
 def _add_dwell(parser: argparse.ArgumentParser) -> None:
@@ -275,6 +294,7 @@ def _run_period_report(
     macro: str,
     columns: tuple[Column, ...],
     order_by: str,
+    readable: dict[str, Any] | None = None,
     **union_options: Any,
 ) -> int:
     """A report of one period table macro (``macro`` takes the period's two instants): the
@@ -284,6 +304,8 @@ def _run_period_report(
         filters = _filters(warehouse, args)
         label, parts = _period_parts(warehouse, args, filters)
         sql, params = _union(parts, macro, "period", filters, order_by, **union_options)
+        if readable is not None:  # local times, supplier names (report/readable.py)
+            sql = readable_sql(sql, order_by=order_by, **readable)
         result = Result(
             name,
             title,
@@ -298,6 +320,7 @@ def _run_period_report(
 
 ARRIVAL_COLUMNS = (
     Column("arrived_at", "arrived (UTC)", "instant"),
+    Column("arrived_at_local", "arrived (local)"),
     Column("facility_code", "facility"),
     Column("location_code", "location"),
     Column("material_code", "material"),
@@ -307,6 +330,7 @@ ARRIVAL_COLUMNS = (
     Column("arrival_kind", "kind"),
     Column("from_facility_code", "from"),
     Column("document_number", "document"),
+    Column("supplier_name", "supplier"),
 )
 
 
@@ -314,21 +338,24 @@ ARRIVAL_COLUMNS = (
     "arrivals",
     "what entered each facility from outside it in a period (supplier receipts, transfers in, "
     "production receipts)",
-    _add_period_report,
+    _add_arrivals,
 )
 def run_arrivals(args: argparse.Namespace) -> int:
     return _run_period_report(
         args,
         "arrivals",
-        "Arrivals",
+        "Arrivals" + (f" ({args.kind})" if args.kind else ""),
         "arrivals_between(?, ?)",
         ARRIVAL_COLUMNS,
         "arrived_at, facility_code, material_sublot_code, transaction_id",
+        readable={"instants": ["arrived_at"], "supplier": True},
+        extra=ARRIVAL_KINDS[args.kind] if args.kind else "",
     )
 
 
 MOVE_COLUMNS = (
     Column("moved_at", "moved (UTC)", "instant"),
+    Column("moved_at_local", "moved (local)"),
     Column("facility_code", "facility"),
     Column("material_sublot_code", "sublot", total="count_distinct"),
     Column("material_code", "material"),
@@ -340,16 +367,20 @@ MOVE_COLUMNS = (
 )
 
 
-@report("moves", "sublots that changed location within a facility in a period", _add_period_report)
+@report("moves", "sublots that changed location within a facility in a period", _add_moves)
 def run_moves(args: argparse.Namespace) -> int:
     return _run_period_report(
         args,
         "moves",
-        "Moves within a facility",
-        "sublot_moves_between(?, ?)",
+        "Status changes"
+        if args.kind == "status"
+        else "Moves within a facility" + (f" ({args.kind})" if args.kind else ""),
+        STATUS_CHANGES if args.kind == "status" else "sublot_moves_between(?, ?)",
         MOVE_COLUMNS,
         "moved_at, facility_code, transaction_id",
+        readable={"instants": ["moved_at"]},
         location_columns=("from_location_code", "to_location_code"),
+        extra=(MOVE_KINDS[args.kind] or "") if args.kind else "",
     )
 
 
@@ -360,10 +391,10 @@ DWELL_COLUMNS = (
     Column("position_sequence", "pos", "int"),
     Column("stays", "stays", "int", total="sum"),
     Column("sublots", "sublots", "int"),
-    Column("mean_dwell_seconds", "mean s", "float"),
-    Column("p50_dwell_seconds", "p50 s", "float"),
-    Column("p90_dwell_seconds", "p90 s", "float"),
-    Column("max_dwell_seconds", "max s", "float"),
+    Column("mean_dwell_seconds", "mean", "duration"),
+    Column("p50_dwell_seconds", "p50", "duration"),
+    Column("p90_dwell_seconds", "p90", "duration"),
+    Column("max_dwell_seconds", "max", "duration"),
     Column("is_bottleneck", "bottleneck"),
 )
 
