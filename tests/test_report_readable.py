@@ -128,3 +128,103 @@ def test_dwell_shows_durations_in_the_table_and_seconds_in_csv(capsys, wh):
     assert frame["mean_dwell_seconds"].dtype == pl.Float64
     shown = [format_duration(value) for value in frame["mean_dwell_seconds"].drop_nulls()]
     assert all(text in table for text in shown)
+
+
+# --- trace: csv / json / parquet and the recall per customer --------------------------------
+
+
+@pytest.fixture(scope="module")
+def recalled_lot(warehouse_small) -> str:
+    """A supplier lot whose forward trace reaches at least two customers."""
+    con = warehouse_small.connect()
+    try:
+        lots = [
+            code
+            for (code,) in con.execute(
+                "select lot_code from marts.dim_material_lots where supplier_id is not null "
+                "order by lot_code limit 200"
+            ).fetchall()
+        ]
+        for code in lots:
+            (customers,) = con.execute(
+                "select count(distinct node_id) from trace_forward(?) where node_type = 'Customer'",
+                [code],
+            ).fetchone()
+            if customers >= 2:
+                return code
+    finally:
+        con.close()
+    pytest.skip("no lot reaches two customers")
+
+
+def test_recall_per_customer_equals_the_raw_shipments_of_the_traced_sublots(
+    capsys, wh, warehouse_small, recalled_lot
+):
+    document = _json(capsys, wh, "trace", "--forward", recalled_lot)
+    trace = pl.DataFrame(document["rows"], infer_schema_length=None)
+    sublots = trace.filter(pl.col("node_type") == "MaterialSublot")["node_key"].unique()
+    raw_sublots = _raw(warehouse_small, "material_sublots").select(
+        pl.col("id").alias("material_sublot_id"), "sublot_code"
+    )
+    expected = (
+        _raw(warehouse_small, "shipment_sublots")
+        .join(raw_sublots, on="material_sublot_id")
+        .filter(pl.col("sublot_code").is_in(sublots.to_list()))
+        .join(
+            _raw(warehouse_small, "shipments")
+            .filter(pl.col("shipment_type") == "order_fulfillment")
+            .select(pl.col("id").alias("shipment_id"), "order_id", "shipped_at"),
+            on="shipment_id",
+        )
+        .join(
+            _raw(warehouse_small, "orders").select(pl.col("id").alias("order_id"), "customer_id"),
+            on="order_id",
+        )
+        .join(
+            _raw(warehouse_small, "customers").select(
+                pl.col("id").alias("customer_id"), "customer_code"
+            ),
+            on="customer_id",
+        )
+        .group_by("customer_code")
+        .agg(
+            pl.col("quantity").sum().cast(pl.Float64),
+            pl.col("shipment_id").n_unique().alias("shipments"),
+            pl.col("shipped_at").min().alias("first"),
+            pl.col("shipped_at").max().alias("last"),
+        )
+        .sort("customer_code")
+    )
+    recall = (
+        pl.DataFrame(document["recall_by_customer"]["rows"])
+        .filter(pl.col("destination_type") == "customer")
+        .sort("destination_key")
+    )
+    assert expected.height >= 2
+    assert recall["destination_key"].to_list() == expected["customer_code"].to_list()
+    assert recall["quantity"].to_list() == expected["quantity"].to_list()
+    assert recall["shipments"].to_list() == expected["shipments"].to_list()
+    first = [dt.datetime.fromisoformat(value) for value in recall["first_shipped_at"]]
+    last = [dt.datetime.fromisoformat(value) for value in recall["last_shipped_at"]]
+    assert first == expected["first"].to_list()
+    assert last == expected["last"].to_list()
+
+
+def test_trace_writes_every_row_as_csv_and_customers_carry_quantities(capsys, wh, recalled_lot):
+    code = cli.main(
+        ["report", "trace", "--forward", recalled_lot, "--format", "json", "--warehouse", wh]
+    )
+    rows = json.loads(capsys.readouterr().out)["rows"]
+    assert code == 0
+    code = cli.main(
+        ["report", "trace", "--forward", recalled_lot, "--format", "csv", "--warehouse", wh]
+    )
+    frame = pl.read_csv(io.StringIO(capsys.readouterr().out))
+    assert code == 0
+    assert frame.height == len(rows) > 0
+    code = cli.main(["report", "trace", "--forward", recalled_lot, "--warehouse", wh])
+    tree = capsys.readouterr().out
+    assert code == 0
+    customer_lines = [line for line in tree.splitlines() if "customer CUST-" in line]
+    assert customer_lines and all("shipped " in line and " to, " in line for line in customer_lines)
+    assert "Recall: where the traced material was shipped" in tree

@@ -24,6 +24,13 @@ from dataclasses import dataclass
 
 from plantledger.params import ParameterError
 from plantledger.report import report
+from plantledger.report.output import (
+    add_output_arguments,
+    check_output_arguments,
+    emit,
+    render_table,
+)
+from plantledger.report.recall import shipment_quantities, trace_frame, trace_result
 from plantledger.report.warehouse import (
     BUILD_HINT,
     Warehouse,
@@ -96,6 +103,7 @@ def _add(parser: argparse.ArgumentParser) -> None:
         metavar="CODE",
         help="a sublot code (SL-...): everything it was made from, up to the suppliers",
     )
+    add_output_arguments(parser)
     add_warehouse_argument(parser)
 
 
@@ -154,9 +162,12 @@ def _day(value: dt.datetime | None) -> str:
     return value.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M") if value is not None else ""
 
 
-def _edge_text(row: TraceRow, direction: str) -> str:
-    """What the edge from the parent to this node says, in the reading direction."""
+def _edge_text(row: TraceRow, direction: str, shipped: dict[int, float] | None = None) -> str:
+    """What the edge from the parent to this node says, in the reading direction; a customer
+    reached from a shipment carries the quantity of the traced material in that shipment."""
     quantity, when = _quantity(row.quantity), _day(row.occurred_at)
+    if row.relationship == "ShipsTo" and shipped and row.parent_node_id in shipped:
+        return f"shipped {_quantity(shipped[row.parent_node_id])} to, {when}"
     relationship = row.relationship
     if relationship is None:
         return ""
@@ -201,7 +212,12 @@ def summary_line(rows: Sequence[TraceRow], direction: str, code: str) -> str:
     return f"{direction.capitalize()} trace of {code}: {reach} ({depth} levels)"
 
 
-def build_tree(rows: Sequence[TraceRow], direction: str, title: str):  # -> rich.tree.Tree
+def build_tree(
+    rows: Sequence[TraceRow],
+    direction: str,
+    title: str,
+    shipped: dict[int, float] | None = None,
+):  # -> rich.tree.Tree
     """A rich Tree of the trace rows (ordered by depth, as the macros return them)."""
     from rich.text import Text
     from rich.tree import Tree
@@ -213,7 +229,7 @@ def build_tree(rows: Sequence[TraceRow], direction: str, title: str):  # -> rich
         if parent is None:  # cannot happen with macro output: parents are one level up
             parent = tree
         text = Text(_node_text(row), style="bold" if row.depth == 0 else "")
-        edge = _edge_text(row, direction)
+        edge = _edge_text(row, direction, shipped)
         if edge:
             text.append(f"  ({edge})", style="dim")
         if row.node in branches:
@@ -228,6 +244,7 @@ def build_tree(rows: Sequence[TraceRow], direction: str, title: str):  # -> rich
 def run_trace(args: argparse.Namespace) -> int:
     from rich.console import Console
 
+    check_output_arguments(args)
     direction = "forward" if args.forward is not None else "backward"
     code = (args.forward if args.forward is not None else args.backward).strip()
     if not code:
@@ -237,12 +254,19 @@ def run_trace(args: argparse.Namespace) -> int:
         if not rows:
             raise _unknown_code(warehouse, direction, code)
     title = summary_line(rows, direction, code)
+    frame = trace_frame(rows)
+    result = trace_result(frame, direction, code, title)
+    if args.format != "table":  # every trace row to csv / json / parquet (json: the recall too)
+        emit(result, args)
+        return 0
     console = Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 200)
-    console.print(build_tree(rows, direction, title))
+    console.print(build_tree(rows, direction, title, shipment_quantities(frame)))
     macro = "trace_forward" if direction == "forward" else "trace_backward"
     console.print(
         f"{len(rows):,} rows; as a table: select * from {macro}('{code}')",
         style="dim",
         markup=False,
     )
+    for summary in result.summaries:  # the recall per customer, after the tree
+        render_table(summary, 0, sys.stdout)
     return 0
