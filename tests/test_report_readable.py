@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
 from zoneinfo import ZoneInfo
 
 import polars as pl
@@ -226,5 +227,6 @@ def test_trace_writes_every_row_as_csv_and_customers_carry_quantities(capsys, wh
     tree = capsys.readouterr().out
     assert code == 0
     customer_lines = [line for line in tree.splitlines() if "customer CUST-" in line]
-    assert customer_lines and all("shipped " in line and " to, " in line for line in customer_lines)
+    assert customer_lines
+    assert all(re.search(r"shipped [\d,.]+ to, ", line) for line in customer_lines)
     assert "Recall: where the traced material was shipped" in tree
