@@ -261,12 +261,12 @@ def run_trace(args: argparse.Namespace) -> int:
         return 0
     console = Console(file=sys.stdout, highlight=False, width=None if sys.stdout.isatty() else 200)
     console.print(build_tree(rows, direction, title, shipment_quantities(frame)))
+    for summary in result.summaries:  # the recall per customer, after the tree
+        render_table(summary, 0, sys.stdout)
     macro = "trace_forward" if direction == "forward" else "trace_backward"
     console.print(
         f"{len(rows):,} rows; as a table: select * from {macro}('{code}')",
         style="dim",
         markup=False,
     )
-    for summary in result.summaries:  # the recall per customer, after the tree
-        render_table(summary, 0, sys.stdout)
     return 0
