@@ -12,13 +12,18 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import NoReturn
 
 import polars as pl
 
 import plantledger
-from plantledger.params import GenerationParams, ParameterError, parse_end_date, parse_scale
+from plantledger.params import (
+    GenerationParams,
+    ParameterError,
+    check_folder_path,
+    parse_end_date,
+    parse_scale,
+)
 
 PROG = "plantledger"
 EXIT_USAGE = 2
@@ -136,7 +141,7 @@ def _cmd_append(args: argparse.Namespace) -> int:
         )
     days = parse_append_days(args.append_days)
     try:
-        summary = append_days(Path(args.out), days)
+        summary = append_days(check_folder_path(args.out, "--out"), days)
     except OSError as exc:
         raise ParameterError(
             f"appending to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
@@ -162,7 +167,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         scale=parse_scale(args.scale if args.scale is not None else DEFAULT_SCALE),
         seed=parse_seed(args.seed if args.seed is not None else DEFAULT_SEED),
         end_date=end_date,
-        out=Path(args.out),
+        out=check_folder_path(args.out, "--out"),
     )
     try:
         check_output(params.out)
@@ -285,6 +290,18 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_blank(args: argparse.Namespace) -> None:
+    """An option given as an empty or blank string is refused: none of them means "all" or "the
+    default" (``--facility ""`` would otherwise answer for the whole company)."""
+    for dest, value in vars(args).items():
+        if isinstance(value, str) and not value.strip():
+            option = "--" + dest.rstrip("_").replace("_", "-")
+            raise UsageError(f"{option} is empty: give a value or leave the option out")
+        if isinstance(value, list) and any(isinstance(v, str) and not v.strip() for v in value):
+            option = "--" + dest.rstrip("_").replace("_", "-")
+            raise UsageError(f"{option} has an empty value: give values or leave the option out")
+
+
 def _os_reason(exc: OSError) -> str:
     reason = exc.strerror or str(exc)
     return f"{reason} ({exc.filename})" if exc.filename else reason
@@ -307,6 +324,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _error(f"choose a command: {', '.join(COMMANDS)} (see '{PROG} --help')")
     try:
+        _refuse_blank(args)
         return COMMANDS[args.command].run(args)
     except (ParameterError, UsageError) as exc:
         return _error(str(exc))
