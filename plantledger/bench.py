@@ -269,11 +269,16 @@ def parse_scales(values: Sequence[str]) -> tuple[float, ...]:
     return tuple(dict.fromkeys(scales))
 
 
+MAX_REPEAT = 100
+
+
 def parse_repeat(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or int(text) < 1:
-        raise ParameterError(f"--repeat must be a whole number of runs, at least 1, got {text!r}")
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_REPEAT:
+        raise ParameterError(
+            f"--repeat must be a whole number of runs from 1 to {MAX_REPEAT}, got {text!r}"
+        )
     return int(text)
 
 

@@ -142,9 +142,9 @@ def _cmd_append(args: argparse.Namespace) -> int:
     days = parse_append_days(args.append_days)
     try:
         summary = append_days(check_folder_path(args.out, "--out"), days)
-    except OSError as exc:
+    except (OSError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
-            f"appending to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
+            f"appending to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
             f"writable and the disk has free space (the folder is as it was before)"
         ) from None
     if not args.quiet:
@@ -191,9 +191,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         record = injector.record
     try:
         manifest = write_raw(params, pieces, progress, faults=record)
-    except OSError as exc:
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        # polars reports a full disk while writing parquet as a ComputeError, not an OSError
         raise ParameterError(
-            f"writing to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
+            f"writing to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
             f"writable and the disk has free space (the previous output, if any, is unchanged)"
         ) from None
     if manifest.faults is not None and not args.quiet:
@@ -305,6 +306,13 @@ def _refuse_blank(args: argparse.Namespace) -> None:
 def _os_reason(exc: OSError) -> str:
     reason = exc.strerror or str(exc)
     return f"{reason} ({exc.filename})" if exc.filename else reason
+
+
+def _write_reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return _os_reason(exc)
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
 
 
 def _error(message: str) -> int:

@@ -15,13 +15,17 @@ adds the batches up (the Data Docs show one validation result per batch).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import logging
 import math
 import os
 import re
 import shutil
+import sys
 import time
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from plantledger.output_paths import Input, check_output_folder
-from plantledger.params import ParameterError, check_folder_path
+from plantledger.params import DIM_DATE_END, DIM_DATE_START, ParameterError, check_folder_path
 from plantledger.quality.checks import UNIQUE, Check, all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN
 from plantledger.schema import RAW_SCHEMAS, TABLES
@@ -188,7 +192,13 @@ def _manifest_end_date(manifest: Manifest) -> dt.date:
     text = manifest.parameters["end_date"]
     if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
         raise ValueError(f"parameters.end_date {str(text)[:40]!r} is not a date as YYYY-MM-DD")
-    return dt.date.fromisoformat(text)
+    end_date = dt.date.fromisoformat(text)
+    if not DIM_DATE_START <= end_date < DIM_DATE_END:
+        raise ValueError(
+            f"parameters.end_date {text} is outside the warehouse calendar ({DIM_DATE_START} to "
+            f"before {DIM_DATE_END})"
+        )
+    return end_date
 
 
 def _check_parquet(path: Path, table: str, regenerate: str) -> None:
@@ -228,6 +238,42 @@ def _replace_docs(tmp: Path, docs: Path) -> None:
             os.replace(old, docs)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _gx_log() -> Iterator[list[logging.LogRecord]]:
+    """Great Expectations' log records of the run, collected instead of printed: GX catches
+    errors writing Data Docs pages (a full disk) and logs a traceback per page."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("great_expectations")
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def _check_gx_errors(records: list[logging.LogRecord], docs: Path) -> None:
+    """An error GX only logged: one line (exit 2) for a write failure, one warning otherwise."""
+    if not records:
+        return
+    messages = [record.getMessage() for record in records]
+    written = next((m for m in messages if "OSError" in m or "Errno" in m), None)
+    if written is not None:
+        match = re.search(r"\[Errno (\d+)\] ([^\"\n]+)", written)
+        reason = match[2] if match else "a file could not be written"
+        code = int(match[1]) if match else None
+        raise _docs_error(docs, OSError(code, reason))
+    first = " ".join(messages[0].split())[:160]
+    print(
+        f"plantledger: warning: {len(messages)} Data Docs part(s) could not be rendered: {first}",
+        file=sys.stderr,
+    )
 
 
 def _docs_error(docs: Path, exc: OSError) -> ParameterError:
@@ -384,7 +430,11 @@ def validate(
         from plantledger.quality import gx  # Great Expectations: imported only now (slow)
 
         try:
-            rows, batches = _run(gx, checks, severities, findings, files, tmp, sample, batch_rows)
+            with _gx_log() as gx_errors:
+                rows, batches = _run(
+                    gx, checks, severities, findings, files, tmp, sample, batch_rows
+                )
+            _check_gx_errors(gx_errors, docs)
             _replace_docs(tmp, docs)
         except OSError as exc:
             raise _docs_error(docs, exc) from None
