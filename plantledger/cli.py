@@ -12,12 +12,14 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NoReturn
 
 import polars as pl
 
 import plantledger
 from plantledger.params import (
+    LATEST_END_DATE,
     GenerationParams,
     ParameterError,
     check_folder_path,
@@ -140,8 +142,10 @@ def _cmd_append(args: argparse.Namespace) -> int:
             f"manifest; leave out {', '.join(given)} (see '{PROG} generate --help')"
         )
     days = parse_append_days(args.append_days)
+    out = check_folder_path(args.out, "--out")
+    _check_append_end(out, days)
     try:
-        summary = append_days(check_folder_path(args.out, "--out"), days)
+        summary = append_days(out, days)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
             f"appending to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
@@ -150,6 +154,23 @@ def _cmd_append(args: argparse.Namespace) -> int:
     if not args.quiet:
         print(describe(summary), file=sys.stderr)
     return 0
+
+
+def _check_append_end(out: Path, days: int) -> None:
+    """The history after the append must still fit dim_date (params.LATEST_END_DATE)."""
+    from plantledger.writer import Manifest
+
+    try:
+        end_date = dt.date.fromisoformat(Manifest.load(out).parameters["end_date"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # not a usable raw folder: append_days says so in its own words
+    new_end = end_date + dt.timedelta(days=days)
+    if new_end > LATEST_END_DATE:
+        raise ParameterError(
+            f"--append-days {days} would end the history on {new_end}, after {LATEST_END_DATE}, "
+            "beyond what the warehouse calendar (dim_date, vars in dbt_project.yml) holds with "
+            "the planned dates; append fewer days, or widen dim_date and params.DIM_DATE_END"
+        )
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:

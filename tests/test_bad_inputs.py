@@ -291,3 +291,19 @@ def test_bad_bench_input_before_any_run(capsys, monkeypatch, argv):
     args, message = argv
     assert cli.main(["bench", "--scales", "0.01", "--quiet", *args]) == 2
     assert message in one_error_line(capsys)
+
+
+def test_an_append_past_the_calendar_is_refused_before_writing(tmp_path, capsys, raw_small):
+    import json
+
+    from tests.conftest import tree_snapshot
+
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_small.path, raw)
+    manifest = json.loads((raw / "_manifest.json").read_text())
+    manifest["parameters"]["end_date"] = "2030-12-25"
+    (raw / "_manifest.json").write_text(json.dumps(manifest))
+    before = tree_snapshot(raw)
+    assert cli.main(["generate", "--quiet", "--out", str(raw), "--append-days", "7"]) == 2
+    assert "would end the history on 2031-01-01" in one_error_line(capsys)
+    assert tree_snapshot(raw) == before
