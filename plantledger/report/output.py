@@ -201,8 +201,6 @@ def emit(result: Result, args: argparse.Namespace) -> None:
     if args.format == "table":
         render_table(result, parse_limit(args.limit), sys.stdout)
         return
-    for line in result.answered:
-        print(line, file=sys.stderr)
     names = [column.name for column in result.columns]
     table = result.table.select(names)
     if args.format == "csv":
@@ -225,5 +223,7 @@ def emit(result: Result, args: argparse.Namespace) -> None:
         }
         text = json.dumps(document, indent=2, default=_json_value) + "\n"
         _write(args.output, lambda handle: handle.write(text.encode("utf-8")))
+    for line in result.answered:  # after the write: a failed write ends in its one line only
+        print(line, file=sys.stderr)
     if args.output is not None:
         print(f"wrote {table.num_rows:,} rows to {args.output}", file=sys.stderr)
