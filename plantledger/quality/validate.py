@@ -15,7 +15,6 @@ adds the batches up (the Data Docs show one validation result per batch).
 from __future__ import annotations
 
 import argparse
-import contextlib
 import datetime as dt
 import logging
 import math
@@ -25,7 +24,6 @@ import shutil
 import sys
 import time
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -240,38 +238,16 @@ def _replace_docs(tmp: Path, docs: Path) -> None:
     shutil.rmtree(old, ignore_errors=True)
 
 
-@contextlib.contextmanager
-def _gx_log() -> Iterator[list[logging.LogRecord]]:
-    """Great Expectations' log records of the run, collected instead of printed: GX catches
-    errors writing Data Docs pages (a full disk) and logs a traceback per page."""
-    records: list[logging.LogRecord] = []
-    handler = logging.Handler(logging.ERROR)
-    handler.emit = records.append  # type: ignore[method-assign]
-    logger = logging.getLogger("great_expectations")
-    propagate = logger.propagate
-    logger.addHandler(handler)
-    logger.propagate = False
-    try:
-        yield records
-    finally:
-        logger.removeHandler(handler)
-        logger.propagate = propagate
-
-
-def _check_gx_errors(records: list[logging.LogRecord], docs: Path) -> None:
-    """An error GX only logged: one line (exit 2) for a write failure, one warning otherwise."""
+def _check_gx_errors(gx: Any, records: list[logging.LogRecord], docs: Path) -> None:
+    """Errors GX only logged: one line (exit 2) for a failed write, one warning otherwise."""
     if not records:
         return
-    messages = [record.getMessage() for record in records]
-    written = next((m for m in messages if "OSError" in m or "Errno" in m), None)
-    if written is not None:
-        match = re.search(r"\[Errno (\d+)\] ([^\"\n]+)", written)
-        reason = match[2] if match else "a file could not be written"
-        code = int(match[1]) if match else None
-        raise _docs_error(docs, OSError(code, reason))
-    first = " ".join(messages[0].split())[:160]
+    failed = gx.logged_write_error(records)
+    if failed is not None:
+        raise _docs_error(docs, failed)
+    first = " ".join(records[0].getMessage().split())[:160]
     print(
-        f"plantledger: warning: {len(messages)} Data Docs part(s) could not be rendered: {first}",
+        f"plantledger: warning: {len(records)} Data Docs part(s) could not be rendered: {first}",
         file=sys.stderr,
     )
 
@@ -430,11 +406,11 @@ def validate(
         from plantledger.quality import gx  # Great Expectations: imported only now (slow)
 
         try:
-            with _gx_log() as gx_errors:
+            with gx.collected_log() as gx_errors:
                 rows, batches = _run(
                     gx, checks, severities, findings, files, tmp, sample, batch_rows
                 )
-            _check_gx_errors(gx_errors, docs)
+            _check_gx_errors(gx, gx_errors, docs)
             _replace_docs(tmp, docs)
         except OSError as exc:
             raise _docs_error(docs, exc) from None
