@@ -57,7 +57,8 @@
                 "raw data at " ~ raw_folder() ~ " is incomplete (no parquet for " ~ missing | join(", ")
                 ~ "): " ~ hint) }}
         {%- endif -%}
-        {#- the manifest's end_date, checked before any node runs (macros/quarantine.sql) -#}
+        {#- the vars and the manifest's end_date, checked before any node runs -#}
+        {%- do check_vars() -%}
         {%- do history_end() -%}
     {%- endif -%}
 {% endmacro %}
@@ -92,3 +93,29 @@
 {% macro latest_version(key) -%}
     qualify load_id = max(load_id) over (partition by {{ key }})
 {%- endmacro %}
+
+
+{#
+    The project's vars that models paste into SQL text, checked before any node runs (called by
+    check_raw_data): the dim_date calendar bounds are days as YYYY-MM-DD, the counts whole
+    numbers. A value from --vars that is anything else stops the run with one line.
+#}
+{% macro check_vars() %}
+    {%- for name in ['dim_date_start', 'dim_date_end'] -%}
+        {%- set value = var(name) | string -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ name ~ " is " ~ (value[:40] | tojson) ~ ", not a day as YYYY-MM-DD: "
+                ~ "fix it in dbt_project.yml or --vars") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name in ['incremental_lookback_days', 'issue_lead_hours', 'trace_max_depth',
+                     'over_quantity_passes'] -%}
+        {%- set value = var(name, 0) | string -%}
+        {%- if not modules.re.fullmatch('[0-9]{1,6}', value) -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ name ~ " is " ~ (value[:40] | tojson) ~ ", not a whole number: fix it "
+                ~ "in dbt_project.yml or --vars") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

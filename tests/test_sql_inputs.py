@@ -153,3 +153,26 @@ def test_generate_and_validate_accept_a_quote(
     out = tmp_path / "o'q" / "again"
     assert cli.main(["generate", "--quiet", "--out", str(out)]) == 0
     assert (out / "_manifest.json").is_file()
+
+
+@pytest.mark.parametrize(
+    "name, value",
+    [
+        ("dim_date_start", "2020-01-01' as date) union select 1 --"),
+        ("trace_max_depth", "1) or (select count(*) from read_text('/etc/passwd')) > (0"),
+        ("issue_lead_hours", "4) or (1 = 1"),
+    ],
+)
+def test_a_hostile_var_stops_the_run_before_any_node(tmp_path, raw_small, name, value):
+    run = dbt(
+        "run",
+        raw_small.path,
+        tmp_path / "dbt",
+        "--select",
+        "stg_plantledger__facilities",
+        "--vars",
+        json.dumps({name: value}),
+    )
+    assert run.returncode != 0
+    assert f"var {name} is" in run.output, run.tail()
+    assert not run.with_status("success")
