@@ -14,23 +14,55 @@
     2. the raw folder's _manifest.json (parameters.end_date), read with DuckDB at run time, so a
        build always screens against the generation it reads;
     3. while parsing (no database yet), a placeholder.
+    Either value is checked by checked_end_date() before it reaches SQL, and quoted.
 #}
 {% macro history_end() -%}
     {%- set override = var('history_end_date', none) -%}
     {%- if override -%}
-        {%- set end_date = override -%}
+        {%- set end_date = checked_end_date(override, "--vars history_end_date") -%}
     {%- elif execute -%}
         {%- set result = run_query(history_end_date_sql(raw_path())) -%}
-        {%- set end_date = result.columns[0].values()[0] -%}
-        {%- if not end_date -%}
+        {%- set value = result.columns[0].values()[0] -%}
+        {%- set where = "parameters.end_date of " ~ raw_folder() ~ "/_manifest.json" -%}
+        {%- if value is none or value | string == '' -%}
             {{ exceptions.raise_compiler_error(
-                "no parameters.end_date in " ~ raw_path() ~ "/_manifest.json: pass --vars "
-                ~ "'{history_end_date: YYYY-MM-DD}'") }}
+                "no " ~ where ~ ": regenerate the folder with `plantledger generate`, or pass "
+                ~ "--vars '{history_end_date: YYYY-MM-DD}'") }}
         {%- endif -%}
+        {%- set end_date = checked_end_date(value, where) -%}
     {%- else -%}
         {%- set end_date = '2099-12-31' -%}
     {%- endif -%}
-    (cast('{{ end_date }}' as date) + interval 1 day)::{{ type_timestamptz() }}
+    (cast('{{ dbt.escape_single_quotes(end_date) | trim }}' as date) + interval 1 day)::{{ type_timestamptz() }}
+{%- endmacro %}
+
+
+{#
+    ``value`` (from ``source``, named in the error) as 'YYYY-MM-DD' text: exactly that form, a
+    real calendar day, inside the calendar dim_date covers (vars dim_date_start, inclusive, to
+    dim_date_end, exclusive). Anything else stops the run with one line, so no other text can
+    reach the SQL the end date is written into.
+#}
+{% macro checked_end_date(value, source) -%}
+    {%- set text = value | string | trim -%}
+    {%- set first = var('dim_date_start') | string -%}
+    {%- set last = var('dim_date_end') | string -%}
+    {%- set fail = "%s is %s, not a day as YYYY-MM-DD from %s to before %s (the calendar of "
+        ~ "dim_date): regenerate the raw folder with `plantledger generate --end-date "
+        ~ "YYYY-MM-DD`, or fix the value" -%}
+    {%- set shown = text[:40] | tojson -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', text) or text < first or text >= last -%}
+        {{ exceptions.raise_compiler_error(fail | format(source, shown, first, last)) }}
+    {%- endif -%}
+    {%- set year, month, day = text[:4] | int, text[5:7] | int, text[8:10] | int -%}
+    {%- if month < 1 or month > 12 or day < 1 -%}
+        {{ exceptions.raise_compiler_error(fail | format(source, shown, first, last)) }}
+    {%- endif -%}
+    {%- set next_month = modules.datetime.date(year + month // 12, month % 12 + 1, 1) -%}
+    {%- if day > (next_month - modules.datetime.timedelta(days=1)).day -%}
+        {{ exceptions.raise_compiler_error(fail | format(source, shown, first, last)) }}
+    {%- endif -%}
+    {{- return(text) -}}
 {%- endmacro %}
 
 

@@ -1,11 +1,29 @@
 {#
     Where the raw parquet lives: PLANTLEDGER_RAW, default data/raw (relative to the folder dbt
-    runs in). The sources (models/staging/plantledger/_plantledger__sources.yml) read
-    <raw>/<table>/*.parquet from the same variable.
+    runs in), as plain text for messages. A path with a character DuckDB's glob or dbt-duckdb's
+    location template would read as syntax (* ? [ ] { }) or a control character stops the run
+    with one line; quotes are fine (raw_path() escapes them).
+#}
+{% macro raw_folder() -%}
+    {%- set raw = env_var('PLANTLEDGER_RAW', 'data/raw') | trim -%}
+    {%- set raw = raw.rstrip('/') if raw.rstrip('/') else raw -%}
+    {%- if not raw or modules.re.search('[*?\\[\\]{}\\x00-\\x1f\\x7f]', raw) -%}
+        {{ exceptions.raise_compiler_error(
+            "PLANTLEDGER_RAW " ~ (raw | tojson) ~ " is not a usable raw folder path: it must not be "
+            ~ "empty nor hold * ? [ ] { } or control characters; move or rename the folder") }}
+    {%- endif -%}
+    {{- return(raw) -}}
+{%- endmacro %}
+
+
+{#
+    The raw folder as the body of a SQL string literal: raw_folder() with its single quotes
+    escaped by the adapter (dbt.escape_single_quotes), so '{{ raw_path() }}/x' is always one
+    literal, whatever the path holds. The sources (models/staging/plantledger/
+    _plantledger__sources.yml) read <raw>/<table>/*.parquet from the same variable, escaped alike.
 #}
 {% macro raw_path() -%}
-    {%- set raw = env_var('PLANTLEDGER_RAW', 'data/raw') | trim -%}
-    {{- return(raw.rstrip('/') if raw.rstrip('/') else raw) -}}
+    {{- return(dbt.escape_single_quotes(raw_folder()) | trim) -}}
 {%- endmacro %}
 
 
@@ -26,7 +44,7 @@
 
         {%- set manifest = run_query(check_raw_data_manifest_sql(raw)) -%}
         {%- if manifest.columns[0].values()[0] == 0 -%}
-            {{ exceptions.raise_compiler_error("raw data not found at " ~ raw ~ ": " ~ hint) }}
+            {{ exceptions.raise_compiler_error("raw data not found at " ~ raw_folder() ~ ": " ~ hint) }}
         {%- endif -%}
 
         {%- set present = run_query(check_raw_data_tables_sql(raw)).columns[0].values() -%}
@@ -36,9 +54,12 @@
         {%- endfor -%}
         {%- if missing -%}
             {{ exceptions.raise_compiler_error(
-                "raw data at " ~ raw ~ " is incomplete (no parquet for " ~ missing | join(", ")
+                "raw data at " ~ raw_folder() ~ " is incomplete (no parquet for " ~ missing | join(", ")
                 ~ "): " ~ hint) }}
         {%- endif -%}
+        {#- the vars and the manifest's end_date, checked before any node runs -#}
+        {%- do check_vars() -%}
+        {%- do history_end() -%}
     {%- endif -%}
 {% endmacro %}
 
@@ -72,3 +93,29 @@
 {% macro latest_version(key) -%}
     qualify load_id = max(load_id) over (partition by {{ key }})
 {%- endmacro %}
+
+
+{#
+    The project's vars that models paste into SQL text, checked before any node runs (called by
+    check_raw_data): the dim_date calendar bounds are days as YYYY-MM-DD, the counts whole
+    numbers. A value from --vars that is anything else stops the run with one line.
+#}
+{% macro check_vars() %}
+    {%- for name in ['dim_date_start', 'dim_date_end'] -%}
+        {%- set value = var(name) | string -%}
+        {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}', value) -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ name ~ " is " ~ (value[:40] | tojson) ~ ", not a day as YYYY-MM-DD: "
+                ~ "fix it in dbt_project.yml or --vars") }}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for name in ['incremental_lookback_days', 'issue_lead_hours', 'trace_max_depth',
+                     'over_quantity_passes'] -%}
+        {%- set value = var(name, 0) | string -%}
+        {%- if not modules.re.fullmatch('[0-9]{1,6}', value) -%}
+            {{ exceptions.raise_compiler_error(
+                "var " ~ name ~ " is " ~ (value[:40] | tojson) ~ ", not a whole number: fix it "
+                ~ "in dbt_project.yml or --vars") }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

@@ -251,7 +251,12 @@ def update_readme(readme: Path, body: str) -> None:
             f"{readme} has no {README_START} ... {README_END} block to fill; add one"
         )
     replacement = f"{README_START}\n{body}{README_END}"
-    readme.write_text(pattern.sub(lambda _: replacement, text, count=1), encoding="utf-8")
+    tmp = readme.with_name(f".{readme.name}.tmp-{os.getpid()}")
+    try:  # a failed write (disk full) leaves the README as it was
+        tmp.write_text(pattern.sub(lambda _: replacement, text, count=1), encoding="utf-8")
+        os.replace(tmp, readme)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 # --- command line -----------------------------------------------------------------------------
@@ -264,11 +269,16 @@ def parse_scales(values: Sequence[str]) -> tuple[float, ...]:
     return tuple(dict.fromkeys(scales))
 
 
+MAX_REPEAT = 100
+
+
 def parse_repeat(text: str | None) -> int | None:
     if text is None:
         return None
-    if not text.isdigit() or int(text) < 1:
-        raise ParameterError(f"--repeat must be a whole number of runs, at least 1, got {text!r}")
+    if not re.fullmatch(r"[0-9]{1,4}", text) or not 1 <= int(text) <= MAX_REPEAT:
+        raise ParameterError(
+            f"--repeat must be a whole number of runs from 1 to {MAX_REPEAT}, got {text!r}"
+        )
     return int(text)
 
 
@@ -316,6 +326,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
+def _check_outputs(args: argparse.Namespace) -> Path | None:
+    """Before any run: --update-readme is a writable text file with the block to fill, and
+    --markdown a writable file that is not the README (outputs never replace inputs)."""
+    from plantledger.output_paths import Input, check_output_file
+
+    readme = None
+    if args.update_readme is not None:
+        readme = check_output_file(args.update_readme, "--update-readme")
+        try:
+            text = readme.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            reason = exc.strerror if isinstance(exc, OSError) else "not UTF-8 text"
+            raise ParameterError(f"--update-readme {args.update_readme}: {reason}") from None
+        if README_START not in text:
+            raise ParameterError(f"{readme} has no {README_START} block to fill; add one")
+    if args.markdown is not None:
+        inputs = [Input("the --update-readme file", readme)] if readme is not None else []
+        check_output_file(args.markdown, "--markdown", inputs, create_parents=True)
+    return readme
+
+
 def run_from_args(args: argparse.Namespace) -> int:
     from plantledger.cli import parse_seed
 
@@ -325,9 +356,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         raise ParameterError(
             f"unknown benchmark section(s) {', '.join(unknown)}; known: {', '.join(SECTIONS)}"
         )
-    readme = Path(args.update_readme) if args.update_readme else None
-    if readme is not None and README_START not in readme.read_text(encoding="utf-8"):
-        raise ParameterError(f"{readme} has no {README_START} block to fill; add one")
+    readme = _check_outputs(args)
 
     def log(message: str) -> None:
         if not args.quiet:
@@ -351,12 +380,18 @@ def run_from_args(args: argparse.Namespace) -> int:
         if not args.workdir:
             shutil.rmtree(workdir, ignore_errors=True)
     print(body, end="")
-    if args.markdown:
-        path = Path(args.markdown)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(f"## plantledger benchmarks\n\n{body}", encoding="utf-8")
-    if readme is not None:
-        update_readme(readme, body)
+    try:
+        if args.markdown:
+            path = Path(args.markdown)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(f"## plantledger benchmarks\n\n{body}", encoding="utf-8")
+        if readme is not None:
+            update_readme(readme, body)
+    except OSError as exc:
+        raise ParameterError(
+            f"writing the benchmark report failed: {exc.strerror or exc} ({exc.filename}); the "
+            "results are on stdout above"
+        ) from None
     return 0
 
 

@@ -18,7 +18,14 @@ from typing import NoReturn
 import polars as pl
 
 import plantledger
-from plantledger.params import GenerationParams, ParameterError, parse_end_date, parse_scale
+from plantledger.params import (
+    LATEST_END_DATE,
+    GenerationParams,
+    ParameterError,
+    check_folder_path,
+    parse_end_date,
+    parse_scale,
+)
 
 PROG = "plantledger"
 EXIT_USAGE = 2
@@ -135,16 +142,35 @@ def _cmd_append(args: argparse.Namespace) -> int:
             f"manifest; leave out {', '.join(given)} (see '{PROG} generate --help')"
         )
     days = parse_append_days(args.append_days)
+    out = check_folder_path(args.out, "--out")
+    _check_append_end(out, days)
     try:
-        summary = append_days(Path(args.out), days)
-    except OSError as exc:
+        summary = append_days(out, days)
+    except (OSError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
-            f"appending to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
+            f"appending to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
             f"writable and the disk has free space (the folder is as it was before)"
         ) from None
     if not args.quiet:
         print(describe(summary), file=sys.stderr)
     return 0
+
+
+def _check_append_end(out: Path, days: int) -> None:
+    """The history after the append must still fit dim_date (params.LATEST_END_DATE)."""
+    from plantledger.writer import Manifest
+
+    try:
+        end_date = dt.date.fromisoformat(Manifest.load(out).parameters["end_date"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # not a usable raw folder: append_days says so in its own words
+    new_end = end_date + dt.timedelta(days=days)
+    if new_end > LATEST_END_DATE:
+        raise ParameterError(
+            f"--append-days {days} would end the history on {new_end}, after {LATEST_END_DATE}, "
+            "beyond what the warehouse calendar (dim_date, vars in dbt_project.yml) holds with "
+            "the planned dates; append fewer days, or widen dim_date and params.DIM_DATE_END"
+        )
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
@@ -162,7 +188,7 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         scale=parse_scale(args.scale if args.scale is not None else DEFAULT_SCALE),
         seed=parse_seed(args.seed if args.seed is not None else DEFAULT_SEED),
         end_date=end_date,
-        out=Path(args.out),
+        out=check_folder_path(args.out, "--out"),
     )
     try:
         check_output(params.out)
@@ -186,9 +212,10 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         record = injector.record
     try:
         manifest = write_raw(params, pieces, progress, faults=record)
-    except OSError as exc:
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        # polars reports a full disk while writing parquet as a ComputeError, not an OSError
         raise ParameterError(
-            f"writing to --out {args.out} failed: {_os_reason(exc)}; check the folder is "
+            f"writing to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
             f"writable and the disk has free space (the previous output, if any, is unchanged)"
         ) from None
     if manifest.faults is not None and not args.quiet:
@@ -285,9 +312,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _refuse_blank(args: argparse.Namespace) -> None:
+    """An option given as an empty or blank string is refused: none of them means "all" or "the
+    default" (``--facility ""`` would otherwise answer for the whole company)."""
+    for dest, value in vars(args).items():
+        if isinstance(value, str) and not value.strip():
+            option = "--" + dest.rstrip("_").replace("_", "-")
+            raise UsageError(f"{option} is empty: give a value or leave the option out")
+        if isinstance(value, list) and any(isinstance(v, str) and not v.strip() for v in value):
+            option = "--" + dest.rstrip("_").replace("_", "-")
+            raise UsageError(f"{option} has an empty value: give values or leave the option out")
+
+
 def _os_reason(exc: OSError) -> str:
     reason = exc.strerror or str(exc)
     return f"{reason} ({exc.filename})" if exc.filename else reason
+
+
+def _write_reason(exc: Exception) -> str:
+    if isinstance(exc, OSError):
+        return _os_reason(exc)
+    lines = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {lines[0] if lines else ''}"
 
 
 def _error(message: str) -> int:
@@ -307,6 +353,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         return _error(f"choose a command: {', '.join(COMMANDS)} (see '{PROG} --help')")
     try:
+        _refuse_blank(args)
         return COMMANDS[args.command].run(args)
     except (ParameterError, UsageError) as exc:
         return _error(str(exc))

@@ -3,12 +3,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 HISTORY_DAYS = 730
+
+# The calendar the warehouse's dim_date covers: dbt_project.yml vars dim_date_start (inclusive)
+# and dim_date_end (exclusive); tests/test_bad_inputs.py checks the two agree. The generated
+# history (HISTORY_DAYS up to end_date) and the planned dates after it (work orders planned up to
+# a few weeks past end_date; PLANNED_DAYS_AFTER_END leaves ample room) must fit in it, which
+# bounds end_date to EARLIEST_END_DATE .. LATEST_END_DATE.
+DIM_DATE_START = dt.date(2020, 1, 1)
+DIM_DATE_END = dt.date(2032, 1, 1)
+PLANNED_DAYS_AFTER_END = 365
+EARLIEST_END_DATE = DIM_DATE_START + dt.timedelta(days=HISTORY_DAYS - 1)
+LATEST_END_DATE = DIM_DATE_END - dt.timedelta(days=1 + PLANNED_DAYS_AFTER_END)
+# Characters a raw folder path must not hold: DuckDB's glob (* ? [ ]) and dbt-duckdb's location
+# template ({ }) would read them as syntax; control characters have no place in a path. Quotes
+# are fine: the dbt project escapes them (macros/raw_data.sql).
+UNSAFE_PATH_CHARACTERS = frozenset("*?[]{}") | {chr(code) for code in (*range(32), 127)}
 
 
 class ParameterError(ValueError):
@@ -34,6 +50,7 @@ class GenerationParams:
             raise ParameterError(f"--scale {self.scale} is too large; use at most 1000")
         if self.seed < 0:
             raise ParameterError(f"--seed must be a non-negative integer, got {self.seed}")
+        check_end_date(self.end_date)
 
     @property
     def history_start(self) -> dt.date:
@@ -57,14 +74,46 @@ class GenerationParams:
         return np.random.default_rng(key)
 
 
+def check_end_date(end_date: dt.date) -> None:
+    """Refuse an end date whose history or planned dates would fall outside dim_date."""
+    if not EARLIEST_END_DATE <= end_date <= LATEST_END_DATE:
+        raise ParameterError(
+            f"--end-date {end_date.isoformat()} is outside the warehouse calendar: the two-year "
+            f"history and its planned dates must fit dim_date ({DIM_DATE_START} to "
+            f"{DIM_DATE_END}, vars in dbt_project.yml); use a date from {EARLIEST_END_DATE} to "
+            f"{LATEST_END_DATE}"
+        )
+
+
 def parse_end_date(text: str) -> dt.date:
-    """Parse ``YYYY-MM-DD``; raises ParameterError with a clear message."""
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
+    """Parse ``YYYY-MM-DD`` within the bounds above; raises ParameterError with a clear message."""
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        value = None
+    else:
+        try:
+            value = dt.date.fromisoformat(text)
+        except ValueError:
+            value = None
+    if value is None:
         raise ParameterError(
             f"--end-date must be a date as YYYY-MM-DD (for example 2026-11-21), got {text!r}"
-        ) from None
+        )
+    check_end_date(value)
+    return value
+
+
+def check_folder_path(text: str, option: str) -> Path:
+    """A raw folder path given to ``option``: not empty, none of UNSAFE_PATH_CHARACTERS."""
+    if not text.strip():
+        raise ParameterError(f"{option} is empty: give a folder path such as data/raw")
+    unsafe = sorted({char for char in text if char in UNSAFE_PATH_CHARACTERS})
+    if unsafe:
+        shown = " ".join(repr(char) for char in unsafe)
+        raise ParameterError(
+            f"{option} {text!r} holds {shown}: dbt reads the raw folder through a glob pattern, "
+            "so choose a path without * ? [ ] { } or control characters"
+        )
+    return Path(text)
 
 
 def parse_scale(text: str) -> float:

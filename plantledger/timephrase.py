@@ -22,8 +22,31 @@ _ABBREVIATIONS = {name[:3]: name for name in WEEKDAYS}
 EXAMPLES = "'last friday', 'friday last week', 'yesterday', '2026-11-13' or '2026-11-13 17:00'"
 
 
+# Days a phrase may name: far wider than any data, narrow enough that the arithmetic on them (a
+# day more, a week more, any time zone) never leaves Python's calendar (years 1 to 9999).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+LATEST_DAY = dt.date(2999, 12, 31)
+
+
 class PhraseError(ValueError):
     """A phrase that cannot be read; the message says what would be understood."""
+
+
+def check_day(day: dt.date, text: str) -> dt.date:
+    """``day`` if within EARLIEST_DAY .. LATEST_DAY, else PhraseError naming ``text``."""
+    if not EARLIEST_DAY <= day <= LATEST_DAY:
+        raise PhraseError(
+            f"{text!r} names {day.isoformat()}, outside the dates understood "
+            f"({EARLIEST_DAY.isoformat()} to {LATEST_DAY.isoformat()}): use {EXAMPLES}"
+        )
+    return day
+
+
+def _out_of_range(text: str) -> PhraseError:
+    return PhraseError(
+        f"{text!r} is outside the dates understood ({EARLIEST_DAY.isoformat()} to "
+        f"{LATEST_DAY.isoformat()}): use {EXAMPLES}"
+    )
 
 
 @dataclass(frozen=True)
@@ -95,7 +118,7 @@ def _relative_day(words: list[str], today: dt.date) -> dt.date | None:
         return today
     if phrase == "yesterday":
         return today - dt.timedelta(days=1)
-    match = re.fullmatch(r"(\d+) days? ago", phrase)
+    match = re.fullmatch(r"([0-9]{1,9}) days? ago", phrase)
     if match:
         return today - dt.timedelta(days=int(match[1]))
     if len(words) == 2 and words[0] in ("last", "this") and _weekday(words[1]) is not None:
@@ -119,7 +142,19 @@ def _relative_day(words: list[str], today: dt.date) -> dt.date | None:
 
 
 def parse_moment(text: str, today: dt.date) -> LocalMoment:
-    """Read a phrase relative to ``today`` (the reader's current local date)."""
+    """Read a phrase relative to ``today`` (the reader's current local date); the day it names
+    must lie within EARLIEST_DAY .. LATEST_DAY."""
+    try:
+        moment = _read_moment(text, today)
+    except OverflowError:
+        raise _out_of_range(text) from None
+    check_day(moment.day, text)
+    if moment.instant is not None:
+        check_day(moment.instant.astimezone(dt.UTC).date(), text)
+    return moment
+
+
+def _read_moment(text: str, today: dt.date) -> LocalMoment:
     cleaned = " ".join(text.strip().split())
     if not cleaned:
         raise PhraseError(f"empty date: use {EXAMPLES}")
@@ -159,7 +194,17 @@ def _parse_iso(text: str, iso: str) -> LocalMoment:
 def parse_week(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """A Monday-to-Sunday week: 'last', 'this', 'YYYY-Www', or any day phrase inside the week.
 
-    Returns the Monday and the following Monday (exclusive)."""
+    Returns the Monday and the following Monday (exclusive), both within EARLIEST_DAY ..
+    LATEST_DAY."""
+    try:
+        monday = _read_week(text, today)
+    except OverflowError:
+        raise _out_of_range(text) from None
+    check_day(monday, text)
+    return monday, check_day(monday + dt.timedelta(days=7), text)
+
+
+def _read_week(text: str, today: dt.date) -> dt.date:
     cleaned = text.strip().lower()
     if cleaned in ("last", "last week", "previous"):
         monday = week_start(today) - dt.timedelta(days=7)
@@ -177,7 +222,7 @@ def parse_week(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
             raise PhraseError(
                 f"cannot read {text!r} as a week: use 'last', 'this', '2026-W46' or a date"
             ) from None
-    return monday, monday + dt.timedelta(days=7)
+    return monday
 
 
 def zone(name: str) -> ZoneInfo:

@@ -382,7 +382,7 @@ def test_changed_files_are_refused(raw_small, tmp_path, capsys, snapshot):
     assert snapshot(out) == before
 
 
-BAD_DAYS = ["0", "-1", "abc", "1.5", "", "400"]
+BAD_DAYS = ["0", "-1", "abc", "1.5", "400"]  # "" : tests/test_bad_inputs.py (blank options)
 
 
 @pytest.mark.parametrize("days", BAD_DAYS)

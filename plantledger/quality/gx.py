@@ -16,7 +16,10 @@ Importing this module imports Great Expectations (a few seconds), so only
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -187,3 +190,36 @@ class Validator:
 
     def build_docs(self) -> None:
         self.context.build_data_docs(site_names=[SITE_NAME])
+
+
+# --- errors GX logs instead of raising ------------------------------------------------------
+
+
+@contextlib.contextmanager
+def collected_log() -> Iterator[list[logging.LogRecord]]:
+    """GX's error log records while the block runs, collected instead of printed: GX catches an
+    error writing a Data Docs page (a full disk) and logs a traceback per page."""
+    records: list[logging.LogRecord] = []
+    handler = logging.Handler(logging.ERROR)
+    handler.emit = records.append  # type: ignore[method-assign]
+    logger = logging.getLogger("great_expectations")
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+    try:
+        yield records
+    finally:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+
+def logged_write_error(records: list[logging.LogRecord]) -> OSError | None:
+    """The first OSError among logged records (as GX formats it: '[Errno 28] No space ...')."""
+    for record in records:
+        message = record.getMessage()
+        if "OSError" in message or "Errno" in message:
+            match = re.search(r"\[Errno (\d+)\] ([^\"\n]+)", message)
+            if match:
+                return OSError(int(match[1]), match[2])
+            return OSError(None, "a Data Docs file could not be written")
+    return None

@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import logging
 import math
 import os
+import re
 import shutil
+import sys
 import time
 import warnings
 from dataclasses import dataclass, field
@@ -27,7 +30,8 @@ from typing import Any
 
 import polars as pl
 
-from plantledger.params import ParameterError
+from plantledger.output_paths import Input, check_output_folder
+from plantledger.params import DIM_DATE_END, DIM_DATE_START, ParameterError, check_folder_path
 from plantledger.quality.checks import UNIQUE, Check, all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN
 from plantledger.schema import RAW_SCHEMAS, TABLES
@@ -85,14 +89,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_COUNT = 1_000_000_000_000
+
+
 def _positive_int(text: str, option: str, example: str) -> int:
-    try:
-        value = int(text.replace("_", ""))
-    except ValueError:
-        value = 0
-    if value < 1:
+    """ASCII digits (with _ separators), from 1 to MAX_COUNT."""
+    digits = text.replace("_", "")
+    value = int(digits) if re.fullmatch(r"[0-9]{1,13}", digits) else 0
+    if not 1 <= value <= MAX_COUNT:
         raise ParameterError(
-            f"{option} must be a whole number of at least 1 such as {example}, got {text!r}"
+            f"{option} must be a whole number from 1 to {MAX_COUNT:_} such as {example}, "
+            f"got {text!r}"
         )
     return value
 
@@ -105,9 +112,9 @@ def run_from_args(args: argparse.Namespace) -> int:
             print(line)
         return 0
     tables = _tables(args.tables)
-    report = validate(
-        Path(args.raw), Path(args.docs), sample=sample, batch_rows=batch_rows, tables=tables
-    )
+    raw = check_folder_path(args.raw, "--raw")
+    docs = check_output_folder(args.docs, "--docs", [Input("the raw folder (--raw)", raw, True)])
+    report = validate(raw, docs, sample=sample, batch_rows=batch_rows, tables=tables)
     for line in format_report(report, sample):
         print(line)
     return report.exit_code
@@ -158,8 +165,8 @@ def _raw_input(raw: Path) -> tuple[Manifest, dict[str, list[Path]]]:
         )
     try:
         manifest = Manifest.load(raw)
-        dt.date.fromisoformat(manifest.parameters["end_date"])
-    except (ValueError, KeyError, TypeError) as exc:
+        _manifest_end_date(manifest)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ParameterError(
             f"--raw {raw}: {MANIFEST_NAME} is not a plantledger manifest ({type(exc).__name__}: "
             f"{exc}); {regenerate}"
@@ -172,7 +179,35 @@ def _raw_input(raw: Path) -> tuple[Manifest, dict[str, list[Path]]]:
                 f"--raw {raw} has no parquet files for table {table}; {regenerate}"
             )
         files[table] = found
+    for table, paths in files.items():
+        for path in paths:
+            _check_parquet(path, table, regenerate)
     return manifest, files
+
+
+def _manifest_end_date(manifest: Manifest) -> dt.date:
+    """parameters.end_date as the strict YYYY-MM-DD the dbt project accepts."""
+    text = manifest.parameters["end_date"]
+    if not isinstance(text, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", text):
+        raise ValueError(f"parameters.end_date {str(text)[:40]!r} is not a date as YYYY-MM-DD")
+    end_date = dt.date.fromisoformat(text)
+    if not DIM_DATE_START <= end_date < DIM_DATE_END:
+        raise ValueError(
+            f"parameters.end_date {text} is outside the warehouse calendar ({DIM_DATE_START} to "
+            f"before {DIM_DATE_END})"
+        )
+    return end_date
+
+
+def _check_parquet(path: Path, table: str, regenerate: str) -> None:
+    """A readable parquet file (its footer and schema), or one line saying which is not."""
+    try:
+        pl.read_parquet_schema(path)
+    except (pl.exceptions.PolarsError, OSError) as exc:
+        reason = " ".join(str(exc).split())[:160] or type(exc).__name__
+        raise ParameterError(
+            f"--raw: {path} (table {table}) is not a readable parquet file ({reason}); {regenerate}"
+        ) from None
 
 
 def _check_docs(docs: Path) -> Path:
@@ -201,6 +236,29 @@ def _replace_docs(tmp: Path, docs: Path) -> None:
             os.replace(old, docs)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def _check_gx_errors(gx: Any, records: list[logging.LogRecord], docs: Path) -> None:
+    """Errors GX only logged: one line (exit 2) for a failed write, one warning otherwise."""
+    if not records:
+        return
+    failed = gx.logged_write_error(records)
+    if failed is not None:
+        raise _docs_error(docs, failed)
+    first = " ".join(records[0].getMessage().split())[:160]
+    print(
+        f"plantledger: warning: {len(records)} Data Docs part(s) could not be rendered: {first}",
+        file=sys.stderr,
+    )
+
+
+def _docs_error(docs: Path, exc: OSError) -> ParameterError:
+    reason = exc.strerror or str(exc)
+    where = f" ({exc.filename})" if exc.filename else ""
+    return ParameterError(
+        f"cannot write the Data Docs to --docs {docs}: {reason}{where}; free disk space or choose "
+        "a writable folder (the previous Data Docs, if any, are unchanged)"
+    )
 
 
 # --- results -----------------------------------------------------------------------------------
@@ -323,7 +381,7 @@ def validate(
     started = time.perf_counter()
     manifest, files = _raw_input(raw)
     docs = _check_docs(docs)
-    end_date = dt.date.fromisoformat(manifest.parameters["end_date"])
+    end_date = _manifest_end_date(manifest)
     end_instant = dt.datetime.combine(end_date, dt.time(23, 59, 59, 999_999), tzinfo=dt.UTC)
     checks = all_checks(end_instant)
     if tables is not None:
@@ -335,6 +393,12 @@ def validate(
 
     tmp = docs.with_name(f"{docs.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
+    try:  # the Data Docs can be written: known before any table is read
+        tmp.mkdir()
+        (tmp / DOCS_MARKER).write_text("built by plantledger validate; replaced on every run\n")
+    except OSError as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise _docs_error(docs, exc) from None
     with warnings.catch_warnings():  # GX's and pandas' deprecation chatter, for this run only
         warnings.simplefilter("ignore", DeprecationWarning)
         warnings.simplefilter("ignore", FutureWarning)
@@ -342,8 +406,14 @@ def validate(
         from plantledger.quality import gx  # Great Expectations: imported only now (slow)
 
         try:
-            rows, batches = _run(gx, checks, severities, findings, files, tmp, sample, batch_rows)
+            with gx.collected_log() as gx_errors:
+                rows, batches = _run(
+                    gx, checks, severities, findings, files, tmp, sample, batch_rows
+                )
+            _check_gx_errors(gx, gx_errors, docs)
             _replace_docs(tmp, docs)
+        except OSError as exc:
+            raise _docs_error(docs, exc) from None
         finally:
             shutil.rmtree(tmp, ignore_errors=True)
     return Report(
@@ -378,7 +448,11 @@ def _run(
     batches: dict[str, int] = {}
     for table in checks:
         validator.add_suite(table, checks[table], severities)
-        count = pl.scan_parquet(files[table]).select(pl.len()).collect().item()
+        try:
+            count = pl.scan_parquet(files[table]).select(pl.len()).collect().item()
+        except pl.exceptions.PolarsError as exc:
+            message = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise ParameterError(f"cannot read table {table}: {message}") from None
         rows += count
         batches[table] = max(1, math.ceil(count / batch_rows))
         for batch in range(batches[table]):

@@ -13,6 +13,8 @@ import datetime as dt
 import decimal
 import io
 import json
+import os
+import re
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -69,23 +71,33 @@ def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+MAX_LIMIT = 1_000_000_000
+
+
 def parse_limit(text: str) -> int:
-    if not text.isdigit():
-        raise ParameterError(f"--limit must be a whole number of rows (0 for all), got {text!r}")
+    """``--limit``: ASCII digits only (not '²' nor '1e3'), at most MAX_LIMIT."""
+    if not re.fullmatch(r"[0-9]{1,12}", text) or int(text) > MAX_LIMIT:
+        raise ParameterError(
+            f"--limit must be a whole number of rows from 0 (all) to {MAX_LIMIT:,}, got {text!r}"
+        )
     return int(text)
 
 
 def check_output_arguments(args: argparse.Namespace) -> None:
-    """Fail early, before querying, on output options that cannot work."""
+    """Fail early, before querying, on output options that cannot work: an --output that is the
+    warehouse, the raw folder or inside it, a folder, a DuckDB file, or not writable."""
+    from plantledger.output_paths import Input, check_output_file, raw_folder_input
+    from plantledger.report.warehouse import default_warehouse
+
     parse_limit(args.limit)
     if args.format == "table" and args.output is not None:
         raise ParameterError("--output needs --format csv, json or parquet")
     if args.format == "parquet" and args.output is None and sys.stdout.isatty():
         raise ParameterError("parquet is binary: give --output FILE, or pipe stdout into a program")
     if args.output is not None:
-        parent = Path(args.output).resolve().parent
-        if not parent.is_dir():
-            raise ParameterError(f"--output: the folder {parent} does not exist")
+        warehouse = getattr(args, "warehouse", None) or default_warehouse()
+        inputs = [Input("the warehouse", Path(warehouse)), raw_folder_input()]
+        check_output_file(args.output, "--output", inputs)
 
 
 def totals(result: Result) -> dict[str, object]:
@@ -187,12 +199,27 @@ def _json_value(value: object) -> object:
 
 
 def _write(path: str | None, write: Callable[[io.BufferedIOBase], None]) -> None:
+    """Write to stdout, or to ``path`` through a temporary file renamed over it once complete:
+    a failed write (disk full) leaves no partial file and the previous one unchanged, and ends
+    as one line."""
     if path is None:
         write(sys.stdout.buffer)
         sys.stdout.buffer.flush()
         return
-    with open(path, "wb") as handle:
-        write(handle)
+    target = Path(path)
+    tmp = target.with_name(f".{target.name}.tmp-{os.getpid()}")
+    try:
+        with open(tmp, "wb") as handle:
+            write(handle)
+        os.replace(tmp, target)
+    except (OSError, pa.ArrowException) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ParameterError(
+            f"writing --output {path} failed: {' '.join(reason.split())}; check free disk space "
+            "and that the folder is writable (nothing was written)"
+        ) from None
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def emit(result: Result, args: argparse.Namespace) -> None:
@@ -200,8 +227,6 @@ def emit(result: Result, args: argparse.Namespace) -> None:
     if args.format == "table":
         render_table(result, parse_limit(args.limit), sys.stdout)
         return
-    for line in result.answered:
-        print(line, file=sys.stderr)
     names = [column.name for column in result.columns]
     table = result.table.select(names)
     if args.format == "csv":
@@ -232,5 +257,7 @@ def emit(result: Result, args: argparse.Namespace) -> None:
             }
         text = json.dumps(document, indent=2, default=_json_value) + "\n"
         _write(args.output, lambda handle: handle.write(text.encode("utf-8")))
+    for line in result.answered:  # after the write: a failed write ends in its one line only
+        print(line, file=sys.stderr)
     if args.output is not None:
         print(f"wrote {table.num_rows:,} rows to {args.output}", file=sys.stderr)

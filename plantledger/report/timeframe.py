@@ -17,9 +17,12 @@ from dataclasses import dataclass
 from plantledger.params import ParameterError
 from plantledger.report.warehouse import HistoryWindow, Warehouse
 from plantledger.timephrase import (
+    EARLIEST_DAY,
     EXAMPLES,
+    LATEST_DAY,
     LocalMoment,
     PhraseError,
+    check_day,
     parse_moment,
     parse_week,
     zone,
@@ -95,10 +98,11 @@ def reader_today(args: argparse.Namespace) -> dt.date:
     """The date relative phrases count from: --today, else today in --tz, else local today."""
     if getattr(args, "today", None):
         try:
-            return dt.date.fromisoformat(args.today)
+            return check_day(dt.date.fromisoformat(args.today), args.today)
         except ValueError:
             raise ParameterError(
-                f"--today must be a date such as 2026-11-21, got {args.today!r}"
+                f"--today must be a date such as 2026-11-21 from {EARLIEST_DAY} to "
+                f"{LATEST_DAY}, got {args.today!r}"
             ) from None
     if getattr(args, "tz", None):
         return dt.datetime.now(_zone(args.tz)).date()
