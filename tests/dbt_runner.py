@@ -38,12 +38,17 @@ class DbtRun(NamedTuple):
 
         Names are the node's own (``assert_...`` for singular tests, the generated name without
         its hash for generic ones). Empty when the run stopped before running any node.
+        Exposures are left out: dbt lists them with status ``no-op``, as nothing is built.
         """
         path = self.target / "run_results.json"
         if not path.exists():
             return {}
         results = json.loads(path.read_text(encoding="utf-8"))["results"]
-        return {result["unique_id"].split(".")[2]: result["status"] for result in results}
+        return {
+            result["unique_id"].split(".")[2]: result["status"]
+            for result in results
+            if not result["unique_id"].startswith("exposure.")
+        }
 
     def with_status(self, *statuses: str) -> set[str]:
         return {name for name, status in self.statuses().items() if status in statuses}
