@@ -30,6 +30,7 @@ import polars as pl
 from plantledger.params import ParameterError
 from plantledger.quality.checks import UNIQUE, Check, all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN
+from plantledger.rawcheck import check_raw_folder
 from plantledger.schema import RAW_SCHEMAS, TABLES
 from plantledger.writer import MANIFEST_NAME, Manifest
 
@@ -165,8 +166,9 @@ def _raw_input(raw: Path) -> tuple[Manifest, dict[str, list[Path]]]:
             f"{exc}); {regenerate}"
         ) from None
     files: dict[str, list[Path]] = {}
+    listed = check_raw_folder(raw, manifest)  # exactly the manifest's files, hashes checked
     for table in TABLES:
-        found = sorted((raw / table).glob("*.parquet"))
+        found = listed[table]
         if not found:
             raise ParameterError(
                 f"--raw {raw} has no parquet files for table {table}; {regenerate}"
