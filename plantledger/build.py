@@ -52,12 +52,19 @@ EXIT_FAILED = 1
 # The generation a raw folder holds, as int_load_window records it (scale/seed/first day of
 # load 0); the manifest's path is bound, and the two values are compared in SQL.
 _GENERATION_SQL = """
-select
-    (select raw_generation from intermediate.int_load_window) as built_from,
-    (select cast(parameters.scale as varchar) || '/' || cast(parameters.seed as varchar) || '/'
-         || cast(loads[1].first_day as varchar)
-     from read_json_auto(?)) as raw_now,
-    built_from is not distinct from raw_now as same
+with recorded as (
+    select raw_generation as built_from from intermediate.int_load_window
+),
+
+raw_manifest as (
+    select
+        cast(parameters.scale as varchar) || '/' || cast(parameters.seed as varchar) || '/'
+            || cast(loads[1].first_day as varchar) as raw_now
+    from read_json_auto(?)
+)
+
+select built_from, raw_now, built_from is not distinct from raw_now as same
+from recorded cross join raw_manifest
 """
 
 
@@ -196,6 +203,12 @@ def check_generation(paths: BuildPaths) -> None:
         built_from, raw_now, same = con.execute(
             _GENERATION_SQL, [str(paths.raw / MANIFEST_NAME)]
         ).fetchone() or (None, None, False)
+    except duckdb.Error as exc:
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise ParameterError(
+            f"cannot compare the generation of {paths.raw} with the warehouse "
+            f"{paths.published} ({first}); rebuild with 'plantledger build --full-refresh'"
+        ) from None
     finally:
         con.close()
     if not same:
