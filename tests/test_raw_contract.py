@@ -14,6 +14,7 @@ import shutil
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import polars as pl
@@ -116,15 +117,6 @@ def test_parts_of_a_killed_append_are_cleared_before_validate_reads(raw_copy, tm
 # --- one writer at a time -----------------------------------------------------------------
 
 
-def _append_cli(out: Path, days: int = 1) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [PLANTLEDGER, "generate", "--out", str(out), "--append-days", str(days), "--quiet"],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-
-
 def test_an_append_is_refused_while_another_writer_holds_the_folder(raw_copy, capsys, snapshot):
     before = snapshot(raw_copy)
     with raw_lock(raw_copy, "an append"):
@@ -156,17 +148,47 @@ def test_a_build_is_refused_while_an_append_writes_the_folder(raw_copy, tmp_path
     assert not warehouse.exists()
 
 
+_SLOW_APPEND = textwrap.dedent(
+    """
+    import sys, time
+    from plantledger import append, cli
+    real_append_raw = append.append_raw
+    def slow_append_raw(*args, **kwargs):
+        time.sleep(float(sys.argv[1]))  # the new load is simulated; its files not yet written
+        return real_append_raw(*args, **kwargs)
+    append.append_raw = slow_append_raw
+    sys.exit(cli.main(sys.argv[2:]))
+    """
+)
+
+
 def test_two_appends_at_once_lose_nothing(raw_copy):
-    # 20 days take long enough (each process also starts Python) for the two to overlap
-    runs = [_append_cli(raw_copy, 20), _append_cli(raw_copy, 20)]
-    results = [(run.wait(timeout=600), run.stderr.read() if run.stderr else "") for run in runs]
+    def start(days: int, pause: float) -> subprocess.Popen[str]:
+        argv = ["generate", "--out", str(raw_copy), "--append-days", str(days), "--quiet"]
+        return subprocess.Popen(
+            [sys.executable, "-c", _SLOW_APPEND, str(pause), *argv],
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+
+    slow = start(2, 6.0)
+    deadline = time.monotonic() + 3.0  # until the slow one holds the lock (or 3 s)
+    lock = lock_path(raw_copy)
+    while time.monotonic() < deadline and not (lock.exists() and lock.read_bytes().strip()):
+        time.sleep(0.05)
+    fast = start(1, 0.0)
+    results = [
+        (run.wait(timeout=600), run.stderr.read() if run.stderr else "") for run in (slow, fast)
+    ]
     succeeded = [code for code, _ in results if code == 0]
     refused = [err for code, err in results if code == 2]
-    assert len(succeeded) + len(refused) == 2, results
-    assert all("is in use" in err and len(err.splitlines()) == 1 for err in refused), refused
+    assert len(succeeded) == 1 and len(refused) == 1, results
+    assert "is in use: an append (process" in refused[0], refused
+    assert len(refused[0].splitlines()) == 1
+    # the append that reported success is in the manifest, and the files are the manifest's
     manifest = Manifest.load(raw_copy)
-    # every append that reported success is in the manifest, and the files are the manifest's
-    assert [load["load_id"] for load in manifest.loads] == list(range(1 + len(succeeded)))
+    assert [load["load_id"] for load in manifest.loads] == [0, 1]
+    assert manifest.loads[1]["days"] == 2
     check_raw_folder(raw_copy, manifest)
 
 
