@@ -142,6 +142,7 @@ class Interrupted:
     append_during: subprocess.CompletedProcess[str]
     build_code: int
     digest_after_kill: str
+    beside_after_kill: list[str]  # the published file's folder: no write-ahead log beside it
     leftovers_after_kill: list[str]
     report_after_kill: subprocess.CompletedProcess[str]
     new_day_before: subprocess.CompletedProcess[str]
@@ -177,6 +178,7 @@ def interrupted(warehouse_small, tmp_path_factory) -> Interrupted:
             proc.kill()
             proc.wait()
     digest_after_kill = _digest(setup.warehouse)
+    beside_after_kill = sorted(p.name for p in setup.warehouse.parent.iterdir())
     leftovers = _build_leftovers(setup.warehouse)
     report_after_kill = _report(setup.warehouse, LAST_DAY)
     next_build = _run(_build_command(setup))
@@ -187,6 +189,7 @@ def interrupted(warehouse_small, tmp_path_factory) -> Interrupted:
         append_during=append_during,
         build_code=build_code,
         digest_after_kill=digest_after_kill,
+        beside_after_kill=beside_after_kill,
         leftovers_after_kill=leftovers,
         report_after_kill=report_after_kill,
         new_day_before=new_day_before,
@@ -214,6 +217,7 @@ def test_an_append_during_a_build_is_refused(interrupted):
 def test_a_killed_build_leaves_the_published_warehouse_unchanged(interrupted):
     assert interrupted.build_code == 1
     assert interrupted.digest_after_kill == interrupted.digest_before
+    assert interrupted.beside_after_kill == [".build", "warehouse.duckdb"]
     assert interrupted.leftovers_after_kill == []
     assert interrupted.report_after_kill.returncode == 0
     assert interrupted.report_after_kill.stdout == interrupted.report_before.stdout
