@@ -19,6 +19,7 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,6 +27,8 @@ from pathlib import Path
 from plantledger.params import ParameterError
 
 LOCK_SUFFIX = ".lock"
+READER_GRACE_SECONDS = 5.0
+_READERS = "a build or validate is reading it"
 
 
 class RawFolderBusy(ParameterError):
@@ -47,7 +50,7 @@ def _holder(fd: int) -> str:
     pid, _, what = text.partition(" ")
     if pid.isdigit() and what:
         return f"{what} (process {pid}) is writing it"
-    return "a build or validate is reading it"
+    return _READERS
 
 
 def _try(fd: int, operation: int) -> bool:
@@ -58,6 +61,18 @@ def _try(fd: int, operation: int) -> bool:
             return False
         raise
     return True
+
+
+def _shared_after_readers(fd: int) -> bool:
+    """Take the lock shared. Another reader may hold it exclusively for a moment (recovering
+    before it converts to shared): that is retried briefly; a writer is not waited for."""
+    deadline = time.monotonic() + READER_GRACE_SECONDS
+    while True:
+        if _try(fd, fcntl.LOCK_SH):
+            return True
+        if time.monotonic() > deadline or _holder(fd) != _READERS:
+            return False
+        time.sleep(0.05)
 
 
 @contextmanager
@@ -91,7 +106,7 @@ def raw_lock(
             f"run this again (lock file {path})"
         )
         if not _try(fd, fcntl.LOCK_EX):
-            if shared and _try(fd, fcntl.LOCK_SH):
+            if shared and _shared_after_readers(fd):
                 yield fd
                 return
             raise RawFolderBusy(busy.format(holder=_holder(fd)))
