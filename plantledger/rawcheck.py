@@ -67,7 +67,12 @@ def check_raw_folder(raw: Path, manifest: Manifest, option: str = "--raw") -> di
     files: dict[str, list[Path]] = {}
     for table, names in listed_files(manifest).items():
         folder = raw / table
-        present = {entry.name for entry in folder.iterdir()} if folder.is_dir() else set()
+        if not folder.is_dir():
+            raise ParameterError(
+                f"{option} {raw} has no parquet files for table {table}; generate the folder "
+                f"again with 'plantledger generate --out {raw}'"
+            )
+        present = {entry.name for entry in folder.iterdir()}
         extra = sorted(present - set(names))
         if extra:
             raise ParameterError(

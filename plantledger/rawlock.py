@@ -63,6 +63,14 @@ def _try(fd: int, operation: int) -> bool:
     return True
 
 
+def _replaced_aside(folder: Path) -> bool:
+    """Whether a killed ``generate`` left the folder's previous output as ``<name>.old-<pid>``."""
+    prefix = f"{folder.name}.old-"
+    return folder.parent.is_dir() and any(
+        entry.name.startswith(prefix) for entry in folder.parent.iterdir()
+    )
+
+
 def _shared_after_readers(fd: int) -> bool:
     """Take the lock shared. Another reader may hold it exclusively for a moment (recovering
     before it converts to shared): that is retried briefly; a writer is not waited for."""
@@ -93,6 +101,9 @@ def raw_lock(
     """
     folder = Path(os.path.abspath(raw))
     path = lock_path(folder)
+    if shared and not folder.is_dir() and not _replaced_aside(folder):
+        yield None  # nothing to read or to recover: the command says the folder is missing
+        return
     try:
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError:
