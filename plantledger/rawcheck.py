@@ -10,9 +10,9 @@ folder itself holds the manifest and the tables' folders, nothing else. Refused,
 - a listed part file that is missing;
 - a table whose files do not hash to the manifest's sha256 (changed, truncated, replaced).
 
-Every file is hashed on every check: sha256 runs at several hundred MB/s, about a second for
-a scale-1 folder, far below the cost of the build it protects (README, "What an operator may
-do concurrently and what is refused").
+Every file is hashed on every check: about 0.2 s for the 80 MB of a scale-1 folder, far below
+the cost of the build it protects (README, "What an operator may do concurrently and what is
+refused").
 """
 
 from __future__ import annotations
