@@ -21,6 +21,7 @@ import pytest
 from plantledger.generator import generate_tables
 from plantledger.params import GenerationParams
 from plantledger.writer import write_raw
+from tests.cli_output import one_error_line
 from tests.conftest import SMALL_END_DATE, SMALL_SCALE
 from tests.dbt_runner import REPO, DbtRun, dbt_build
 
@@ -281,3 +282,36 @@ def test_a_plain_dbt_build_of_a_regenerated_folder_runs_no_node(published, regen
     assert run.statuses() == {}, run.tail()
     assert "another generation" in run.output
     assert _digest(workdir / "warehouse.duckdb") == before
+
+
+def test_a_second_build_of_the_same_warehouse_is_refused(raw_small, tmp_path, capsys):
+    import fcntl
+
+    from plantledger import cli
+
+    warehouse = tmp_path / "wh" / "plantledger.duckdb"
+    lock = warehouse.parent / ".build" / "plantledger.duckdb.lock"
+    lock.parent.mkdir(parents=True)
+    with lock.open("w") as held:  # what a running build holds
+        fcntl.flock(held, fcntl.LOCK_EX)
+        argv = ["build", "--raw", str(raw_small.path), "--warehouse", str(warehouse)]
+        assert cli.main(argv) == 2
+    assert "another plantledger build of" in one_error_line(capsys)
+    assert not warehouse.exists()
+
+
+@pytest.mark.parametrize(
+    "name, message",
+    [("raw/plantledger.duckdb", "lies inside the raw folder"), ("wh/out.csv", "must be a .duckdb")],
+)
+def test_a_warehouse_path_that_cannot_be_published_is_one_line(
+    raw_small, tmp_path, capsys, name, message
+):
+    from plantledger import cli
+
+    raw = tmp_path / "raw"
+    shutil.copytree(raw_small.path, raw)
+    argv = ["build", "--raw", str(raw), "--warehouse", str(tmp_path / name)]
+    assert cli.main(argv) == 2
+    assert message in one_error_line(capsys)
+    assert not (tmp_path / name).exists()
