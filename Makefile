@@ -29,7 +29,7 @@ $(STAMP): pyproject.toml requirements.lock
 run: venv
 	$(PL) generate $(GENERATE_ARGS)
 	$(PL) validate --raw $(RAW)
-	PLANTLEDGER_RAW=$(RAW) $(BIN)/dbt build --full-refresh
+	$(PL) build --raw $(RAW) --full-refresh
 	$(PL) report inventory --as-of "friday last week" $(if $(END_DATE),--today $(END_DATE)) --limit 20
 
 test: venv

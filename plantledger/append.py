@@ -26,6 +26,7 @@ from plantledger.writer import (
     load_entry,
     normalise_out,
     recover_append,
+    recover_raw,
 )
 
 MAX_APPEND_DAYS = 366
@@ -103,6 +104,7 @@ def append_days(out: Path | str, days: int) -> AppendSummary:
 
     started = time.perf_counter()
     out = normalise_out(out)
+    recover_raw(out)  # a generate killed between its two renames: its previous output back
     manifest = read_manifest(out)
     recover_append(out)  # what a killed append left is not part of the folder
     existing = check_files(out, manifest)

@@ -125,6 +125,7 @@ def _add_generate(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_append(args: argparse.Namespace) -> int:
     from plantledger.append import append_days, describe, parse_append_days
+    from plantledger.rawlock import raw_lock
 
     given = [
         option
@@ -145,7 +146,8 @@ def _cmd_append(args: argparse.Namespace) -> int:
     out = check_folder_path(args.out, "--out")
     _check_append_end(out, days)
     try:
-        summary = append_days(out, days)
+        with raw_lock(out, "an append"):
+            summary = append_days(out, days)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
             f"appending to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
@@ -174,6 +176,7 @@ def _check_append_end(out: Path, days: int) -> None:
 
 
 def _cmd_generate(args: argparse.Namespace) -> int:
+    from plantledger.rawlock import raw_lock
     from plantledger.writer import NullProgress, check_output, write_raw
 
     if args.append_days is not None:
@@ -211,7 +214,8 @@ def _cmd_generate(args: argparse.Namespace) -> int:
         pieces, injector = inject_faults(pieces, faults, params)
         record = injector.record
     try:
-        manifest = write_raw(params, pieces, progress, faults=record)
+        with raw_lock(params.out, "a generate"):
+            manifest = write_raw(params, pieces, progress, faults=record)
     except (OSError, pl.exceptions.PolarsError) as exc:
         # polars reports a full disk while writing parquet as a ComputeError, not an OSError
         raise ParameterError(
@@ -251,6 +255,26 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from plantledger.quality.validate import run_from_args
+    from plantledger.rawlock import raw_lock
+    from plantledger.writer import recover_raw
+
+    if args.list:
+        return run_from_args(args)
+    with raw_lock(Path(args.raw), "validate", shared=True, recover=recover_raw):
+        return run_from_args(args)
+
+
+# --- build ------------------------------------------------------------------------------------
+
+
+def _add_build(parser: argparse.ArgumentParser) -> None:
+    from plantledger.build import add_arguments
+
+    add_arguments(parser)
+
+
+def _cmd_build(args: argparse.Namespace) -> int:
+    from plantledger.build import run_from_args
 
     return run_from_args(args)
 
@@ -290,6 +314,12 @@ COMMANDS: dict[str, Command] = {
         "check the raw data set with Great Expectations and build Data Docs",
         _add_validate,
         _cmd_validate,
+    ),
+    "build": Command(
+        "dbt build on a working copy of the warehouse, published when every model and test "
+        "passed; readers keep the last good one",
+        _add_build,
+        _cmd_build,
     ),
     "bench": Command("benchmark generation (and later sections)", _add_bench, _cmd_bench),
     "report": Command(

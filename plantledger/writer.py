@@ -23,7 +23,12 @@ and late events. An append never modifies an existing file: it adds part files t
 folders, continuing their numbering (``part-00001.parquet`` after ``part-00000.parquet``), and
 rewrites the manifest last, atomically, so a failed append leaves the folder as it was (the
 new files are written into ``<out>/.append-tmp-<pid>`` first; ``<out>/_append.pending`` lists
-them while they are moved in, so the next append can clear what a killed one left).
+them while they are moved in, so the next append can clear what a killed one left; the new
+manifest is written in that temporary folder too, then renamed over the old one).
+
+Killed writers are recovered by the next command that opens the folder (:func:`recover_raw`,
+under the folder's lock, :mod:`plantledger.rawlock`): a ``generate`` killed between its two
+renames gets the previous output back in place.
 """
 
 from __future__ import annotations
@@ -416,6 +421,23 @@ def recover_append(out: Path) -> None:
         pid_text = tmp.name[len(APPEND_TMP_PREFIX) :]
         if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _pid_alive(int(pid_text))):
             shutil.rmtree(tmp, ignore_errors=True)
+    # manifests half-written by appends of earlier versions, which wrote them beside the folder's
+    for tmp in out.glob(f"{MANIFEST_NAME}.tmp-*"):
+        pid_text = tmp.name[len(MANIFEST_NAME) + len(".tmp-") :]
+        if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _pid_alive(int(pid_text))):
+            tmp.unlink(missing_ok=True)
+
+
+def recover_raw(out: Path | str) -> None:
+    """Bring the raw folder ``out`` back to what its manifest says after a killed writer: put
+    back the previous output when ``generate`` was killed between its two renames (``out``
+    missing, the old data in ``<out>.old-<pid>``), remove dead writers' temporary folders, and
+    clear an unfinished append (:func:`recover_append`). Run under the folder's exclusive lock
+    (:mod:`plantledger.rawlock`)."""
+    out = normalise_out(out)
+    _remove_stale_siblings(out)
+    if (out / MANIFEST_NAME).is_file():
+        recover_append(out)
 
 
 def _hash_files(paths: list[Path]) -> str:
@@ -511,7 +533,7 @@ def append_raw(
         for source, target in targets:
             os.replace(source, target)
             moved.append(target)
-        manifest_tmp = out / f"{MANIFEST_NAME}.tmp-{os.getpid()}"
+        manifest_tmp = tmp / MANIFEST_NAME  # inside the temporary folder: never left behind
         manifest_tmp.write_text(manifest.to_json(), encoding="utf-8")
         os.replace(manifest_tmp, out / MANIFEST_NAME)
         committed = True
@@ -521,7 +543,6 @@ def append_raw(
             for path in moved:
                 path.unlink(missing_ok=True)
             pending.unlink(missing_ok=True)
-            (out / f"{MANIFEST_NAME}.tmp-{os.getpid()}").unlink(missing_ok=True)
         raise
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

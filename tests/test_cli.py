@@ -151,7 +151,7 @@ def test_disk_full_mid_write_is_one_line_and_keeps_old_output(
     assert "No space left on device" in line
     assert "previous output, if any, is unchanged" in line
     assert snapshot(out) == before
-    assert [p.name for p in tmp_path.iterdir()] == ["raw"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["raw", "raw.lock"]  # the folder's lock
 
 
 def test_generate_quiet_prints_nothing(tmp_path, capsys, fake_generation):

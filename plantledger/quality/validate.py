@@ -34,6 +34,7 @@ from plantledger.output_paths import Input, check_output_folder
 from plantledger.params import DIM_DATE_END, DIM_DATE_START, ParameterError, check_folder_path
 from plantledger.quality.checks import UNIQUE, Check, all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN
+from plantledger.rawcheck import check_raw_folder
 from plantledger.schema import RAW_SCHEMAS, TABLES
 from plantledger.writer import MANIFEST_NAME, Manifest
 
@@ -172,8 +173,9 @@ def _raw_input(raw: Path) -> tuple[Manifest, dict[str, list[Path]]]:
             f"{exc}); {regenerate}"
         ) from None
     files: dict[str, list[Path]] = {}
+    listed = check_raw_folder(raw, manifest)  # exactly the manifest's files, hashes checked
     for table in TABLES:
-        found = sorted((raw / table).glob("*.parquet"))
+        found = listed[table]
         if not found:
             raise ParameterError(
                 f"--raw {raw} has no parquet files for table {table}; {regenerate}"
