@@ -149,6 +149,8 @@ class Window:
     load_id: int
     first_day: dt.date
     last_day: dt.date
+    late_days: int = LATE_DAYS
+    """Late events are dated at most this many days before ``first_day``."""
 
     @property
     def days(self) -> int:
