@@ -17,7 +17,10 @@
 -- consumed_load_id records the newest load of the raw folder (_manifest.json) this run reads;
 -- the loads after the previous run's consumed_load_id are the ones not consumed yet. A
 -- warehouse built before this column existed has consumed nothing known: everything is
--- restated once.
+-- restated once. The record is made when this model is built, first in the run: a run that
+-- fails or is killed later must not be the base of the next one (as for the journal's newest
+-- entry, the next run's other input), which a build that publishes only complete warehouses
+-- ensures (issue #11, item 3).
 --
 -- raw_generation names the generation the raw folder holds (scale, seed and first day of its
 -- load 0, from _manifest.json). An incremental build only continues the generation the
