@@ -46,7 +46,7 @@ class Window:
 def load_window(database: Path) -> Window:
     with duckdb.connect(str(database), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
-        row = con.sql(
+        row = con.execute(
             """
             select previous_newest_entry_at, lookback_start, previous_consumed_load_id,
                 consumed_load_id, earliest_unconsumed_event_at
