@@ -4,8 +4,9 @@
     `plantledger generate --append-days N` adds new files to the raw folder; a plain `dbt build`
     then reprocesses only a window of event time: every event at or after the lookback start,
     the newest event the warehouse had before this run less var('incremental_lookback_days')
-    (3: appended events may be up to 3 days late). int_load_window fixes that instant once per
-    run, before any incremental model changes. Two ways to bring a model up to date:
+    (3), or the earliest event of a load the warehouse has not consumed yet when that is
+    earlier (a late event of any age). int_load_window fixes that instant once per run, before
+    any incremental model changes. Two ways to bring a model up to date:
 
     - strategy 'lookback' (time-grained models: one row per event): delete the target's rows
       whose `lookback_column` is at or after the lookback start (or null), then insert the

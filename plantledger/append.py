@@ -46,6 +46,22 @@ def parse_append_days(text: str) -> int:
     return value
 
 
+def parse_late_days(text: str) -> int:
+    """Parse ``--late-days``: the most days before the new days a late event may be dated."""
+    from plantledger.generator.append import MAX_LATE_DAYS
+
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        value = 0
+    if value < 1 or value > MAX_LATE_DAYS:
+        raise ParameterError(
+            f"--late-days must be a whole number of days from 1 to {MAX_LATE_DAYS} such as 30, "
+            f"got {text!r}"
+        )
+    return value
+
+
 def read_manifest(out: Path) -> Manifest:
     """The manifest of the raw folder ``out``, checked to be one this generator can continue."""
     regenerate = f"generate it first with 'plantledger generate --out {out}'"
@@ -95,11 +111,13 @@ class AppendSummary:
     seconds: float
 
 
-def append_days(out: Path | str, days: int) -> AppendSummary:
-    """Append ``days`` days to the raw folder ``out``; return the new manifest and load entry."""
+def append_days(out: Path | str, days: int, late_days: int | None = None) -> AppendSummary:
+    """Append ``days`` days to the raw folder ``out``; return the new manifest and load entry.
+    ``late_days``: late events are dated up to that many days before the new days (default
+    ``LATE_DAYS``; another value is recorded as the load entry's ``late_days``)."""
     import time
 
-    from plantledger.generator.append import Window, simulate_append
+    from plantledger.generator.append import LATE_DAYS, Window, simulate_append
     from plantledger.generator.state import read_state
 
     started = time.perf_counter()
@@ -117,10 +135,13 @@ def append_days(out: Path | str, days: int) -> AppendSummary:
     load_id = max(int(load["load_id"]) for load in manifest.loads) + 1
     first = params.end_date + dt.timedelta(days=1)
     last = params.end_date + dt.timedelta(days=days)
-    window = Window(load_id=load_id, first_day=first, last_day=last)
+    late = LATE_DAYS if late_days is None else late_days
+    window = Window(load_id=load_id, first_day=first, last_day=last, late_days=late)
     state = read_state(out, manifest.loads[0], params.end_date, last)
     result = simulate_append(params, state, window)
     entry = load_entry(load_id, "append", first, last, {}, late_events=result.late_events)
+    if late != LATE_DAYS:
+        entry["late_days"] = late
     parameters = {**manifest.parameters, "end_date": last.isoformat()}
     pieces = ((table, result.tables[table]) for table in TABLES)
     new = append_raw(out, manifest, pieces, parameters=parameters, load=entry, existing=existing)

@@ -52,6 +52,7 @@ class BenchConfig:
     end_date: dt.date = DEFAULT_END_DATE
     workdir: Path = Path("bench-work")
     log: Callable[[str], None] = lambda message: None
+    late_days: int | None = None  # incremental section: the append's --late-days (None: default)
 
     def repeats_for(self, scale: float) -> int:
         if self.repeat is not None:
@@ -316,6 +317,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="DIR",
         help="keep generated data here (default: a temporary folder, removed afterwards)",
     )
+    parser.add_argument(
+        "--late-days",
+        default=None,
+        metavar="D",
+        help="incremental section: the day's append dates late events up to D days back "
+        "(generate --late-days; default: 3, the lookback)",
+    )
     parser.add_argument("--markdown", default=None, metavar="FILE", help="also write the report")
     parser.add_argument(
         "--update-readme",
@@ -348,6 +356,7 @@ def _check_outputs(args: argparse.Namespace) -> Path | None:
 
 
 def run_from_args(args: argparse.Namespace) -> int:
+    from plantledger.append import parse_late_days
     from plantledger.cli import parse_seed
 
     names = list(args.sections) if args.sections else list(SECTIONS)
@@ -370,7 +379,8 @@ def run_from_args(args: argparse.Namespace) -> int:
         workdir = Path(args.workdir)
     else:
         workdir = Path(tempfile.mkdtemp(prefix="plantledger-bench-"))
-    config = BenchConfig(scales, repeat, seed, end_date, workdir, log)
+    late_days = None if args.late_days is None else parse_late_days(args.late_days)
+    config = BenchConfig(scales, repeat, seed, end_date, workdir, log, late_days)
     try:
         body = run_bench(config, names, heading_level=3)
     except BenchError as exc:

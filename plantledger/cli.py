@@ -72,8 +72,9 @@ GENERATE_EPILOG = """\
 daily loads: 'plantledger generate --out DIR --append-days N' continues the raw folder DIR with
 the next N days (load 1, 2, ... after the initial load 0): new files in the table folders, new
 versions of the rows whose state changed (same id, the load's load_id), a few events up to 3
-days late, and the manifest's end_date and loads updated last. Scale and seed come from the
-manifest; the same folder and N always give the same new files."""
+days late (--late-days D: up to D days), and the manifest's end_date and loads updated last.
+Scale and seed come from the manifest; the same folder and N (and D) always give the same new
+files."""
 
 
 def _add_generate(parser: argparse.ArgumentParser) -> None:
@@ -120,11 +121,18 @@ def _add_generate(parser: argparse.ArgumentParser) -> None:
         help="append the next N days to the existing raw folder --out instead of generating "
         "it anew (scale, seed and end date come from its manifest; see below)",
     )
+    parser.add_argument(
+        "--late-days",
+        default=None,
+        metavar="D",
+        help="with --append-days: date late events up to D days before the new days "
+        "(default: 3, the warehouse's lookback; older ones are restated by a plain dbt build)",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
 def _cmd_append(args: argparse.Namespace) -> int:
-    from plantledger.append import append_days, describe, parse_append_days
+    from plantledger.append import append_days, describe, parse_append_days, parse_late_days
     from plantledger.rawlock import raw_lock
 
     given = [
@@ -143,11 +151,12 @@ def _cmd_append(args: argparse.Namespace) -> int:
             f"manifest; leave out {', '.join(given)} (see '{PROG} generate --help')"
         )
     days = parse_append_days(args.append_days)
+    late_days = None if args.late_days is None else parse_late_days(args.late_days)
     out = check_folder_path(args.out, "--out")
     _check_append_end(out, days)
     try:
         with raw_lock(out, "an append"):
-            summary = append_days(out, days)
+            summary = append_days(out, days, late_days)
     except (OSError, pl.exceptions.PolarsError) as exc:
         raise ParameterError(
             f"appending to --out {args.out} failed: {_write_reason(exc)}; check the folder is "
@@ -181,6 +190,11 @@ def _cmd_generate(args: argparse.Namespace) -> int:
 
     if args.append_days is not None:
         return _cmd_append(args)
+    if args.late_days is not None:
+        raise UsageError(
+            "--late-days dates the late events of an append; use it with --append-days N "
+            f"(see '{PROG} generate --help')"
+        )
     faults = None
     if args.faults is not None:
         from plantledger.faults import parse_faults

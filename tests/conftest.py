@@ -65,6 +65,23 @@ def raw_appended_twice(raw_appended: RawData, tmp_path_factory: pytest.TempPathF
     return RawData(out, manifest, raw_appended.params)
 
 
+LATE_APPEND = (7, 30)
+"""``raw_appended_late``: days appended and ``--late-days`` (at scale 0.01 a 7-day load has a
+few late events, some older than the warehouse's 3-day lookback)."""
+
+
+@pytest.fixture(scope="session")
+def raw_appended_late(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> RawData:
+    """``raw_small`` and one append whose late events may be up to 30 days old
+    (``plantledger generate --append-days 7 --late-days 30``): load 1."""
+    from plantledger.append import append_days
+
+    out = tmp_path_factory.mktemp("raw_appended_late") / "raw"
+    shutil.copytree(raw_small.path, out)
+    manifest = append_days(out, LATE_APPEND[0], LATE_APPEND[1]).manifest
+    return RawData(out, manifest, raw_small.params)
+
+
 FAULTY_SPEC = "0.02"
 
 

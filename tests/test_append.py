@@ -23,7 +23,7 @@ from plantledger.generator.append import LATE_DAYS, LATE_SHARE
 from plantledger.schema import EVENT_TABLES, KEYS, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
 from plantledger.writer import MANIFEST_NAME, PENDING_NAME, Manifest
 from tests.cli_output import one_error_line
-from tests.conftest import APPEND_DAYS
+from tests.conftest import APPEND_DAYS, LATE_APPEND
 from tests.raw_replay import entries, read, read_all, replayed_state
 
 EVENT_TIME = {
@@ -178,7 +178,7 @@ def test_versions_are_changes_only(raw_appended_twice):
 # --- the appended data -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("fixture", ["raw_appended", "raw_appended_twice"])
+@pytest.mark.parametrize("fixture", ["raw_appended", "raw_appended_twice", "raw_appended_late"])
 def test_replay_of_all_loads_gives_the_latest_versions(request, fixture):
     raw = request.getfixturevalue(fixture).path
     replay = replayed_state(entries(raw))
@@ -224,9 +224,10 @@ def test_late_events_stay_within_the_lookback(raw_appended_twice):
             assert events[table].filter(pl.col("t") < start).height == 0, table
 
 
-def test_late_events_keep_each_sublot_in_time_order(raw_small, raw_appended_twice):
+@pytest.mark.parametrize("fixture", ["raw_appended_twice", "raw_appended_late"])
+def test_late_events_keep_each_sublot_in_time_order(request, fixture):
     """A late event of an existing sublot comes after that sublot's events of earlier loads."""
-    raw = raw_appended_twice.path
+    raw = request.getfixturevalue(fixture).path
     loads = Manifest.load(raw).loads
     moves = read_all(raw, "sublot_movements")
     for load in loads[1:]:
@@ -240,6 +241,39 @@ def test_late_events_keep_each_sublot_in_time_order(raw_small, raw_appended_twic
         )
         joined = late.join(before, on="material_sublot_id", how="inner")
         assert joined.filter(pl.col("moved_at") <= pl.col("last_before")).height == 0
+
+
+def test_late_days_dates_late_events_up_to_that_many_days_back(raw_appended_late):
+    """``--late-days 30``: late events older than the 3-day lookback, none older than 30 days;
+    the load entry records the bound; the same kinds of events come late as by default."""
+    raw = raw_appended_late.path
+    days, late_days = LATE_APPEND
+    load = Manifest.load(raw).loads[1]
+    assert (load["days"], load["late_days"]) == (days, late_days)
+    start = _start(load["first_day"])
+    events = _events(raw, 1)
+    late = {table: frame.filter(pl.col("t") < start) for table, frame in events.items()}
+    assert sum(frame.height for frame in late.values()) == load["late_events"]
+    earliest = min(frame["t"].min() for frame in late.values() if frame.height)
+    assert start - dt.timedelta(days=late_days) <= earliest < start - dt.timedelta(days=LATE_DAYS)
+    for table in ("material_transactions", "shipment_sublots", "plc_tag_events"):
+        assert late[table].height == 0, table
+
+
+def test_default_late_days_is_the_lookback(raw_small, raw_appended, tmp_path, snapshot):
+    """``--late-days 3`` is the default: the same files and manifest as no option."""
+    out = tmp_path / "raw"
+    shutil.copytree(raw_small.path, out)
+    assert _append(out, APPEND_DAYS[0], "--late-days", str(LATE_DAYS)) == 0
+    assert snapshot(out) == snapshot(raw_appended.path)
+    assert "late_days" not in Manifest.load(out).loads[1]
+
+
+def test_late_days_append_is_deterministic(raw_small, raw_appended_late, tmp_path, snapshot):
+    out = tmp_path / "raw"
+    shutil.copytree(raw_small.path, out)
+    assert _append(out, LATE_APPEND[0], "--late-days", str(LATE_APPEND[1])) == 0
+    assert snapshot(out) == snapshot(raw_appended_late.path)
 
 
 def test_appended_work_orders_consume_existing_stock_and_make_new_sublots(
@@ -393,6 +427,23 @@ def test_bad_day_count_is_one_line(raw_small, tmp_path, capsys, days, snapshot):
     assert _append(out, days) == 2
     assert "--append-days must be a whole number of days" in one_error_line(capsys)
     assert snapshot(out) == before
+
+
+@pytest.mark.parametrize("late_days", ["0", "-3", "x", "2.5", "367"])
+def test_bad_late_days_is_one_line(raw_small, tmp_path, capsys, late_days, snapshot):
+    out = tmp_path / "raw"
+    shutil.copytree(raw_small.path, out)
+    before = snapshot(out)
+    assert _append(out, 1, "--late-days", late_days) == 2
+    assert "--late-days must be a whole number of days" in one_error_line(capsys)
+    assert snapshot(out) == before
+
+
+def test_late_days_without_append_days_is_one_line(tmp_path, capsys):
+    out = tmp_path / "raw"
+    assert cli.main(["generate", "--out", str(out), "--late-days", "30", "--quiet"]) == 2
+    assert "use it with --append-days N" in one_error_line(capsys)
+    assert not out.exists()
 
 
 @pytest.mark.parametrize(

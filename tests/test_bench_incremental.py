@@ -102,7 +102,7 @@ def fake_commands(monkeypatch):
     monkeypatch.setattr(
         bench_incremental,
         "append_command",
-        lambda raw, days: [
+        lambda raw, days, late_days=None: [
             sys.executable,
             "-c",
             FAKE_APPEND,
@@ -163,6 +163,17 @@ def test_commands(tmp_path):
         "generate",
         "--append-days",
         "1",
+        "--out",
+        str(tmp_path / "raw"),
+        "--quiet",
+    ]
+    late = bench_incremental.append_command(tmp_path / "raw", 1, 30)
+    assert late[3:] == [
+        "generate",
+        "--append-days",
+        "1",
+        "--late-days",
+        "30",
         "--out",
         str(tmp_path / "raw"),
         "--quiet",
@@ -310,7 +321,8 @@ def test_report_rows_give_medians_ratios_and_the_target():
 def test_section_uses_the_generated_folder_or_generates_one(tmp_path, monkeypatch):
     repeats: list[tuple[Path, Path]] = []
 
-    def fake_once(base, work, log):
+    def fake_once(base, work, log, late_days=None):
+        assert late_days is None
         repeats.append((base, work))
         log("step")
         return fake_run(100.0, 10.0, 50.0, 5.0)
@@ -376,3 +388,22 @@ def test_bench_command_runs_the_section_alone_and_fills_the_readme(
         str(tmp_path / "work/scale-0.5/incremental/build/warehouse.duckdb"), read_only=True
     ) as con:  # the last repeat's incremental run, on the restored warehouse, saw the new day
         assert con.sql("select count(*) from marts.fact_inventory_journal").fetchall() == [(5,)]
+
+
+def test_late_days_reach_the_append_and_the_report(tmp_path, monkeypatch):
+    """``bench --late-days 30``: every repeat appends with --late-days 30; the text says so."""
+    seen: list[int | None] = []
+
+    def fake_once(base, work, log, late_days=None):
+        seen.append(late_days)
+        return fake_run(100.0, 10.0, 50.0, 5.0)
+
+    monkeypatch.setattr(bench_incremental, "run_once", fake_once)
+    config = BenchConfig(scales=(1.0,), repeat=2, workdir=tmp_path, late_days=30)
+    state = BenchState(raw={1.0: tmp_path / "given"}, rows={1.0: 5000})
+    body = bench.SECTIONS["incremental"].run(config, state)
+    assert seen == [30, 30]
+    assert "`plantledger generate --append-days 1 --late-days 30`" in body
+    assert "Late events up to 30 days old" in body
+    command = ["bench", "--sections", "incremental", "--late-days", "30"]
+    assert cli.build_parser().parse_args(command).late_days == "30"

@@ -1,10 +1,26 @@
 {{ config(materialized='table') }}
+-- depends_on: {{ ref('stg_plantledger__supplier_receipts') }}
+-- depends_on: {{ ref('stg_plantledger__sublot_movements') }}
+-- depends_on: {{ ref('stg_plantledger__material_transactions') }}
+-- depends_on: {{ ref('stg_plantledger__plc_tag_events') }}
+-- depends_on: {{ ref('stg_plantledger__shipment_sublots') }}
+-- depends_on: {{ ref('stg_plantledger__shipments') }}
 
 -- The window this run reprocesses (macros/incremental.sql): one row. lookback_start is the
 -- newest entry of fact_inventory_journal as it stood before this run, less
--- var('incremental_lookback_days') days; null when there is nothing to continue (first build,
--- --full-refresh, journal missing), and the incremental models then rebuild everything.
--- The journal is read by name, not ref(): it is built later in this same run.
+-- var('incremental_lookback_days') days, or the earliest event of a load the warehouse has not
+-- consumed yet when that is earlier (a late event of any age: everything from it on is
+-- restated); null when there is nothing to continue (first build, --full-refresh, journal
+-- missing), and the incremental models then rebuild everything. The journal and this model's
+-- previous row are read by name, not ref(): the journal is built later in this same run.
+--
+-- consumed_load_id records the newest load of the raw folder (_manifest.json) this run reads;
+-- the loads after the previous run's consumed_load_id are the ones not consumed yet. A
+-- warehouse built before this column existed has consumed nothing known: everything is
+-- restated once. The record is made when this model is built, first in the run: a run that
+-- fails or is killed later must not be the base of the next one (as for the journal's newest
+-- entry, the next run's other input), which a build that publishes only complete warehouses
+-- ensures (issue #11, item 3).
 --
 -- raw_generation names the generation the raw folder holds (scale, seed and first day of its
 -- load 0, from _manifest.json). An incremental build only continues the generation the
@@ -19,6 +35,7 @@
 {%- endset -%}
 
 {%- set journal = none -%}
+{%- set previous_consumed = -1 -%}
 {%- if execute and not flags.FULL_REFRESH -%}
     {%- set journal = adapter.get_relation(
         database=target.database,
@@ -37,6 +54,11 @@
                 ~ "appends; run 'dbt build --full-refresh'") }}
         {%- endif -%}
     {%- endif -%}
+    {%- if previous is not none
+        and 'consumed_load_id' in (adapter.get_columns_in_relation(previous) | map(attribute='name') | list) -%}
+        {%- set consumed = run_query('select consumed_load_id from ' ~ previous).columns[0].values()[0] -%}
+        {%- set previous_consumed = -1 if consumed is none else consumed | int -%}
+    {%- endif -%}
 {%- endif %}
 
 with previous_journal as (
@@ -49,15 +71,75 @@ with previous_journal as (
 
 ),
 
+raw_loads as (
+
+    select max(raw_load.load_id) as newest_load_id
+    from (
+        select unnest(loads) as raw_load
+        from read_json_auto('{{ raw_path() }}/_manifest.json')
+    )
+
+),
+
+unconsumed_event_times as (
+
+    -- the event times of the rows of loads after the one the previous run consumed (only on
+    -- an incremental run: otherwise everything is rebuilt anyway)
+    {%- if journal is not none %}
+    select min(received_at) as occurred_at
+    from {{ ref('stg_plantledger__supplier_receipts') }}
+    where load_id > {{ previous_consumed }}
+    union all
+    select min(moved_at) from {{ ref('stg_plantledger__sublot_movements') }}
+    where load_id > {{ previous_consumed }}
+    union all
+    select min(transacted_at) from {{ ref('stg_plantledger__material_transactions') }}
+    where load_id > {{ previous_consumed }}
+    union all
+    select min(source_timestamp) from {{ ref('stg_plantledger__plc_tag_events') }}
+    where load_id > {{ previous_consumed }}
+    union all
+    select min(shipments.shipped_at)
+    from {{ ref('stg_plantledger__shipment_sublots') }} as shipment_sublots
+    inner join {{ ref('stg_plantledger__shipments') }} as shipments
+        on shipment_sublots.shipment_id = shipments.shipment_id
+    where shipment_sublots.load_id > {{ previous_consumed }}
+    union all
+    -- a shipment's new version: its delivery (the shipped event came with its sublots)
+    select min(delivered_at) from {{ ref('stg_plantledger__shipments') }}
+    where load_id > {{ previous_consumed }}
+    {%- else %}
+    select cast(null as {{ type_timestamptz() }}) as occurred_at
+    {%- endif %}
+
+),
+
+unconsumed as (
+
+    select min(occurred_at) as earliest_unconsumed_event_at
+    from unconsumed_event_times
+
+),
+
 final as (
 
     select
         1 as load_window_id,
-        newest_entry_at as previous_newest_entry_at,
-        {{ dbt.dateadd("day", -var("incremental_lookback_days", 3), "newest_entry_at") }} as lookback_start,
+        previous_journal.newest_entry_at as previous_newest_entry_at,
+        case
+            when previous_journal.newest_entry_at is not null then least(
+                {{ dbt.dateadd("day", -var("incremental_lookback_days", 3), "previous_journal.newest_entry_at") }},
+                coalesce(unconsumed.earliest_unconsumed_event_at, previous_journal.newest_entry_at)
+            )
+        end as lookback_start,
         {{ var('incremental_lookback_days', 3) }} as lookback_days,
+        {{ previous_consumed }} as previous_consumed_load_id,
+        raw_loads.newest_load_id as consumed_load_id,
+        unconsumed.earliest_unconsumed_event_at,
         ({{ raw_generation_sql }}) as raw_generation
     from previous_journal
+    cross join raw_loads
+    cross join unconsumed
 
 )
 

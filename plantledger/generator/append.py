@@ -23,9 +23,10 @@ continues it over the window ``[first_day 00:00, last_day 23:59:59.999999]`` UTC
 - one new storage location (a warehouse bin, ``<site>/WH1/X<load>-01``) is set up and used.
 
 Every existing sublot continues from where it is, with the quantity and status it has. A small
-share of the events (``LATE_SHARE``) is late: dated in the ``LATE_DAYS`` days before the window
-(:func:`_make_late`: receipt chains of new sublots, and moves of existing sublots after their
-latest event, when they are that sublot's first events of the load).
+share of the events (``LATE_SHARE``) is late: dated in the ``Window.late_days`` days before the
+window, ``LATE_DAYS`` by default (:func:`_make_late`: receipt chains of new sublots, and moves
+of existing sublots after their latest event, when they are that sublot's first events of the
+load).
 
 Everything is vectorised over frames; the only loops run over step positions and conveyor
 positions (a handful), never over rows.
@@ -124,7 +125,10 @@ from plantledger.params import GenerationParams
 from plantledger.schema import RAW_SCHEMAS, TABLES, cast_to_contract
 
 LATE_DAYS = 3
-"""Late events are dated at most this many days before the window (the warehouse's lookback)."""
+"""By default late events are dated at most this many days before the window (the warehouse's
+lookback); ``Window.late_days`` (``generate --late-days D``) sets another bound."""
+MAX_LATE_DAYS = 366
+"""The largest ``--late-days``."""
 LATE_SHARE = 0.025
 """The share of a load's events that are late (at least one when a late event is possible)."""
 EVENT_TIMES: dict[str, str] = {
@@ -145,6 +149,8 @@ class Window:
     load_id: int
     first_day: dt.date
     last_day: dt.date
+    late_days: int = LATE_DAYS
+    """Late events are dated at most this many days before ``first_day``."""
 
     @property
     def days(self) -> int:
@@ -163,7 +169,7 @@ class Window:
     @property
     def late_us(self) -> int:
         """The earliest instant a late event may have."""
-        return self.start_us - LATE_DAYS * US_PER_DAY
+        return self.start_us - self.late_days * US_PER_DAY
 
 
 @dataclass(frozen=True)
