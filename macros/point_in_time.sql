@@ -212,7 +212,8 @@
         {%- set relations = {} -%}
         {%- set missing = [] -%}
         {%- for name in ['fact_sublot_location_history', 'fact_inventory_journal',
-                         'fact_sublot_dwell', 'dim_storage_locations'] -%}
+                         'fact_sublot_dwell', 'dim_storage_locations',
+                         'fact_sublot_location_history_known', 'dim_loads'] -%}
             {%- set relation = point_in_time_relation(name) -%}
             {%- if relation is none -%}
                 {%- do missing.append(name) -%}
@@ -243,30 +244,55 @@
     {%- set schema = target.schema -%}
     {%- set statements = [] -%}
 
+    {#- Known at (docs block known_at): every macro takes an optional known_at, a load id; the
+        answer is then the one the warehouse gave after that load. Without it (null) the
+        macros read the current tables as before; with it, the intervals of
+        fact_sublot_location_history_known known then, and the journal entries recorded by
+        then. The known_at is null / is not null conditions fold to constants, so only one
+        branch is read. -#}
+    {%- set known = relations['fact_sublot_location_history_known'] -%}
+    {%- set loads = relations['dim_loads'] -%}
+    {%- set known_then = "recorded_load_id <= known_at
+            and coalesce(superseded_load_id, 2147483647) > known_at" -%}
+
+    {#- The load known at an instant: the newest load published (the end of its last day) at
+        or before it; null before the first. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".load_known_at(published_by) as (
+        select max(load_id) from " ~ loads ~ "
+        where published_at <= cast(published_by as timestamp with time zone)
+    )
+    ") -%}
+
     {#- Stock at one instant: one row per physical location and sublot with non-zero quantity.
         The history is clustered by (facility_code, valid_from), so a facility filter on the
         result reads that facility's row groups only. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".inventory_as_of(as_of_at) as table
-        select
-            facility_code,
+    {%- set inventory_columns = "facility_code,
             location_code,
             material_code,
             material_sublot_code,
             status,
-            quantity
-        from " ~ history ~ "
-        where is_physical
+            quantity" -%}
+    {%- set inventory_at = "is_physical
             and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)
+            and valid_until > cast(as_of_at as timestamp with time zone)" -%}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".inventory_as_of(as_of_at, known_at := null) as table
+        select " ~ inventory_columns ~ "
+        from " ~ history ~ "
+        where known_at is null
+            and " ~ inventory_at ~ "
+        union all
+        select " ~ inventory_columns ~ "
+        from " ~ known ~ "
+        where known_at is not null
+            and " ~ known_then ~ "
+            and " ~ inventory_at ~ "
     ") -%}
 
     {#- Where one sublot was at an instant (a physical location, or the customer or in-transit
         location it was shipped to); no row before it existed or once it was used up. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".sublot_location_as_of(sublot_code, as_of_at) as table
-        select
-            material_sublot_code,
+    {%- set location_columns = "material_sublot_code,
             material_code,
             facility_code,
             location_code,
@@ -275,23 +301,35 @@
             status,
             quantity,
             valid_from as located_since,
-            valid_to as located_until
-        from " ~ history ~ "
-        where material_sublot_code = sublot_code
+            valid_to as located_until" -%}
+    {%- set sublot_at = "material_sublot_code = sublot_code
             and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)
+            and valid_until > cast(as_of_at as timestamp with time zone)" -%}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".sublot_location_as_of(sublot_code, as_of_at, known_at := null) as table
+        select " ~ location_columns ~ "
+        from " ~ history ~ "
+        where known_at is null
+            and " ~ sublot_at ~ "
+        union all
+        select " ~ location_columns ~ "
+        from " ~ known ~ "
+        where known_at is not null
+            and " ~ known_then ~ "
+            and " ~ sublot_at ~ "
     ") -%}
 
     {#- What entered a facility from outside it in [from_at, to_at): supplier receipts, receipts
         of transfers from other facilities, production receipts. -#}
     {%- do statements.append("
-    create or replace macro " ~ schema ~ ".arrivals_between(from_at, to_at) as table
+    create or replace macro " ~ schema ~ ".arrivals_between(from_at, to_at, known_at := null) as table
         with arrival_entries as (
             select *
             from " ~ journal ~ "
             where event_kind in ('goods_receipt', 'goods_receipt_transit', 'receipt_from_wo')
                 and entry_at >= cast(from_at as timestamp with time zone)
                 and entry_at < cast(to_at as timestamp with time zone)
+                and (known_at is null or recorded_load_id <= known_at)
         ),
         debits as (
             select * from arrival_entries where entry_side = 'debit'
@@ -326,13 +364,14 @@
         credit and debit are at two different physical locations of one facility (putaways,
         bin transfers, replenishments, picks, conveyor moves); status changes stay in place. -#}
     {%- do statements.append("
-    create or replace macro " ~ schema ~ ".sublot_moves_between(from_at, to_at) as table
+    create or replace macro " ~ schema ~ ".sublot_moves_between(from_at, to_at, known_at := null) as table
         with physical_entries as (
             select *
             from " ~ journal ~ "
             where is_physical
                 and entry_at >= cast(from_at as timestamp with time zone)
                 and entry_at < cast(to_at as timestamp with time zone)
+                and (known_at is null or recorded_load_id <= known_at)
         ),
         debits as (
             select * from physical_entries where entry_side = 'debit'
