@@ -182,6 +182,65 @@
 
 
 {#
+    The stays of sublots at locations: runs of back-to-back intervals of one sublot at one
+    location (an interval starts a stay unless the sublot's previous interval there ends exactly
+    when it begins). One row per stay: material_sublot_id, storage_location_id, stay_number,
+    sublot_dwell_id (the history id of its first interval), arrived_at, left_at (null while the
+    last interval is open), arrival_quantity, arrival_status, intervals. Shared by the
+    fact_sublot_dwell mart and conveyor_dwell_between's known_at branch, so both group stays
+    the same way.
+
+    intervals   a relation or parenthesised query with sublot_location_history_id,
+                material_sublot_id, storage_location_id, status, quantity, valid_from, valid_to
+#}
+{% macro sublot_stays_sql(intervals) -%}
+    with stay_starts as (
+
+        select
+            stay_intervals.*,
+            case
+                when lag(valid_to) over (
+                    partition by material_sublot_id, storage_location_id
+                    order by valid_from
+                ) = valid_from then 0
+                else 1
+            end as starts_stay
+        from {{ intervals }} as stay_intervals
+
+    ),
+
+    numbered_intervals as (
+
+        select
+            stay_starts.*,
+            sum(starts_stay) over (
+                partition by material_sublot_id, storage_location_id
+                order by valid_from
+                rows between unbounded preceding and current row
+            ) as stay_number
+        from stay_starts
+
+    )
+
+    select
+        material_sublot_id,
+        storage_location_id,
+        stay_number,
+        max(case when starts_stay = 1 then sublot_location_history_id end) as sublot_dwell_id,
+        min(valid_from) as arrived_at,
+        case
+            when max(case when valid_to is null then 1 else 0 end) = 1 then null
+            else max(valid_to)
+        end as left_at,
+        max(case when starts_stay = 1 then quantity end) as arrival_quantity,
+        max(case when starts_stay = 1 then status end) as arrival_status,
+        count(*) as intervals
+    from numbered_intervals
+    group by material_sublot_id, storage_location_id, stay_number
+{%- endmacro %}
+
+
+{#
     The relation of a model of this project, rendered schema.identifier (no database), so SQL
     stored in the warehouse works from any connection that opened the warehouse file, whatever
     its catalog is called. None when the model has not been built.
@@ -400,11 +459,40 @@
     ") -%}
 
     {#- Dwell statistics per conveyor position (and line) over the stays that arrived in
-        [from_at, to_at): the same SQL as the fact_conveyor_dwell_summary mart. -#}
+        [from_at, to_at): the same SQL as the fact_conveyor_dwell_summary mart, over
+        fact_sublot_dwell, or with known_at over the stays of the conveyor intervals known then
+        (grouped by sublot_stays_sql, as fact_sublot_dwell groups them). -#}
+    {%- set locations = relations['dim_storage_locations'] -%}
+    {%- set known_intervals = "(
+            select
+                sublot_location_history_id, material_sublot_id, storage_location_id, status,
+                quantity, valid_from, valid_to
+            from " ~ known ~ "
+            where known_at is not null
+                and " ~ known_then ~ "
+                and location_type in ('conveyor_line', 'conveyor_position')
+        )" -%}
+    {%- set dwell = "(
+        select location_code, location_type, material_sublot_id, arrived_at, left_at,
+            dwell_seconds
+        from " ~ relations['fact_sublot_dwell'] ~ "
+        where known_at is null
+        union all
+        select
+            locations.location_code,
+            locations.location_type,
+            known_stays.material_sublot_id,
+            known_stays.arrived_at,
+            known_stays.left_at,
+            " ~ seconds_between('known_stays.arrived_at', 'known_stays.left_at') ~ " as dwell_seconds
+        from (" ~ sublot_stays_sql(known_intervals) ~ ") as known_stays
+        inner join " ~ locations ~ " as locations
+            on known_stays.storage_location_id = locations.storage_location_id
+    )" -%}
     {%- do statements.append("
-    create or replace macro " ~ schema ~ ".conveyor_dwell_between(from_at, to_at) as table
+    create or replace macro " ~ schema ~ ".conveyor_dwell_between(from_at, to_at, known_at := null) as table
     " ~ conveyor_dwell_summary_sql(
-            relations['fact_sublot_dwell'], relations['dim_storage_locations'],
+            dwell, locations,
             'cast(from_at as timestamp with time zone)',
             'cast(to_at as timestamp with time zone)')) -%}
 

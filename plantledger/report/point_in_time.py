@@ -90,12 +90,9 @@ def _add_filters(parser: argparse.ArgumentParser, materials: bool = True) -> Non
         parser.add_argument("--status", default=None, choices=STATUSES, help="a stock status")
 
 
-def _add_common(
-    parser: argparse.ArgumentParser, materials: bool = True, known_at: bool = True
-) -> None:
+def _add_common(parser: argparse.ArgumentParser, materials: bool = True) -> None:
     _add_filters(parser, materials)
-    if known_at:
-        add_known_at_argument(parser)
+    add_known_at_argument(parser)
     add_time_zone_arguments(parser)
     add_output_arguments(parser)
     add_warehouse_argument(parser)
@@ -119,7 +116,7 @@ def _add_period_report(parser: argparse.ArgumentParser) -> None:
 
 def _add_dwell(parser: argparse.ArgumentParser) -> None:
     add_period_arguments(parser, required=False)
-    _add_common(parser, materials=False, known_at=False)
+    _add_common(parser, materials=False)
 
 
 # --- shared steps -----------------------------------------------------------------------------
