@@ -174,3 +174,43 @@ def test_bad_known_at_is_one_line(stages, capsys):
         )  # fmt: skip
         assert code == 2
         assert "--known-at" in one_error_line(capsys)
+
+
+def test_inventory_known_at_each_load_is_the_replay_of_the_entries_recorded_by_then(stages):
+    """inventory_as_of(t, known_at := k) is the journal's physical entries recorded by load k
+    (recorded_load_id <= k) and dated up to t, summed per location, sublot and status: every
+    load, every hour of the days the appends restated."""
+    import datetime as dt
+
+    import polars as pl
+
+    key = ["facility_code", "location_code", "material_sublot_code", "status"]
+    with duckdb.connect(str(stages["load2"]), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        journal = pl.from_arrow(
+            con.sql(
+                "select entry_at, recorded_load_id, facility_code, location_code, "
+                "material_sublot_code, status, quantity from marts.fact_inventory_journal "
+                "where is_physical"
+            ).to_arrow_table()
+        )
+        start = dt.datetime(2026, 11, 19, tzinfo=dt.UTC)
+        for load in (0, 1, 2):
+            known = journal.filter(pl.col("recorded_load_id") <= load)
+            for hour in range(0, 9 * 24, 5):
+                at = start + dt.timedelta(hours=hour, minutes=17)
+                expected = sorted(
+                    known.filter(pl.col("entry_at") <= at)
+                    .group_by(key)
+                    .agg(pl.col("quantity").sum())
+                    .filter(pl.col("quantity") != 0)
+                    .select([*key, "quantity"])
+                    .rows()
+                )
+                got = sorted(
+                    con.execute(
+                        f"select {', '.join(key)}, quantity from inventory_as_of(?, known_at := ?)",
+                        [at, load],
+                    ).fetchall()
+                )
+                assert got == expected, (load, at)
