@@ -136,8 +136,9 @@ def test_a_full_refresh_knows_what_the_incremental_builds_knew(
     stages, full_refresh, tmp_path, known_at
 ):
     """Record time comes from the raw rows' load_id: a full refresh of the folder of three loads
-    gives the same known-at answers as the incremental builds that saw them one by one."""
-    days = DAYS[0] + DAYS[1]
+    gives the same known-at answers as the incremental builds that saw them one by one (about
+    the days known then: later ones are outside the data as known at load 0)."""
+    days = DAYS[0] if known_at == "0" else DAYS[0] + DAYS[1]
     a = _answers(stages["load2"], tmp_path / "a", days, "--known-at", known_at)
     b = _answers(full_refresh, tmp_path / "b", days, "--known-at", known_at)
     for key, answer in a.items():
