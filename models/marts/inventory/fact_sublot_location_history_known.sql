@@ -17,11 +17,21 @@
 -- from the journal entries of the loads up to k (recorded_load_id <= k). Only the loads that
 -- brought entries of a sublot can change its history (its checkpoints), so each sublot is
 -- computed once per checkpoint, and identical intervals of consecutive checkpoints are merged.
--- The rows with superseded_load_id null are fact_sublot_location_history's rows.
+-- A sublot whose entries all came in one load (most of them) has one checkpoint: its rows are
+-- fact_sublot_location_history's, known from that load, and are taken from there. The rows
+-- with superseded_load_id null are fact_sublot_location_history's rows
+-- (assert_known_history_now_equals_location_history checks the recomputed sublots).
 
 with journal as (
 
     select * from {{ ref('fact_inventory_journal') }}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
+
+),
+
+history as (
+
+    select * from {{ ref('fact_sublot_location_history') }}
     {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
@@ -72,9 +82,18 @@ checkpoints as (
 
 ),
 
+restated_sublots as (
+
+    -- sublots with entries from more than one load: their history is recomputed per load
+    select material_sublot_id
+    from checkpoints
+    where checkpoint_number = 2
+
+),
+
 known_entries as (
 
-    -- every entry once per checkpoint from its own load on
+    -- every entry of those sublots once per checkpoint from its own load on
     select
         relocating_entries.*,
         checkpoints.checkpoint_load_id,
@@ -83,6 +102,9 @@ known_entries as (
     inner join checkpoints
         on relocating_entries.material_sublot_id = checkpoints.material_sublot_id
         and relocating_entries.recorded_load_id <= checkpoints.checkpoint_load_id
+    where relocating_entries.material_sublot_id in (
+        select material_sublot_id from restated_sublots
+    )
 
 ),
 
@@ -150,7 +172,7 @@ known_spans as (
 
 ),
 
-final as (
+recomputed as (
 
     select
         known_spans.entry_sequence as sublot_location_history_id,
@@ -185,6 +207,28 @@ final as (
         on known_spans.material_sublot_id = sublots.material_sublot_id
     inner join locations
         on known_spans.storage_location_id = locations.storage_location_id
+
+),
+
+known_once as (
+
+    -- a sublot with one checkpoint: its history, known from that load on
+    select
+        history.* exclude (is_current),
+        checkpoints.checkpoint_load_id as recorded_load_id,
+        cast(null as integer) as superseded_load_id
+    from history
+    inner join checkpoints
+        on history.material_sublot_id = checkpoints.material_sublot_id
+    where history.material_sublot_id not in (select material_sublot_id from restated_sublots)
+
+),
+
+final as (
+
+    select * from recomputed
+    union all by name
+    select * from known_once
 
 )
 
