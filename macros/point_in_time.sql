@@ -182,6 +182,65 @@
 
 
 {#
+    The stays of sublots at locations: runs of back-to-back intervals of one sublot at one
+    location (an interval starts a stay unless the sublot's previous interval there ends exactly
+    when it begins). One row per stay: material_sublot_id, storage_location_id, stay_number,
+    sublot_dwell_id (the history id of its first interval), arrived_at, left_at (null while the
+    last interval is open), arrival_quantity, arrival_status, intervals. Shared by the
+    fact_sublot_dwell mart and conveyor_dwell_between's known_at branch, so both group stays
+    the same way.
+
+    intervals   a relation or parenthesised query with sublot_location_history_id,
+                material_sublot_id, storage_location_id, status, quantity, valid_from, valid_to
+#}
+{% macro sublot_stays_sql(intervals) -%}
+    with stay_starts as (
+
+        select
+            stay_intervals.*,
+            case
+                when lag(valid_to) over (
+                    partition by material_sublot_id, storage_location_id
+                    order by valid_from
+                ) = valid_from then 0
+                else 1
+            end as starts_stay
+        from {{ intervals }} as stay_intervals
+
+    ),
+
+    numbered_intervals as (
+
+        select
+            stay_starts.*,
+            sum(starts_stay) over (
+                partition by material_sublot_id, storage_location_id
+                order by valid_from
+                rows between unbounded preceding and current row
+            ) as stay_number
+        from stay_starts
+
+    )
+
+    select
+        material_sublot_id,
+        storage_location_id,
+        stay_number,
+        max(case when starts_stay = 1 then sublot_location_history_id end) as sublot_dwell_id,
+        min(valid_from) as arrived_at,
+        case
+            when max(case when valid_to is null then 1 else 0 end) = 1 then null
+            else max(valid_to)
+        end as left_at,
+        max(case when starts_stay = 1 then quantity end) as arrival_quantity,
+        max(case when starts_stay = 1 then status end) as arrival_status,
+        count(*) as intervals
+    from numbered_intervals
+    group by material_sublot_id, storage_location_id, stay_number
+{%- endmacro %}
+
+
+{#
     The relation of a model of this project, rendered schema.identifier (no database), so SQL
     stored in the warehouse works from any connection that opened the warehouse file, whatever
     its catalog is called. None when the model has not been built.
@@ -212,7 +271,8 @@
         {%- set relations = {} -%}
         {%- set missing = [] -%}
         {%- for name in ['fact_sublot_location_history', 'fact_inventory_journal',
-                         'fact_sublot_dwell', 'dim_storage_locations'] -%}
+                         'fact_sublot_dwell', 'dim_storage_locations',
+                         'fact_sublot_location_history_known', 'dim_loads'] -%}
             {%- set relation = point_in_time_relation(name) -%}
             {%- if relation is none -%}
                 {%- do missing.append(name) -%}
@@ -243,30 +303,55 @@
     {%- set schema = target.schema -%}
     {%- set statements = [] -%}
 
+    {#- Known at (docs block known_at): every macro takes an optional known_at, a load id; the
+        answer is then the one the warehouse gave after that load. Without it (null) the
+        macros read the current tables as before; with it, the intervals of
+        fact_sublot_location_history_known known then, and the journal entries recorded by
+        then. The known_at is null / is not null conditions fold to constants, so only one
+        branch is read. -#}
+    {%- set known = relations['fact_sublot_location_history_known'] -%}
+    {%- set loads = relations['dim_loads'] -%}
+    {%- set known_then = "recorded_load_id <= known_at
+            and coalesce(superseded_load_id, 2147483647) > known_at" -%}
+
+    {#- The load known at an instant: the newest load published (the end of its last day) at
+        or before it; null before the first. -#}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".load_known_at(published_by) as (
+        select max(load_id) from " ~ loads ~ "
+        where published_at <= cast(published_by as timestamp with time zone)
+    )
+    ") -%}
+
     {#- Stock at one instant: one row per physical location and sublot with non-zero quantity.
         The history is clustered by (facility_code, valid_from), so a facility filter on the
         result reads that facility's row groups only. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".inventory_as_of(as_of_at) as table
-        select
-            facility_code,
+    {%- set inventory_columns = "facility_code,
             location_code,
             material_code,
             material_sublot_code,
             status,
-            quantity
-        from " ~ history ~ "
-        where is_physical
+            quantity" -%}
+    {%- set inventory_at = "is_physical
             and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)
+            and valid_until > cast(as_of_at as timestamp with time zone)" -%}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".inventory_as_of(as_of_at, known_at := null) as table
+        select " ~ inventory_columns ~ "
+        from " ~ history ~ "
+        where known_at is null
+            and " ~ inventory_at ~ "
+        union all
+        select " ~ inventory_columns ~ "
+        from " ~ known ~ "
+        where known_at is not null
+            and " ~ known_then ~ "
+            and " ~ inventory_at ~ "
     ") -%}
 
     {#- Where one sublot was at an instant (a physical location, or the customer or in-transit
         location it was shipped to); no row before it existed or once it was used up. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".sublot_location_as_of(sublot_code, as_of_at) as table
-        select
-            material_sublot_code,
+    {%- set location_columns = "material_sublot_code,
             material_code,
             facility_code,
             location_code,
@@ -275,23 +360,35 @@
             status,
             quantity,
             valid_from as located_since,
-            valid_to as located_until
-        from " ~ history ~ "
-        where material_sublot_code = sublot_code
+            valid_to as located_until" -%}
+    {%- set sublot_at = "material_sublot_code = sublot_code
             and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)
+            and valid_until > cast(as_of_at as timestamp with time zone)" -%}
+    {%- do statements.append("
+    create or replace macro " ~ schema ~ ".sublot_location_as_of(sublot_code, as_of_at, known_at := null) as table
+        select " ~ location_columns ~ "
+        from " ~ history ~ "
+        where known_at is null
+            and " ~ sublot_at ~ "
+        union all
+        select " ~ location_columns ~ "
+        from " ~ known ~ "
+        where known_at is not null
+            and " ~ known_then ~ "
+            and " ~ sublot_at ~ "
     ") -%}
 
     {#- What entered a facility from outside it in [from_at, to_at): supplier receipts, receipts
         of transfers from other facilities, production receipts. -#}
     {%- do statements.append("
-    create or replace macro " ~ schema ~ ".arrivals_between(from_at, to_at) as table
+    create or replace macro " ~ schema ~ ".arrivals_between(from_at, to_at, known_at := null) as table
         with arrival_entries as (
             select *
             from " ~ journal ~ "
             where event_kind in ('goods_receipt', 'goods_receipt_transit', 'receipt_from_wo')
                 and entry_at >= cast(from_at as timestamp with time zone)
                 and entry_at < cast(to_at as timestamp with time zone)
+                and (known_at is null or recorded_load_id <= known_at)
         ),
         debits as (
             select * from arrival_entries where entry_side = 'debit'
@@ -326,13 +423,14 @@
         credit and debit are at two different physical locations of one facility (putaways,
         bin transfers, replenishments, picks, conveyor moves); status changes stay in place. -#}
     {%- do statements.append("
-    create or replace macro " ~ schema ~ ".sublot_moves_between(from_at, to_at) as table
+    create or replace macro " ~ schema ~ ".sublot_moves_between(from_at, to_at, known_at := null) as table
         with physical_entries as (
             select *
             from " ~ journal ~ "
             where is_physical
                 and entry_at >= cast(from_at as timestamp with time zone)
                 and entry_at < cast(to_at as timestamp with time zone)
+                and (known_at is null or recorded_load_id <= known_at)
         ),
         debits as (
             select * from physical_entries where entry_side = 'debit'
@@ -361,11 +459,40 @@
     ") -%}
 
     {#- Dwell statistics per conveyor position (and line) over the stays that arrived in
-        [from_at, to_at): the same SQL as the fact_conveyor_dwell_summary mart. -#}
+        [from_at, to_at): the same SQL as the fact_conveyor_dwell_summary mart, over
+        fact_sublot_dwell, or with known_at over the stays of the conveyor intervals known then
+        (grouped by sublot_stays_sql, as fact_sublot_dwell groups them). -#}
+    {%- set locations = relations['dim_storage_locations'] -%}
+    {%- set known_intervals = "(
+            select
+                sublot_location_history_id, material_sublot_id, storage_location_id, status,
+                quantity, valid_from, valid_to
+            from " ~ known ~ "
+            where known_at is not null
+                and " ~ known_then ~ "
+                and location_type in ('conveyor_line', 'conveyor_position')
+        )" -%}
+    {%- set dwell = "(
+        select location_code, location_type, material_sublot_id, arrived_at, left_at,
+            dwell_seconds
+        from " ~ relations['fact_sublot_dwell'] ~ "
+        where known_at is null
+        union all
+        select
+            locations.location_code,
+            locations.location_type,
+            known_stays.material_sublot_id,
+            known_stays.arrived_at,
+            known_stays.left_at,
+            " ~ seconds_between('known_stays.arrived_at', 'known_stays.left_at') ~ " as dwell_seconds
+        from (" ~ sublot_stays_sql(known_intervals) ~ ") as known_stays
+        inner join " ~ locations ~ " as locations
+            on known_stays.storage_location_id = locations.storage_location_id
+    )" -%}
     {%- do statements.append("
-    create or replace macro " ~ schema ~ ".conveyor_dwell_between(from_at, to_at) as table
+    create or replace macro " ~ schema ~ ".conveyor_dwell_between(from_at, to_at, known_at := null) as table
     " ~ conveyor_dwell_summary_sql(
-            relations['fact_sublot_dwell'], relations['dim_storage_locations'],
+            dwell, locations,
             'cast(from_at as timestamp with time zone)',
             'cast(to_at as timestamp with time zone)')) -%}
 

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 
 from plantledger.params import ParameterError
 from plantledger.report import report
+from plantledger.report.known_at import data_load
 from plantledger.report.output import (
     Column,
     Result,
@@ -68,7 +69,7 @@ def _add_period_common(parser: argparse.ArgumentParser, material_required: bool 
 
 def _period(warehouse: Warehouse, args: argparse.Namespace):
     filters = _filters(warehouse, args)
-    label, parts = _period_parts(warehouse, args, filters)
+    label, parts = _period_parts(warehouse, args, filters, data_load(warehouse, args))
     return filters, label, parts
 
 
@@ -193,7 +194,11 @@ def run_balance(args: argparse.Namespace) -> int:
             "Stock balance over the period (quantities in each item's unit)",
             table,
             balance_columns(args.format),
-            _answered(describe_period(label, parts, warehouse.window()), filters)
+            _answered(
+                describe_period(label, parts, warehouse.window()),
+                filters,
+                data_load(warehouse, args),
+            )
             + [
                 "closing = opening + receipts - issues + transfers in - transfers out "
                 "+ adjustments - scrap; moves inside a facility are neither in nor out"
@@ -308,7 +313,11 @@ def run_ledger(args: argparse.Namespace) -> int:
             f"Stock ledger of {material} ({description}, in {unit})",
             table,
             ledger_columns(unit),
-            _answered(describe_period(label, parts, warehouse.window()), filters)
+            _answered(
+                describe_period(label, parts, warehouse.window()),
+                filters,
+                data_load(warehouse, args),
+            )
             + openings
             + valuation_lines(warehouse),
             {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
@@ -446,7 +455,11 @@ def run_abc(args: argparse.Namespace) -> int:
             "ABC analysis by consumption value",
             table,
             ABC_COLUMNS,
-            _answered(describe_period(label, parts, warehouse.window()), filters)
+            _answered(
+                describe_period(label, parts, warehouse.window()),
+                filters,
+                data_load(warehouse, args),
+            )
             + [
                 "consumption: net issues to work orders (less returns) and goods issues to "
                 f"customers; class A until {bounds[0]} % of the value, B until {bounds[1]} %, "

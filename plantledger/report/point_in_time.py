@@ -12,12 +12,13 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from plantledger.params import ParameterError
 from plantledger.report import report
+from plantledger.report.known_at import DataLoad, add_known_at_argument, data_load, known_window
 from plantledger.report.output import (
     Column,
     Result,
@@ -25,7 +26,7 @@ from plantledger.report.output import (
     check_output_arguments,
     emit,
 )
-from plantledger.report.readable import ARRIVAL_KINDS, MOVE_KINDS, STATUS_CHANGES, readable_sql
+from plantledger.report.readable import ARRIVAL_KINDS, MOVE_KINDS, readable_sql, status_changes
 from plantledger.report.timeframe import (
     Part,
     add_period_arguments,
@@ -92,6 +93,7 @@ def _add_filters(parser: argparse.ArgumentParser, materials: bool = True) -> Non
 
 def _add_common(parser: argparse.ArgumentParser, materials: bool = True) -> None:
     _add_filters(parser, materials)
+    add_known_at_argument(parser)
     add_time_zone_arguments(parser)
     add_output_arguments(parser)
     add_warehouse_argument(parser)
@@ -220,15 +222,23 @@ def _parts_json(parts: Sequence[Part], as_of: bool) -> list[dict[str, object]]:
     return out
 
 
-def _answered(lines: list[str], filters: Filters) -> list[str]:
+def _answered(lines: list[str], filters: Filters, data: DataLoad) -> list[str]:
     described = filters.describe()
-    return lines + ([described] if described else [])
+    return data.lines() + lines + ([described] if described else [])
+
+
+def _call(macro: str, arguments: str, data: DataLoad) -> str:
+    """A table macro call with ``?`` placeholders, and known_at when answering as of a load
+    (a load id read from marts.dim_loads, an int)."""
+    if data.known_at is None:
+        return f"{macro}({arguments})"
+    return f"{macro}({arguments}, known_at := {int(data.known_at)})"
 
 
 def _period_parts(
-    warehouse: Warehouse, args: argparse.Namespace, filters: Filters
+    warehouse: Warehouse, args: argparse.Namespace, filters: Filters, data: DataLoad
 ) -> tuple[str, list[Part]]:
-    window = warehouse.window()
+    window = known_window(warehouse, data)
     today = reader_today(args)
     label, parts = resolve_period(args, scopes(warehouse, filters.facility, args.tz), today, window)
     parts = _company_wide(parts, filters)
@@ -262,14 +272,15 @@ def run_inventory(args: argparse.Namespace) -> int:
     check_output_arguments(args)
     with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
         filters = _filters(warehouse, args)
-        window = warehouse.window()
+        data = data_load(warehouse, args)
+        window = known_window(warehouse, data)
         today = reader_today(args)
         parts = resolve_as_of(args.as_of, scopes(warehouse, filters.facility, args.tz), today)
         parts = _company_wide(parts, filters)
         check_in_window(parts, window, "--as-of", args.as_of)
         sql, params = _union(
             parts,
-            "inventory_as_of(?)",
+            _call("inventory_as_of", "?", data),
             "at",
             filters,
             "facility_code, location_code, material_code, material_sublot_code",
@@ -280,8 +291,13 @@ def run_inventory(args: argparse.Namespace) -> int:
             "Inventory",
             table,
             INVENTORY_COLUMNS,
-            _answered(describe_as_of(args.as_of, parts, window), filters),
-            {"as_of": args.as_of, "resolved": _parts_json(parts, True), **filters.as_dict()},
+            _answered(describe_as_of(args.as_of, parts, window), filters, data),
+            {
+                "as_of": args.as_of,
+                "resolved": _parts_json(parts, True),
+                **filters.as_dict(),
+                "data": data.as_json(),
+            },
         )
     emit(result, args)
     return 0
@@ -291,19 +307,22 @@ def _run_period_report(
     args: argparse.Namespace,
     name: str,
     title: str,
-    macro: str,
+    macro: str | Callable[[int | None], str],
     columns: tuple[Column, ...],
     order_by: str,
     readable: dict[str, Any] | None = None,
     **union_options: Any,
 ) -> int:
-    """A report of one period table macro (``macro`` takes the period's two instants): the
-    resolved period, per facility where the period is in local days, filtered and ordered."""
+    """A report of one period table macro (``macro`` takes the period's two instants; or a
+    function of the known-at load giving a relation with two ``?`` for them): the resolved
+    period, per facility where the period is in local days, filtered and ordered."""
     check_output_arguments(args)
     with open_warehouse(args.warehouse, POINT_IN_TIME_TABLES, POINT_IN_TIME_MACROS) as warehouse:
         filters = _filters(warehouse, args)
-        label, parts = _period_parts(warehouse, args, filters)
-        sql, params = _union(parts, macro, "period", filters, order_by, **union_options)
+        data = data_load(warehouse, args)
+        label, parts = _period_parts(warehouse, args, filters, data)
+        call = macro(data.known_at) if callable(macro) else _call(macro, "?, ?", data)
+        sql, params = _union(parts, call, "period", filters, order_by, **union_options)
         if readable is not None:  # local times, supplier names (report/readable.py)
             sql = readable_sql(sql, order_by=order_by, **readable)
         result = Result(
@@ -311,8 +330,13 @@ def _run_period_report(
             title,
             warehouse.query(sql, params),
             columns,
-            _answered(describe_period(label, parts, warehouse.window()), filters),
-            {"period": label, "resolved": _parts_json(parts, False), **filters.as_dict()},
+            _answered(describe_period(label, parts, known_window(warehouse, data)), filters, data),
+            {
+                "period": label,
+                "resolved": _parts_json(parts, False),
+                **filters.as_dict(),
+                "data": data.as_json(),
+            },
         )
     emit(result, args)
     return 0
@@ -345,7 +369,7 @@ def run_arrivals(args: argparse.Namespace) -> int:
         args,
         "arrivals",
         "Arrivals" + (f" ({args.kind})" if args.kind else ""),
-        "arrivals_between(?, ?)",
+        "arrivals_between",
         ARRIVAL_COLUMNS,
         "arrived_at, facility_code, material_sublot_code, transaction_id",
         readable={"instants": ["arrived_at"], "supplier": True},
@@ -375,7 +399,7 @@ def run_moves(args: argparse.Namespace) -> int:
         "Status changes"
         if args.kind == "status"
         else "Moves within a facility" + (f" ({args.kind})" if args.kind else ""),
-        STATUS_CHANGES if args.kind == "status" else "sublot_moves_between(?, ?)",
+        status_changes if args.kind == "status" else "sublot_moves_between",
         MOVE_COLUMNS,
         "moved_at, facility_code, transaction_id",
         readable={"instants": ["moved_at"]},
@@ -409,7 +433,7 @@ def run_dwell(args: argparse.Namespace) -> int:
         args,
         "dwell",
         "Conveyor dwell (stays that arrived in the period)",
-        "conveyor_dwell_between(?, ?)",
+        "conveyor_dwell_between",
         DWELL_COLUMNS,
         "facility_code, conveyor_line_code, location_type, position_sequence",
         extra="stays > 0",

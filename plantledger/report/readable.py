@@ -17,12 +17,17 @@ ARRIVAL_KINDS = {
 MOVE_KINDS = {
     "storage": "event_kind in ('putaway', 'bin_transfer', 'replenish_to_line', 'pick')",
     "conveyor": "event_kind = 'conveyor_move'",
-    "status": None,  # status changes stay in place: read from STATUS_CHANGES instead
+    "status": None,  # status changes stay in place: read from status_changes() instead
 }
 
 # Status changes in [from, to) in the columns of sublot_moves_between: a release from quality
 # hold (321) or a hold (322), at one location; the status is the new one.
-STATUS_CHANGES = """(
+def status_changes(known_at: int | None = None) -> str:
+    """Status changes (movement types 321/322: a sublot released from or put on quality hold
+    where it is) as a relation with two ``?``, the period's instants; with ``known_at`` (a
+    load id, an int), only the journal entries recorded by that load."""
+    recorded = "" if known_at is None else f"\n        and recorded_load_id <= {int(known_at)}"
+    return f"""(
     select
         facility_code,
         material_code,
@@ -40,7 +45,7 @@ STATUS_CHANGES = """(
     where entry_side = 'debit'
         and movement_type in ('321', '322')
         and entry_at >= cast(? as timestamp with time zone)
-        and entry_at < cast(? as timestamp with time zone)
+        and entry_at < cast(? as timestamp with time zone){recorded}
 ) as status_changes"""
 
 

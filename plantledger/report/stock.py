@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 
 from plantledger.report import report
+from plantledger.report.known_at import data_load
 from plantledger.report.output import (
     Column,
     Result,
@@ -175,7 +176,11 @@ def run_stock(args: argparse.Namespace) -> int:
             f"Stock balance by {args.by}",
             table,
             stock_columns(args.by),
-            _answered(describe_as_of(args.as_of, parts, warehouse.window()), filters)
+            _answered(
+                describe_as_of(args.as_of, parts, warehouse.window()),
+                filters,
+                data_load(warehouse, args),
+            )
             + valuation_lines(warehouse),
             {
                 "as_of": args.as_of,
@@ -299,7 +304,11 @@ def run_ageing(args: argparse.Namespace) -> int:
             "Stock ageing (days since the sublot's receipt or production)",
             table,
             ageing_columns(labels, args.format),
-            _answered(describe_as_of(args.as_of, parts, warehouse.window()), filters)
+            _answered(
+                describe_as_of(args.as_of, parts, warehouse.window()),
+                filters,
+                data_load(warehouse, args),
+            )
             + [f"age buckets (days): {', '.join(labels)}"]
             + valuation_lines(warehouse),
             {
@@ -397,7 +406,11 @@ def run_reorder(args: argparse.Namespace) -> int:
             "Parts below their minimum stock level (available stock)",
             table,
             REORDER_COLUMNS,
-            _answered(describe_as_of(args.as_of, parts, warehouse.window()), filters)
+            _answered(
+                describe_as_of(args.as_of, parts, warehouse.window()),
+                filters,
+                data_load(warehouse, args),
+            )
             + [
                 f"stock compared: available stock of {scope} with the part master's "
                 "min_stock_level; quality hold shown, not counted"

@@ -144,6 +144,8 @@ POINT_IN_TIME_TABLES = (
     "dim_storage_locations",
     "fact_inventory_journal",
     "fact_sublot_location_history",
+    "fact_sublot_location_history_known",
+    "dim_loads",
 )
 
 

@@ -42,6 +42,12 @@ products as (
 
 ),
 
+event_loads as (
+
+    select * from {{ ref('int_inventory_event_loads') }}
+
+),
+
 sides as (
 
     select 'credit' as entry_side, 1 as side_order
@@ -114,7 +120,8 @@ final as (
         entries.source_event,
         entries.document_number,
         entries.work_order_id,
-        entries.shipment_id
+        entries.shipment_id,
+        event_loads.recorded_load_id
     from entries
     left join locations
         on entries.location_code = locations.location_code
@@ -124,6 +131,10 @@ final as (
         on sublots.part_id = parts.part_id
     left join products
         on sublots.product_id = products.product_id
+    left join event_loads
+        on entries.source_table = event_loads.source_table
+        and entries.source_id = event_loads.source_id
+        and coalesce(entries.source_event, '') = event_loads.source_event
 
 )
 

@@ -47,53 +47,11 @@ physical_intervals as (
 
 ),
 
-stay_starts as (
-
-    -- an interval starts a stay unless the sublot's previous interval at the location ends
-    -- exactly when it begins
-    select
-        physical_intervals.*,
-        case
-            when lag(valid_to) over (
-                partition by material_sublot_id, storage_location_id
-                order by valid_from
-            ) = valid_from then 0
-            else 1
-        end as starts_stay
-    from physical_intervals
-
-),
-
-numbered_intervals as (
-
-    select
-        stay_starts.*,
-        sum(starts_stay) over (
-            partition by material_sublot_id, storage_location_id
-            order by valid_from
-            rows between unbounded preceding and current row
-        ) as stay_number
-    from stay_starts
-
-),
-
 stays as (
 
-    select
-        material_sublot_id,
-        storage_location_id,
-        stay_number,
-        max(case when starts_stay = 1 then sublot_location_history_id end) as sublot_dwell_id,
-        min(valid_from) as arrived_at,
-        case
-            when max(case when is_current then 1 else 0 end) = 1 then null
-            else max(valid_to)
-        end as left_at,
-        max(case when starts_stay = 1 then quantity end) as arrival_quantity,
-        max(case when starts_stay = 1 then status end) as arrival_status,
-        count(*) as intervals
-    from numbered_intervals
-    group by material_sublot_id, storage_location_id, stay_number
+    -- runs of back-to-back intervals at one location (macro sublot_stays_sql, shared with
+    -- conveyor_dwell_between's known_at branch)
+    {{ sublot_stays_sql('physical_intervals') }}
 
 ),
 
