@@ -16,7 +16,7 @@ END_DATE ?=
 RAW      ?= data/raw
 GENERATE_ARGS = --scale $(SCALE) --seed $(SEED) --out $(RAW) $(if $(END_DATE),--end-date $(END_DATE))
 
-.PHONY: venv run test bench lock clean
+.PHONY: venv run test bench seed-sweep lock clean
 
 venv: $(STAMP)
 
@@ -39,6 +39,11 @@ test: venv
 # Benchmarks: prints a markdown report, writes reports/bench.md and fills README's table.
 bench: venv
 	$(PL) bench --markdown reports/bench.md --update-readme README.md
+
+# The slow seed sweep (not in CI): scale 1, seeds 1-10, `dbt build` of each, one line per seed.
+# SWEEP_ARGS overrides or adds options, e.g. SWEEP_ARGS="--seeds 7 --append-days 3".
+seed-sweep: venv
+	$(BIN)/python scripts/seed_sweep.py --seeds 1-10 --scale 1 $(SWEEP_ARGS)
 
 # Re-resolve requirements.lock from pyproject.toml in a throw-away environment.
 lock:

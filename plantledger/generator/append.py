@@ -78,6 +78,7 @@ from plantledger.generator.ledger import (
     supplier_receipt_rows,
     tag_changes,
     with_recorded_by,
+    with_server_instants,
     wo_receipt_events,
 )
 from plantledger.generator.logistics import (
@@ -2487,11 +2488,7 @@ def _plc_rows(
 ) -> pl.DataFrame:
     """The load's PLC tag changes in time order, recorded by the server within the window."""
     e = tag_changes(stays, codes, ctx.locs, end).sort("t", "pos_loc", "clear")
-    e = e.with_columns(
-        server=pl.min_horizontal(
-            pl.col("t") + _u(rng, 5_000, 2 * US_PER_SECOND, e.height), pl.lit(end)
-        ),
-    )
+    e = with_server_instants(e, _u(rng, 5_000, 2 * US_PER_SECOND, e.height), end)
     return plc_tag_rows(e.sort("server", "tag_name", "t"), ctx.counters)
 
 

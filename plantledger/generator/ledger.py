@@ -625,6 +625,24 @@ def tag_changes(
     )
 
 
+def with_server_instants(changes: pl.DataFrame, latency_us: pl.Series, end: int) -> pl.DataFrame:
+    """``changes`` (in any row order) with ``server``, when the OPC UA server recorded each tag
+    change: ``latency_us`` after the PLC made it (``t``), yet strictly after the server recorded
+    the tag's previous change (one tag's changes reach the server in the order the PLC makes
+    them; an event seen after the tag's next one is the ``plc_out_of_order`` fault), and never
+    after ``end``. Per tag, ``s_k = max(seen_k, s_(k-1) + 1)``, which is ``k + cummax(seen - k)``.
+    """
+    position = pl.int_range(pl.len(), dtype=pl.Int64).over("pos_loc")
+    monotone = (pl.col("_seen") - pl.col("_k")).cum_max().over("pos_loc") + pl.col("_k")
+    return (
+        changes.with_columns(_seen=pl.col("t") + latency_us)
+        .sort("pos_loc", "t", "clear", maintain_order=True)
+        .with_columns(_k=position)
+        .with_columns(server=pl.min_horizontal(monotone, pl.lit(end)))
+        .drop("_seen", "_k")
+    )
+
+
 def plc_tag_rows(changes: pl.DataFrame, counters: Counters) -> pl.DataFrame:
     """plc_tag_events rows of :func:`tag_changes` with a ``server`` instant, ids in the order
     given."""
@@ -651,10 +669,9 @@ def _plc_events(
     """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
     it in the same instant."""
     e = tag_changes(stays, codes, locs, end_us)
-    e = e.with_columns(
-        server=pl.col("t") + pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, e.height))
-    )
-    return plc_tag_rows(e.sort("server", "tag_name"), counters)
+    latency = pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, e.height))
+    e = with_server_instants(e, latency, end_us)
+    return plc_tag_rows(e.sort("server", "tag_name", "t"), counters)
 
 
 def inventory_contribution(sub: pl.DataFrame, ev: pl.DataFrame) -> pl.DataFrame:

@@ -322,16 +322,21 @@ def build_production(
         .with_columns(off_start=pl.col("off_end") - pl.col("dur_us"))
     )
 
-    # scrap per step, carried forward along the step chain
+    # scrap per step, carried forward along the step chain; a quality_hold work order keeps at
+    # least one unit through every step (its contract: it received products that are held), so
+    # its scrap draw is capped there; the draws themselves are the same for every status
     idx = steps["step_idx"].to_numpy()
     q_in = np.zeros(n_steps, dtype=np.int64)
     q_scrap = np.zeros(n_steps, dtype=np.int64)
     planned = steps["quantity_planned"].to_numpy()
+    keeps_one = (wos["status"] == "quality_hold").to_numpy()[steps["tmp_wo"].to_numpy()]
     p_scrap = rng.uniform(0.0, 0.03, n_steps) * (rng.random(n_steps) < 0.6)
     for k in range(int(idx.max()) + 1):
         rows = np.flatnonzero(idx == k)
         q_in[rows] = planned[rows] if k == 0 else q_in[rows - 1] - q_scrap[rows - 1]
-        q_scrap[rows] = rng.binomial(q_in[rows], p_scrap[rows])
+        drawn = rng.binomial(q_in[rows], p_scrap[rows])
+        cap = np.maximum(q_in[rows] - 1, 0)
+        q_scrap[rows] = np.where(keeps_one[rows], np.minimum(drawn, cap), drawn)
     steps = steps.with_columns(full_in=pl.Series(q_in), full_scrap=pl.Series(q_scrap))
 
     # in-progress orders: choose the running step and the fraction of it done at the end

@@ -18,7 +18,7 @@
 --   of a conveyor move (assert_conveyor_tag_changes_are_all_moved);
 -- - is_server_order_repaired: the OPC UA server saw the event after the tag's next event
 --   (server_timestamp later than the next event's in source order): delivered out of order,
---   read in PLC order. Clean data has a few of these too.
+--   read in PLC order. Clean data has none (the server sees one tag's changes in PLC order).
 -- fact_data_quality_repairs counts them.
 
 with accepted as (
