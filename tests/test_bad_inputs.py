@@ -6,6 +6,8 @@ refused rather than read as "everything"."""
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -266,6 +268,15 @@ def test_a_truncated_parquet_file_is_bad_input_not_a_failed_check(
     shutil.copytree(raw_small.path, raw)
     victim = sorted((raw / "work_orders").glob("*.parquet"))[0]
     victim.write_bytes(victim.read_bytes()[: victim.stat().st_size // 2])
+    # the manifest vouches for the truncated bytes (a writer that wrote them so): the manifest
+    # check passes, and the parquet footer check must catch the file (tests/test_raw_contract.py
+    # covers a truncated file the manifest does not vouch for)
+    manifest = json.loads((raw / "_manifest.json").read_text())
+    digest = hashlib.sha256()
+    for path in sorted((raw / "work_orders").glob("part-*.parquet")):
+        digest.update(path.read_bytes())
+    manifest["tables"]["work_orders"]["sha256"] = digest.hexdigest()
+    (raw / "_manifest.json").write_text(json.dumps(manifest))
     assert cli.main(["validate", "--raw", str(raw), "--docs", str(tmp_path / "docs")]) == 2
     line = one_error_line(capsys)
     assert str(victim) in line and "not a readable parquet file" in line
