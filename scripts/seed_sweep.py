@@ -30,7 +30,7 @@ sys.path.insert(0, str(REPO))  # usable without an install; tests.dbt_runner run
 
 from plantledger import cli  # noqa: E402
 from plantledger.params import ParameterError, parse_end_date, parse_scale  # noqa: E402
-from tests.dbt_runner import dbt_build  # noqa: E402
+from tests.dbt_runner import dbt_build, node_results  # noqa: E402
 
 GREEN = {"success", "pass"}
 STATUSES = ("pass", "warn", "fail", "error", "skipped")
@@ -114,11 +114,7 @@ class SeedResult:
 def node_statuses(target: Path) -> dict[str, str]:
     """dbt's unique_id -> status of every node of the build (a model and its unit tests share a
     name, so names would hide nodes)."""
-    path = target / "run_results.json"
-    if not path.exists():
-        return {}
-    results = json.loads(path.read_text(encoding="utf-8"))["results"]
-    return {result["unique_id"]: result["status"] for result in results}
+    return {result["unique_id"]: result["status"] for result in node_results(target)}
 
 
 def sweep_seed(seed: int, args: argparse.Namespace, folder: Path) -> SeedResult:

@@ -27,6 +27,17 @@ def dbt_executable() -> str:
     return found
 
 
+def node_results(target: Path) -> list[dict]:
+    """The results in ``target/run_results.json`` of the nodes dbt built or tested: exposures
+    are left out (dbt lists them with status ``no-op``, as nothing is built for them). Empty
+    when there is no run_results.json (the run stopped before any node)."""
+    path = target / "run_results.json"
+    if not path.exists():
+        return []
+    results = json.loads(path.read_text(encoding="utf-8"))["results"]
+    return [result for result in results if not result["unique_id"].startswith("exposure.")]
+
+
 class DbtRun(NamedTuple):
     returncode: int
     output: str  # stdout and stderr, without colours
@@ -40,14 +51,9 @@ class DbtRun(NamedTuple):
         its hash for generic ones). Empty when the run stopped before running any node.
         Exposures are left out: dbt lists them with status ``no-op``, as nothing is built.
         """
-        path = self.target / "run_results.json"
-        if not path.exists():
-            return {}
-        results = json.loads(path.read_text(encoding="utf-8"))["results"]
         return {
             result["unique_id"].split(".")[2]: result["status"]
-            for result in results
-            if not result["unique_id"].startswith("exposure.")
+            for result in node_results(self.target)
         }
 
     def with_status(self, *statuses: str) -> set[str]:

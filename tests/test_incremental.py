@@ -29,7 +29,7 @@ import duckdb
 import pytest
 
 from plantledger.bench_incremental import incremental_models, ran_incrementally
-from tests.dbt_runner import DbtRun, dbt_build
+from tests.dbt_runner import DbtRun, dbt_build, node_results
 from tests.warehouse_compare import content_hashes, describe_differences, differences
 
 Hashes = dict[str, tuple[int, str]]
@@ -63,10 +63,9 @@ class Build:
         path = self.run.target / "run_results.json"
         if not path.exists():
             return {"<no run_results.json>": f"exit {self.run.returncode}"}
-        results = json.loads(path.read_text(encoding="utf-8"))["results"]
         return {
             result["unique_id"]: result["status"]
-            for result in results
+            for result in node_results(self.run.target)
             if result["status"] not in {"success", "pass"}
         }
 

@@ -13,7 +13,6 @@ finding 6) and seed 42 at scale 0.01 had PLC events the server saw after the tag
 from __future__ import annotations
 
 import datetime as dt
-import json
 import shutil
 from pathlib import Path
 from typing import NamedTuple
@@ -22,7 +21,7 @@ import duckdb
 import pytest
 
 from plantledger import cli
-from tests.dbt_runner import DbtRun, dbt_build
+from tests.dbt_runner import DbtRun, dbt_build, node_results
 
 END_DATE = dt.date(2026, 11, 13)
 GREEN = {"success", "pass"}
@@ -59,8 +58,7 @@ class SweepBuild(NamedTuple):
         path = self.run.target / "run_results.json"
         if not path.exists():
             return {}
-        results = json.loads(path.read_text(encoding="utf-8"))["results"]
-        return {result["unique_id"]: result["status"] for result in results}
+        return {result["unique_id"]: result["status"] for result in node_results(self.run.target)}
 
 
 @pytest.fixture(scope="module", params=SWEEP, ids=[case.name for case in SWEEP])

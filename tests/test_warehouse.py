@@ -9,7 +9,6 @@ and a missing raw folder stops the build at once.
 
 from __future__ import annotations
 
-import json
 import re
 import shutil
 from collections.abc import Callable
@@ -20,7 +19,7 @@ import polars as pl
 import pytest
 
 from plantledger.schema import TABLES
-from tests.dbt_runner import REPO, DbtRun, dbt_build
+from tests.dbt_runner import REPO, DbtRun, dbt_build, node_results
 from tests.raw_replay import entries
 
 MARTS = {
@@ -117,12 +116,8 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str):
 
 
 def test_build_runs_every_node_and_every_test_passes(warehouse_small):
-    results = json.loads((warehouse_small.target / "run_results.json").read_text())["results"]
-    # exposures are listed as no-op: nothing is built for them
     statuses = {
-        result["unique_id"]: result["status"]
-        for result in results
-        if not result["unique_id"].startswith("exposure.")
+        result["unique_id"]: result["status"] for result in node_results(warehouse_small.target)
     }
     assert {node: s for node, s in statuses.items() if s not in {"success", "pass"}} == {}
     tests = {node.split(".")[2] for node in statuses if node.startswith("test.")}
