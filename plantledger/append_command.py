@@ -22,7 +22,7 @@ from pathlib import Path
 
 import polars as pl
 
-from plantledger.errors import UsageError, write_reason
+from plantledger.errors import PROG, UsageError, write_reason
 from plantledger.params import (
     LATEST_END_DATE,
     GenerationParams,
@@ -43,7 +43,6 @@ from plantledger.writer import (
 )
 
 MAX_APPEND_DAYS = 366
-PROG = "plantledger"
 
 
 def parse_append_days(text: str) -> int:

@@ -2,7 +2,9 @@
 
 Every user error ends as exactly one line on stderr, ``plantledger: error: <what and what to
 do>``, with exit code 2 and no traceback. Subcommands are registered in ``COMMANDS``: a name, a
-function adding its arguments and a handler returning the exit code.
+function adding its arguments and a handler returning the exit code; each command lives in a
+module of its own (generate, quality.validate, build, bench.command, report), imported only when
+that command runs, so this module only dispatches.
 """
 
 from __future__ import annotations
@@ -15,10 +17,9 @@ from pathlib import Path
 from typing import NoReturn
 
 import plantledger
-from plantledger.errors import UsageError, os_reason
+from plantledger.errors import PROG, UsageError, os_reason
 from plantledger.params import ParameterError
 
-PROG = "plantledger"
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130
 

@@ -6,6 +6,8 @@ Every user error ends as one line ``plantledger: error: <what and what to do>`` 
 
 from __future__ import annotations
 
+PROG = "plantledger"  # the command's name in its messages
+
 
 class UsageError(Exception):
     """Bad command-line usage; the message is shown as one line, exit code 2."""

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 import polars as pl
 
-from plantledger.errors import UsageError, os_reason, write_reason
+from plantledger.errors import PROG, UsageError, os_reason, write_reason
 from plantledger.params import (
     GenerationParams,
     ParameterError,
@@ -25,7 +25,6 @@ from plantledger.params import (
 )
 from plantledger.settings import DEFAULT_RAW
 
-PROG = "plantledger"
 DEFAULT_SCALE = "1"
 DEFAULT_SEED = "42"
 GENERATE_EPILOG = """\
