@@ -42,10 +42,16 @@ import duckdb
 from plantledger.params import ParameterError
 from plantledger.rawcheck import check_raw_folder
 from plantledger.rawlock import raw_lock
+from plantledger.settings import (
+    DEFAULT_RAW,
+    DEFAULT_WAREHOUSE,
+    DUCKDB_ENV,
+    RAW_ENV,
+    raw_folder,
+    warehouse_file,
+)
 from plantledger.writer import MANIFEST_NAME, Manifest, recover_raw
 
-DEFAULT_RAW = "data/raw"
-DEFAULT_WAREHOUSE = "warehouse/plantledger.duckdb"
 BUILD_FOLDER = ".build"
 EXIT_FAILED = 1
 
@@ -126,8 +132,8 @@ class BuildPaths:
 
 
 def _paths(args: argparse.Namespace) -> BuildPaths:
-    raw = Path(os.path.abspath(args.raw or os.environ.get("PLANTLEDGER_RAW") or DEFAULT_RAW))
-    given = args.warehouse or os.environ.get("PLANTLEDGER_DUCKDB") or DEFAULT_WAREHOUSE
+    raw = Path(os.path.abspath(args.raw or raw_folder()))
+    given = args.warehouse or warehouse_file()
     published = Path(os.path.abspath(given))
     if published.is_dir():
         raise ParameterError(f"--warehouse {given} is a folder; give the DuckDB file's path")
@@ -307,8 +313,7 @@ def _run_dbt(
     command += extra
     env = dict(
         os.environ,
-        PLANTLEDGER_RAW=str(paths.raw),
-        PLANTLEDGER_DUCKDB=str(paths.work),
+        **{RAW_ENV: str(paths.raw), DUCKDB_ENV: str(paths.work)},
         DBT_PROFILES_DIR=os.environ.get("DBT_PROFILES_DIR") or str(project),
     )
     proc = subprocess.Popen(command, env=env, pass_fds=locks)

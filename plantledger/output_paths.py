@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from plantledger.params import ParameterError
+from plantledger.settings import raw_folder
 
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 
@@ -30,8 +31,8 @@ class Input:
 
 
 def raw_folder_input() -> Input:
-    """The raw folder dbt builds from: $PLANTLEDGER_RAW, else data/raw."""
-    return Input("the raw folder", Path(os.environ.get("PLANTLEDGER_RAW") or "data/raw"), True)
+    """The raw folder dbt builds from: $PLANTLEDGER_RAW, else data/raw (plantledger.settings)."""
+    return Input("the raw folder", raw_folder(), True)
 
 
 def _resolved(path: Path) -> Path:

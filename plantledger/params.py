@@ -9,6 +9,8 @@ from pathlib import Path
 
 import numpy as np
 
+from plantledger.settings import DEFAULT_RAW
+
 HISTORY_DAYS = 730
 
 # The calendar the warehouse's dim_date covers: dbt_project.yml vars dim_date_start (inclusive)
@@ -36,7 +38,7 @@ class GenerationParams:
     scale: float = 1.0
     seed: int = 42
     end_date: dt.date = dt.date(2026, 11, 21)
-    out: Path = Path("data/raw")
+    out: Path = Path(DEFAULT_RAW)
 
     def __post_init__(self) -> None:
         if not isinstance(self.scale, (int, float)) or not np.isfinite(self.scale):
@@ -105,7 +107,7 @@ def parse_end_date(text: str) -> dt.date:
 def check_folder_path(text: str, option: str) -> Path:
     """A raw folder path given to ``option``: not empty, none of UNSAFE_PATH_CHARACTERS."""
     if not text.strip():
-        raise ParameterError(f"{option} is empty: give a folder path such as data/raw")
+        raise ParameterError(f"{option} is empty: give a folder path such as {DEFAULT_RAW}")
     unsafe = sorted({char for char in text if char in UNSAFE_PATH_CHARACTERS})
     if unsafe:
         shown = " ".join(repr(char) for char in unsafe)
@@ -124,4 +126,17 @@ def parse_scale(text: str) -> float:
             f"--scale must be a number such as 1, 0.01 or 10, got {text!r}"
         ) from None
     GenerationParams(scale=value)  # validates range
+    return value
+
+
+def parse_seed(text: str) -> int:
+    """Parse ``--seed``: a non-negative integer."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise ParameterError(
+            f"--seed must be a non-negative integer such as 42, got {text!r}"
+        ) from None
+    if value < 0:
+        raise ParameterError(f"--seed must be a non-negative integer such as 42, got {value}")
     return value

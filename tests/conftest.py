@@ -46,7 +46,7 @@ APPEND_DAYS = (5, 7)
 @pytest.fixture(scope="session")
 def raw_appended(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> RawData:
     """``raw_small`` and one append (``plantledger generate --append-days 5``): load 1."""
-    from plantledger.append import append_days
+    from plantledger.append_command import append_days
 
     out = tmp_path_factory.mktemp("raw_appended") / "raw"
     shutil.copytree(raw_small.path, out)
@@ -57,7 +57,7 @@ def raw_appended(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -
 @pytest.fixture(scope="session")
 def raw_appended_twice(raw_appended: RawData, tmp_path_factory: pytest.TempPathFactory) -> RawData:
     """``raw_appended`` and a second append (``--append-days 7``): loads 1 and 2."""
-    from plantledger.append import append_days
+    from plantledger.append_command import append_days
 
     out = tmp_path_factory.mktemp("raw_appended_twice") / "raw"
     shutil.copytree(raw_appended.path, out)
@@ -74,7 +74,7 @@ few late events, some older than the warehouse's 3-day lookback)."""
 def raw_appended_late(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> RawData:
     """``raw_small`` and one append whose late events may be up to 30 days old
     (``plantledger generate --append-days 7 --late-days 30``): load 1."""
-    from plantledger.append import append_days
+    from plantledger.append_command import append_days
 
     out = tmp_path_factory.mktemp("raw_appended_late") / "raw"
     shutil.copytree(raw_small.path, out)

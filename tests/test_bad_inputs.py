@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from plantledger import cli, params
+from plantledger import cli, generate, params
 from plantledger.params import ParameterError, parse_end_date
 from plantledger.timephrase import PhraseError, parse_moment, parse_week
 from tests.cli_output import one_error_line
@@ -30,7 +30,7 @@ def no_generation(monkeypatch):
         raise AssertionError("the generator was started despite bad input")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(cli, "generate_pieces", forbidden)
+    monkeypatch.setattr(generate, "generate_pieces", forbidden)
 
 
 # --- generate ----------------------------------------------------------------------------------
@@ -92,7 +92,7 @@ def test_generate_disk_full_is_one_line(tmp_path, capsys, monkeypatch, fake_piec
 
     import polars as pl
 
-    monkeypatch.setattr(cli, "generate_pieces", lambda p: fake_pieces(rows=4))
+    monkeypatch.setattr(generate, "generate_pieces", lambda p: fake_pieces(rows=4))
     for failure in (
         OSError(errno.ENOSPC, "No space left on device"),
         pl.exceptions.ComputeError("parquet: File out of specification: Invalid thrift"),
@@ -294,7 +294,7 @@ BENCH = {
 
 @pytest.mark.parametrize("argv", BENCH.values(), ids=BENCH.keys())
 def test_bad_bench_input_before_any_run(capsys, monkeypatch, argv):
-    from plantledger import bench
+    from plantledger.bench import command as bench
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the benchmark ran despite bad input")

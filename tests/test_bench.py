@@ -6,29 +6,31 @@ import datetime as dt
 
 import pytest
 
-from plantledger import bench, cli
+from plantledger import cli
+from plantledger.bench import command, config, generation, report, timing
+from plantledger.bench.sections import SECTIONS
 from plantledger.params import ParameterError
 
 
 def test_parse_scales_accepts_commas_and_spaces():
-    assert bench.parse_scales(["0.1,1", "10"]) == (0.1, 1.0, 10.0)
-    assert bench.parse_scales(["1,1,0.5"]) == (1.0, 0.5)
+    assert command.parse_scales(["0.1,1", "10"]) == (0.1, 1.0, 10.0)
+    assert command.parse_scales(["1,1,0.5"]) == (1.0, 0.5)
     with pytest.raises(ParameterError, match="--scale must be greater than 0"):
-        bench.parse_scales(["0.1,0"])
+        command.parse_scales(["0.1,0"])
     with pytest.raises(ParameterError):
-        bench.parse_scales([","])
+        command.parse_scales([","])
 
 
 @pytest.mark.parametrize("text", ["0", "-1", "two", "1.5"])
 def test_parse_repeat_rejects_bad_values(text):
     with pytest.raises(ParameterError, match="--repeat"):
-        bench.parse_repeat(text)
+        command.parse_repeat(text)
 
 
 def test_default_repeats_depend_on_scale():
-    config = bench.BenchConfig()
-    assert [config.repeats_for(s) for s in (0.1, 1, 9.9, 10, 100)] == [3, 3, 3, 1, 1]
-    assert bench.BenchConfig(repeat=2).repeats_for(10) == 2
+    defaults = config.BenchConfig()
+    assert [defaults.repeats_for(s) for s in (0.1, 1, 9.9, 10, 100)] == [3, 3, 3, 1, 1]
+    assert config.BenchConfig(repeat=2).repeats_for(10) == 2
 
 
 @pytest.mark.parametrize(
@@ -49,33 +51,39 @@ def test_bad_bench_input_is_one_line_exit_2(capsys, argv, message):
     assert message in captured.err
 
 
-def test_sections_run_in_order_and_share_state(tmp_path, monkeypatch):
+def test_sections_run_in_order_and_share_state(tmp_path):
     calls = []
-    monkeypatch.setattr(bench, "SECTIONS", {})
 
-    @bench.section("first", "First")
     def first(config, state):
         state.rows[1.0] = 123
         calls.append("first")
         return "one"
 
-    @bench.section("second", "Second")
     def second(config, state):
         calls.append(("second", state.rows[1.0]))
         return "two"
 
+    sections = config.registry(
+        [config.Section("first", "First", first), config.Section("second", "Second", second)]
+    )
+    assert list(sections) == ["first", "second"]
     with pytest.raises(ValueError, match="registered twice"):
-        bench.section("first", "Again")(first.run)
+        config.registry([sections["first"], config.Section("first", "Again", second)])
 
-    config = bench.BenchConfig(workdir=tmp_path)
-    body = bench.run_bench(config, ["first", "second"], heading_level=3)
+    run_config = config.BenchConfig(workdir=tmp_path)
+    body = report.run_bench(run_config, list(sections.values()), heading_level=3)
     assert calls == ["first", ("second", 123)]
     assert body.index("### First\n\none") < body.index("### Second\n\ntwo")
     assert body.startswith("Machine: ")
 
 
+def test_every_section_is_registered_once_in_report_order():
+    assert list(SECTIONS) == ["generate", "dbt", "incremental", "point_in_time", "traceability"]
+    assert all(name == section.name for name, section in SECTIONS.items())
+
+
 def test_markdown_table():
-    assert bench.markdown_table(["a", "b"], [["1", "2"]]) == "| a | b |\n|---:|---:|\n| 1 | 2 |"
+    assert config.markdown_table(["a", "b"], [["1", "2"]]) == "| a | b |\n|---:|---:|\n| 1 | 2 |"
 
 
 def test_update_readme_replaces_only_the_marked_block(tmp_path):
@@ -83,21 +91,21 @@ def test_update_readme_replaces_only_the_marked_block(tmp_path):
     readme.write_text(
         "# X\n\n## Benchmarks\n<!-- bench:start -->\nold figures\n<!-- bench:end -->\n\n## After\n"
     )
-    bench.update_readme(readme, "new figures\n")
+    report.update_readme(readme, "new figures\n")
     assert readme.read_text() == (
         "# X\n\n## Benchmarks\n<!-- bench:start -->\nnew figures\n<!-- bench:end -->\n\n## After\n"
     )
     (tmp_path / "plain.md").write_text("no markers")
     with pytest.raises(ParameterError, match="no <!-- bench:start -->"):
-        bench.update_readme(tmp_path / "plain.md", "x")
+        report.update_readme(tmp_path / "plain.md", "x")
 
 
 def test_readme_has_the_benchmark_block():
     from pathlib import Path
 
     text = (Path(__file__).resolve().parents[1] / "README.md").read_text()
-    assert text.count(bench.README_START) == 1
-    assert text.count(bench.README_END) == 1
+    assert text.count(report.README_START) == 1
+    assert text.count(report.README_END) == 1
 
 
 # --- with the real generator ----------------------------------------------------------------
@@ -105,29 +113,29 @@ def test_readme_has_the_benchmark_block():
 
 def test_child_run_measures_one_generation(tmp_path, raw_small):
     params = raw_small.params
-    result = bench.run_generation(params.scale, params.seed, params.end_date, tmp_path / "raw")
+    result = timing.run_generation(params.scale, params.seed, params.end_date, tmp_path / "raw")
     assert result.rows == raw_small.manifest.total_rows
     assert result.seconds > 0
     assert result.max_rss_bytes > 50 * 2**20  # a Python process with polars loaded
 
 
 def test_bench_command_prints_a_markdown_table(tmp_path, capsys, raw_small):
-    report = tmp_path / "bench.md"
+    markdown = tmp_path / "bench.md"
     argv = ["bench", "--scales", "0.01", "--repeat", "2", "--seed", "7", "--quiet"]
     argv += ["--sections", "generate"]  # the dbt section: tests/test_bench_warehouse.py
-    argv += ["--end-date", dt.date(2026, 11, 21).isoformat(), "--markdown", str(report)]
+    argv += ["--end-date", dt.date(2026, 11, 21).isoformat(), "--markdown", str(markdown)]
     assert cli.main([*argv, "--workdir", str(tmp_path / "work")]) == 0
     out = capsys.readouterr().out
     assert "| scale | rows | runs | median wall s | rows/s | peak RSS MiB |" in out
     assert f"| 0.01 | {raw_small.manifest.total_rows:,} | 2 |" in out
-    assert report.read_text().endswith(out)
+    assert markdown.read_text().endswith(out)
     assert (tmp_path / "work" / "scale-0.01" / "raw" / "_manifest.json").is_file()
 
 
 def test_generation_section_reports_median_and_peak(tmp_path, monkeypatch):
     results = iter(
         [
-            bench.RunResult(rows=1000, seconds=s, max_rss_bytes=m * 2**20)
+            timing.RunResult(rows=1000, seconds=s, max_rss_bytes=m * 2**20)
             for s, m in [(3.0, 200), (1.0, 300), (2.0, 250), (40.0, 900)]
         ]
     )
@@ -137,12 +145,12 @@ def test_generation_section_reports_median_and_peak(tmp_path, monkeypatch):
         calls.append((scale, seed, end_date, out))
         return next(results)
 
-    monkeypatch.setattr(bench, "run_generation", fake_run)
-    config = bench.BenchConfig(scales=(0.5, 10.0), seed=9, workdir=tmp_path)
-    state = bench.BenchState()
-    body = bench.SECTIONS["generate"].run(config, state)
+    monkeypatch.setattr(generation, "run_generation", fake_run)
+    run_config = config.BenchConfig(scales=(0.5, 10.0), seed=9, workdir=tmp_path)
+    state = config.BenchState()
+    body = SECTIONS["generate"].run(run_config, state)
     assert [c[0] for c in calls] == [0.5, 0.5, 0.5, 10.0]
-    assert calls[0][1:] == (9, bench.DEFAULT_END_DATE, tmp_path / "scale-0.5" / "raw")
+    assert calls[0][1:] == (9, config.DEFAULT_END_DATE, tmp_path / "scale-0.5" / "raw")
     assert "| 0.5 | 1,000 | 3 | 2.00 | 500 | 300 |" in body
     assert "| 10 | 1,000 | 1 | 40.00 | 25 | 900 |" in body
     assert state.raw == {0.5: tmp_path / "scale-0.5" / "raw", 10.0: tmp_path / "scale-10" / "raw"}

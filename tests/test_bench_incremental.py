@@ -11,9 +11,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plantledger import bench, bench_incremental, bench_warehouse, cli
-from plantledger.bench import BenchConfig, BenchError, BenchState, RunResult
-from plantledger.bench_incremental import IncrementalRun, Timed
+from plantledger import cli
+from plantledger.bench import dbt as bench_dbt
+from plantledger.bench import incremental as bench_incremental
+from plantledger.bench import inputs as bench_inputs
+from plantledger.bench.config import DEFAULT_SEED, BenchConfig, BenchError, BenchState
+from plantledger.bench.incremental import IncrementalRun, Timed
+from plantledger.bench.sections import SECTIONS
+from plantledger.bench.timing import RunResult
 
 # A stand-in for dbt: `python -c FAKE_DBT <verb> --project-dir P --target-path T ...`. The
 # warehouse's journal gets one row per line of <raw>/events.txt; like dbt, it writes
@@ -136,9 +141,9 @@ def fake_run(full_build, incremental_build, full_run, incremental_run, added=10,
 
 
 def test_section_is_registered_after_the_dbt_build():
-    names = list(bench.SECTIONS)
+    names = list(SECTIONS)
     assert names.index("dbt") < names.index("incremental")
-    assert bench.SECTIONS["incremental"].title == "Daily incremental load"
+    assert SECTIONS["incremental"].title == "Daily incremental load"
 
 
 def test_scale_1_unless_scales_are_given():
@@ -154,9 +159,9 @@ def test_the_brief_spelling_selects_the_section_and_scale():
 
 def test_commands(tmp_path):
     dbt = bench_incremental.dbt_command("run", tmp_path)
-    assert dbt[0] == bench_warehouse.dbt_executable() and dbt[1] == "run"
+    assert dbt[0] == bench_dbt.dbt_executable() and dbt[1] == "run"
     assert dbt[dbt.index("--target-path") + 1] == str(tmp_path / "target")
-    assert dbt[dbt.index("--project-dir") + 1] == str(bench_warehouse.PROJECT_DIR)
+    assert dbt[dbt.index("--project-dir") + 1] == str(bench_dbt.PROJECT_DIR)
     append = bench_incremental.append_command(tmp_path / "raw", 1)
     assert append[:3] == [sys.executable, "-m", "plantledger.cli"]
     assert append[3:] == [
@@ -181,7 +186,7 @@ def test_commands(tmp_path):
     env = bench_incremental.dbt_env(Path("raw"), Path("w/warehouse.duckdb"))
     assert env["PLANTLEDGER_RAW"] == str(Path("raw").resolve())
     assert env["PLANTLEDGER_DUCKDB"] == str(Path("w/warehouse.duckdb").resolve())
-    assert env["DBT_PROFILES_DIR"] == str(bench_warehouse.PROJECT_DIR)
+    assert env["DBT_PROFILES_DIR"] == str(bench_dbt.PROJECT_DIR)
 
 
 # --- dbt's artifacts ------------------------------------------------------------------------
@@ -334,14 +339,14 @@ def test_section_uses_the_generated_folder_or_generates_one(tmp_path, monkeypatc
         return RunResult(rows=777, seconds=1.0, max_rss_bytes=1)
 
     monkeypatch.setattr(bench_incremental, "run_once", fake_once)
-    monkeypatch.setattr(bench, "run_generation", fake_generation)
+    monkeypatch.setattr(bench_inputs, "run_generation", fake_generation)
     logged: list[str] = []
     config = BenchConfig(scales=(1.0, 0.2), repeat=2, workdir=tmp_path, log=logged.append)
     state = BenchState(raw={1.0: tmp_path / "given"}, rows={1.0: 5000})
 
-    body = bench.SECTIONS["incremental"].run(config, state)
+    body = SECTIONS["incremental"].run(config, state)
 
-    assert generated == [(0.2, bench.DEFAULT_SEED, config.raw_dir(0.2))]
+    assert generated == [(0.2, DEFAULT_SEED, config.raw_dir(0.2))]
     assert state.raw[0.2] == config.raw_dir(0.2) and state.rows[0.2] == 777
     assert (
         repeats
@@ -367,7 +372,7 @@ def test_bench_command_runs_the_section_alone_and_fills_the_readme(
         fake_base(out, events=4)
         return RunResult(rows=4, seconds=0.1, max_rss_bytes=1)
 
-    monkeypatch.setattr(bench, "run_generation", fake_generation)
+    monkeypatch.setattr(bench_inputs, "run_generation", fake_generation)
     readme = tmp_path / "README.md"
     readme.write_text("# R\n<!-- bench:start -->\nplaceholder\n<!-- bench:end -->\n")
     argv = ["bench", "--sections", "incremental", "--scales", "0.5", "--repeat", "2"]
@@ -401,7 +406,7 @@ def test_late_days_reach_the_append_and_the_report(tmp_path, monkeypatch):
     monkeypatch.setattr(bench_incremental, "run_once", fake_once)
     config = BenchConfig(scales=(1.0,), repeat=2, workdir=tmp_path, late_days=30)
     state = BenchState(raw={1.0: tmp_path / "given"}, rows={1.0: 5000})
-    body = bench.SECTIONS["incremental"].run(config, state)
+    body = SECTIONS["incremental"].run(config, state)
     assert seen == [30, 30]
     assert "`plantledger generate --append-days 1 --late-days 30`" in body
     assert "Late events up to 30 days old" in body

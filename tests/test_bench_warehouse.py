@@ -7,8 +7,13 @@ import sys
 
 import pytest
 
-from plantledger import bench, bench_warehouse, cli
-from plantledger.bench import BenchConfig, BenchError, BenchState, RunResult
+from plantledger import cli
+from plantledger.bench import dbt as bench_dbt
+from plantledger.bench import timing
+from plantledger.bench import warehouse as bench_warehouse
+from plantledger.bench.config import BenchConfig, BenchError, BenchState
+from plantledger.bench.sections import SECTIONS
+from plantledger.bench.timing import RunResult
 
 ALLOCATE = "import sys, time; block = bytearray({mib} * 2**20); time.sleep(0.2); sys.exit({code})"
 
@@ -18,17 +23,17 @@ def python(code: str) -> list[str]:
 
 
 def test_dbt_section_is_registered_after_generation():
-    names = list(bench.SECTIONS)
+    names = list(SECTIONS)
     assert names.index("generate") < names.index("dbt")
-    assert bench.SECTIONS["dbt"].title == "dbt build"
+    assert SECTIONS["dbt"].title == "dbt build"
 
 
 def test_measure_reports_the_peak_memory_of_that_run_only(tmp_path):
     ballast = b"x" * (400 * 2**20)  # this process is large: the figures must not include it
-    big = bench_warehouse.measure(
+    big = timing.measure(
         python(ALLOCATE.format(mib=300, code=0)), {}, tmp_path, tmp_path / "big.log"
     )
-    small = bench_warehouse.measure(
+    small = timing.measure(
         python(ALLOCATE.format(mib=1, code=3)), {}, tmp_path, tmp_path / "small.log"
     )
     assert big[0] == 0 and small[0] == 3
@@ -41,17 +46,17 @@ def test_measure_reports_the_peak_memory_of_that_run_only(tmp_path):
 
 def test_measure_says_when_the_command_cannot_start(tmp_path):
     with pytest.raises(BenchError, match="could not run /no/such/dbt"):
-        bench_warehouse.measure(["/no/such/dbt"], {}, tmp_path, tmp_path / "x.log")
+        timing.measure(["/no/such/dbt"], {}, tmp_path, tmp_path / "x.log")
 
 
 def test_a_failing_build_is_a_bench_error_with_its_output(tmp_path, monkeypatch):
     monkeypatch.setattr(
-        bench_warehouse,
+        bench_dbt,
         "dbt_build_command",
         lambda workdir: python("print('Compilation Error: boom'); raise SystemExit(2)"),
     )
     with pytest.raises(BenchError, match=r"failed \(exit 2\): Compilation Error: boom"):
-        bench_warehouse.run_dbt_build(tmp_path / "raw", tmp_path / "work")
+        bench_dbt.run_dbt_build(tmp_path / "raw", tmp_path / "work")
 
 
 def test_section_builds_every_scale_and_reports_median_and_peak(tmp_path, monkeypatch):
@@ -61,7 +66,7 @@ def test_section_builds_every_scale_and_reports_median_and_peak(tmp_path, monkey
     def fake_build(raw, workdir):
         built.append(raw)
         wall = next(seconds)
-        return bench_warehouse.DbtRunResult(wall, wall / 2, 2**30 * len(built), 600, 1234, 2**20)
+        return bench_dbt.DbtRunResult(wall, wall / 2, 2**30 * len(built), 600, 1234, 2**20)
 
     def fake_generation(scale, seed, end_date, out):
         return RunResult(rows=999, seconds=1.0, max_rss_bytes=1)
@@ -71,7 +76,7 @@ def test_section_builds_every_scale_and_reports_median_and_peak(tmp_path, monkey
     config = BenchConfig(scales=(1.0, 10.0), workdir=tmp_path)
     state = BenchState(raw={1.0: tmp_path / "given"}, rows={1.0: 5000})
 
-    body = bench.SECTIONS["dbt"].run(config, state)
+    body = SECTIONS["dbt"].run(config, state)
 
     # scale 1 from the generation section's folder, three runs; scale 10 generated here, one run
     assert built == [tmp_path / "given"] * 3 + [config.raw_dir(10.0)]
@@ -86,9 +91,9 @@ def test_bench_command_times_a_real_dbt_build(
 ):
     """`plantledger bench --sections dbt` alone: generates the raw data, then builds it once
     (the models up to the journal only, to save time: the full build is test_warehouse's)."""
-    full_build = bench_warehouse.dbt_build_command
+    full_build = bench_dbt.dbt_build_command
     monkeypatch.setattr(
-        bench_warehouse,
+        bench_dbt,
         "dbt_build_command",
         lambda workdir: [
             *full_build(workdir),

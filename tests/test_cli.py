@@ -13,7 +13,7 @@ import polars as pl
 import pytest
 
 import plantledger
-from plantledger import cli
+from plantledger import cli, generate
 from plantledger.schema import TABLES
 from plantledger.writer import MANIFEST_NAME, Manifest
 from tests.cli_output import one_error_line
@@ -29,12 +29,12 @@ def no_generation(monkeypatch):
         raise AssertionError("the generator was started despite bad input")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(cli, "generate_pieces", forbidden)
+    monkeypatch.setattr(generate, "generate_pieces", forbidden)
 
 
 @pytest.fixture
 def fake_generation(monkeypatch, fake_pieces):
-    monkeypatch.setattr(cli, "generate_pieces", lambda params: fake_pieces(rows=4))
+    monkeypatch.setattr(generate, "generate_pieces", lambda params: fake_pieces(rows=4))
 
 
 def _assert_nothing_complete(out: Path) -> None:

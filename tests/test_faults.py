@@ -12,7 +12,7 @@ import math
 import polars as pl
 import pytest
 
-from plantledger import cli
+from plantledger import cli, generate
 from plantledger.faults import ADDED, DUPLICATED, KINDS, REMOVED, REORDERED, parse_faults
 from plantledger.params import ParameterError
 from plantledger.schema import RAW_SCHEMAS, TABLES
@@ -88,7 +88,7 @@ def test_bad_faults_is_one_line_exit_2_before_generating(
         raise AssertionError("the generator was started despite bad input")
         yield  # pragma: no cover
 
-    monkeypatch.setattr(cli, "generate_pieces", forbidden)
+    monkeypatch.setattr(generate, "generate_pieces", forbidden)
     out = tmp_path / "raw"
     assert cli.main(["generate", "--out", str(out), f"--faults={spec}"]) == 2
     captured = capsys.readouterr()

@@ -28,7 +28,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plantledger.bench_incremental import incremental_models, ran_incrementally
+from plantledger.bench.incremental import incremental_models, ran_incrementally
 from tests.dbt_runner import DbtRun, dbt_build, node_results
 from tests.warehouse_compare import content_hashes, describe_differences, differences
 

@@ -192,7 +192,7 @@ def test_validate_disk_full_while_writing_docs_is_one_line(
 
 @pytest.fixture
 def no_bench(monkeypatch):
-    from plantledger import bench
+    from plantledger.bench import command as bench
 
     def forbidden(*args, **kwargs):
         raise AssertionError("the benchmark ran despite a bad output option")

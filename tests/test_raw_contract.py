@@ -151,12 +151,12 @@ def test_a_build_is_refused_while_an_append_writes_the_folder(raw_copy, tmp_path
 _SLOW_APPEND = textwrap.dedent(
     """
     import sys, time
-    from plantledger import append, cli
-    real_append_raw = append.append_raw
+    from plantledger import append_command, cli
+    real_append_raw = append_command.append_raw
     def slow_append_raw(*args, **kwargs):
         time.sleep(float(sys.argv[1]))  # the new load is simulated; its files not yet written
         return real_append_raw(*args, **kwargs)
-    append.append_raw = slow_append_raw
+    append_command.append_raw = slow_append_raw
     sys.exit(cli.main(sys.argv[2:]))
     """
 )

@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from plantledger import cli
+from plantledger import cli, generate
 from tests.cli_output import one_error_line
 from tests.dbt_runner import REPO, DbtRun, dbt_executable
 
@@ -149,7 +149,7 @@ def test_generate_and_validate_accept_a_quote(
     argv = ["validate", "--raw", str(raw), "--docs", str(tmp_path / "docs"), "--tables", "parts"]
     assert cli.main(argv) == 0
     capsys.readouterr()
-    monkeypatch.setattr(cli, "generate_pieces", lambda params: fake_pieces(rows=4))
+    monkeypatch.setattr(generate, "generate_pieces", lambda params: fake_pieces(rows=4))
     out = tmp_path / "o'q" / "again"
     assert cli.main(["generate", "--quiet", "--out", str(out)]) == 0
     assert (out / "_manifest.json").is_file()

@@ -532,9 +532,11 @@ def test_report_without_a_warehouse_says_how_to_build_it(tmp_path, capsys):
 
 
 def test_bench_section_times_both_traces_on_the_built_warehouse(warehouse_small, tmp_path):
-    from plantledger import bench, bench_traceability
+    from plantledger.bench import config as bench
+    from plantledger.bench import traceability as bench_traceability
+    from plantledger.bench.sections import SECTIONS
 
-    names = list(bench.SECTIONS)
+    names = list(SECTIONS)
     assert names.index("dbt") < names.index("traceability")
     raw = tmp_path / "scale-0.01" / "raw"
     (raw.parent / "dbt").mkdir(parents=True)
@@ -543,7 +545,7 @@ def test_bench_section_times_both_traces_on_the_built_warehouse(warehouse_small,
     config = bench.BenchConfig(scales=(0.01,), workdir=tmp_path, log=logged.append)
     state = bench.BenchState(raw={0.01: raw})
 
-    body = bench.SECTIONS["traceability"].run(config, state)
+    body = SECTIONS["traceability"].run(config, state)
 
     row = next(line for line in body.splitlines() if line.startswith("| 0.01 |"))
     cells = [cell.strip() for cell in row.strip("|").split("|")]

@@ -1,12 +1,13 @@
 """``plantledger report <name>``: reports read from the built warehouse (DuckDB, read-only).
 
-Reports are registered in :data:`REPORTS` with the :func:`report` decorator: a name, a one-line
+Reports are registered in :data:`REPORTS` with the :func:`report` decorator (both in
+:mod:`plantledger.report.registry`): a name, a one-line
 help, a function adding the report's own arguments and a function running it (returning the
 exit code). To add one, say ``trace``:
 
 1. write ``plantledger/report/trace.py``::
 
-       from plantledger.report import report
+       from plantledger.report.registry import report
        from plantledger.report.warehouse import add_warehouse_argument, open_warehouse
 
        def _add(parser):
@@ -31,35 +32,9 @@ line prints as one ``plantledger: error: ...`` line with exit code 2.
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from plantledger.params import ParameterError
-
-
-@dataclass(frozen=True)
-class Report:
-    name: str
-    help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
-    run: Callable[[argparse.Namespace], int]
-
-
-REPORTS: dict[str, Report] = {}
-
-
-def report(
-    name: str, help: str, add_arguments: Callable[[argparse.ArgumentParser], None]
-) -> Callable[[Callable[[argparse.Namespace], int]], Callable[[argparse.Namespace], int]]:
-    """Register a report; reports are listed in registration order."""
-
-    def register(run: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
-        if name in REPORTS:
-            raise ValueError(f"report {name!r} is registered twice")
-        REPORTS[name] = Report(name, help, add_arguments, run)
-        return run
-
-    return register
+from plantledger.report.registry import REPORTS, Report, report  # noqa: F401
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:

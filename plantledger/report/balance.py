@@ -14,7 +14,6 @@ import argparse
 from collections.abc import Sequence
 
 from plantledger.params import ParameterError
-from plantledger.report import report
 from plantledger.report.known_at import data_load
 from plantledger.report.output import (
     Column,
@@ -24,6 +23,7 @@ from plantledger.report.output import (
     emit,
 )
 from plantledger.report.point_in_time import _answered, _filters, _parts_json, _period_parts
+from plantledger.report.registry import report
 from plantledger.report.stock_common import (
     STOCK_TABLES,
     VALUATION,

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from plantledger.params import ParameterError
-from plantledger.report import report
 from plantledger.report.known_at import DataLoad, add_known_at_argument, data_load, known_window
 from plantledger.report.output import (
     Column,
@@ -27,6 +26,7 @@ from plantledger.report.output import (
     emit,
 )
 from plantledger.report.readable import ARRIVAL_KINDS, MOVE_KINDS, readable_sql, status_changes
+from plantledger.report.registry import report
 from plantledger.report.timeframe import (
     Part,
     add_period_arguments,

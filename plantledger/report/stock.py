@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 
-from plantledger.report import report
 from plantledger.report.known_at import data_load
 from plantledger.report.output import (
     Column,
@@ -29,6 +28,7 @@ from plantledger.report.point_in_time import (
     _filters,
     _parts_json,
 )
+from plantledger.report.registry import report
 from plantledger.report.stock_common import (
     STOCK_TABLES,
     VALUATION,

@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from plantledger.params import ParameterError
-from plantledger.report import report
 from plantledger.report.output import (
     add_output_arguments,
     check_output_arguments,
@@ -31,6 +30,7 @@ from plantledger.report.output import (
     render_table,
 )
 from plantledger.report.recall import shipment_quantities, trace_frame, trace_result
+from plantledger.report.registry import report
 from plantledger.report.warehouse import (
     BUILD_HINT,
     Warehouse,

@@ -19,8 +19,8 @@ import duckdb
 import pyarrow as pa
 
 from plantledger.params import ParameterError
+from plantledger.settings import DEFAULT_WAREHOUSE, warehouse_file
 
-DEFAULT_WAREHOUSE = "warehouse/plantledger.duckdb"
 BUILD_HINT = (
     "build it with `make run`, or `dbt build` from the project folder "
     "(PLANTLEDGER_DUCKDB=<file> to build it elsewhere)"
@@ -35,7 +35,7 @@ POINT_IN_TIME_MACROS = (
 
 
 def default_warehouse() -> str:
-    return os.environ.get("PLANTLEDGER_DUCKDB") or DEFAULT_WAREHOUSE
+    return warehouse_file()
 
 
 def add_warehouse_argument(parser: argparse.ArgumentParser) -> None:

@@ -16,7 +16,7 @@ generation section left in ``state.raw`` (or one generated here first, untimed),
 6. puts back the copy of step 2 (untimed), then ``dbt run`` on it: **incremental run**.
 
 Every timed step is a process of its own, measured as the ``dbt`` section measures its builds
-(``bench_warehouse.measure``: wall time from start-up to exit). Every timed dbt command finds
+(``bench.timing.measure``: wall time from start-up to exit). Every timed dbt command finds
 the project parsed in its target/ folder (an untimed ``dbt parse``, or ``dbt seed``, first
 for each new warehouse; the incremental build and run use the full build's target/), so all
 four parse partially, as in a project built every day, and the ratios compare the work, not
@@ -39,15 +39,18 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantledger import bench
-from plantledger.bench import (
+from plantledger.bench.config import (
+    DEFAULT_SCALES,
     BenchConfig,
     BenchError,
     BenchState,
+    Section,
     markdown_table,
-    section,
 )
-from plantledger.bench_warehouse import PROJECT_DIR, dbt_command, measure
+from plantledger.bench.dbt import PROJECT_DIR, dbt_command
+from plantledger.bench.inputs import section_raw
+from plantledger.bench.timing import measure
+from plantledger.settings import dbt_environment
 
 SECTION_SCALES: tuple[float, ...] = (1.0,)  # the scales when --scales is not given
 APPEND_DAYS = 1
@@ -87,7 +90,7 @@ class IncrementalRun:
 
 def section_scales(config: BenchConfig) -> tuple[float, ...]:
     """The scales of this section: scale 1 unless ``--scales`` asked for others."""
-    return SECTION_SCALES if config.scales == bench.DEFAULT_SCALES else config.scales
+    return SECTION_SCALES if config.scales == DEFAULT_SCALES else config.scales
 
 
 # --- commands ---------------------------------------------------------------------------------
@@ -112,11 +115,10 @@ def append_command(raw: Path, days: int, late_days: int | None = None) -> list[s
 
 
 def dbt_env(raw: Path, warehouse: Path) -> dict[str, str]:
-    return dict(
-        os.environ,
+    return dbt_environment(
+        raw,
+        warehouse,
         DBT_PROFILES_DIR=str(PROJECT_DIR),
-        PLANTLEDGER_RAW=str(raw.resolve()),
-        PLANTLEDGER_DUCKDB=str(warehouse.resolve()),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
     )
 
@@ -278,7 +280,7 @@ def run_once(
 
 def base_raw(config: BenchConfig, state: BenchState, scale: float) -> Path:
     """The generation section's raw folder of ``scale``, else one generated now (untimed)."""
-    return bench.section_raw(config, state, scale, "incremental")
+    return section_raw(config, state, scale, "incremental")
 
 
 def _median(runs: Sequence[IncrementalRun], step: str) -> float:
@@ -341,7 +343,6 @@ HEADER = [
 ]
 
 
-@section("incremental", "Daily incremental load")
 def bench_incremental(config: BenchConfig, state: BenchState) -> str:
     rows_out = []
     for scale in section_scales(config):
@@ -383,3 +384,6 @@ def bench_incremental(config: BenchConfig, state: BenchState) -> str:
         + "\n\n"
         + table
     )
+
+
+SECTION = Section("incremental", "Daily incremental load", bench_incremental)

@@ -22,14 +22,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantledger.bench import (
-    BenchConfig,
-    BenchError,
-    BenchState,
-    markdown_table,
-    section,
-)
-from plantledger.bench_warehouse import section_warehouse  # also registers the dbt section first
+from plantledger.bench.config import BenchConfig, BenchError, BenchState, Section, markdown_table
+from plantledger.bench.inputs import section_warehouse
 
 INSTANT_FRACTIONS = (0.2, 0.4, 0.6, 0.8, 0.99)  # where in the history the as-of instants fall
 FAST_RUNS = 5  # timed runs per instant of inventory_as_of (after one warm-up)
@@ -142,7 +136,6 @@ def _target_text(scale: float, timing: ScopeTiming, is_facility: bool) -> str:
     return "; ".join(checks) or "–"
 
 
-@section("point_in_time", "Point-in-time inventory")
 def bench_point_in_time(config: BenchConfig, state: BenchState) -> str:
     rows_out = []
     for scale in config.scales:
@@ -194,3 +187,6 @@ def bench_point_in_time(config: BenchConfig, state: BenchState) -> str:
         "Targets: under 100 ms at scale 1 for one facility; at least 10 times faster than the "
         "naive scan at scale 10.\n\n" + table
     )
+
+
+SECTION = Section("point_in_time", "Point-in-time inventory", bench_point_in_time)

@@ -1,5 +1,8 @@
 """``plantledger generate --append-days N``: add the next N days to an existing raw folder.
 
+This module is that command: its options checked (:func:`run_from_args`), the folder's manifest
+read and checked, the load simulated and written under the folder's lock, one line described.
+
 The folder must have been written by this generator (its ``_manifest.json`` of format
 :data:`plantledger.writer.MANIFEST_FORMAT`, with the contract's columns and a ``loads`` list).
 Scale and seed come from the manifest; the new days start the day after its ``end_date``. The
@@ -11,11 +14,21 @@ the same N give byte-identical new files (every random stream is named after the
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantledger.params import GenerationParams, ParameterError
+import polars as pl
+
+from plantledger.errors import PROG, UsageError, write_reason
+from plantledger.params import (
+    LATEST_END_DATE,
+    GenerationParams,
+    ParameterError,
+    check_folder_path,
+)
 from plantledger.schema import RAW_SCHEMAS, TABLES
 from plantledger.writer import (
     MANIFEST_FORMAT,
@@ -158,3 +171,57 @@ def describe(summary: AppendSummary) -> str:
         f"{load['late_events']} late events, in {summary.seconds:.1f} s; "
         f"end_date is now {summary.manifest.parameters['end_date']}"
     )
+
+
+# --- the command --------------------------------------------------------------------------------
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """``generate --append-days``: the options of ``generate`` (:mod:`plantledger.generate`)."""
+    from plantledger.rawlock import raw_lock
+
+    given = [
+        option
+        for option, value in (
+            ("--scale", args.scale),
+            ("--seed", args.seed),
+            ("--end-date", args.end_date),
+            ("--faults", args.faults),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UsageError(
+            f"--append-days continues the folder with the scale, seed and end date of its "
+            f"manifest; leave out {', '.join(given)} (see '{PROG} generate --help')"
+        )
+    days = parse_append_days(args.append_days)
+    late_days = None if args.late_days is None else parse_late_days(args.late_days)
+    out = check_folder_path(args.out, "--out")
+    _check_append_end(out, days)
+    try:
+        with raw_lock(out, "an append"):
+            summary = append_days(out, days, late_days)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise ParameterError(
+            f"appending to --out {args.out} failed: {write_reason(exc)}; check the folder is "
+            f"writable and the disk has free space (the folder is as it was before)"
+        ) from None
+    if not args.quiet:
+        print(describe(summary), file=sys.stderr)
+    return 0
+
+
+def _check_append_end(out: Path, days: int) -> None:
+    """The history after the append must still fit dim_date (params.LATEST_END_DATE)."""
+    try:
+        end_date = dt.date.fromisoformat(Manifest.load(out).parameters["end_date"])
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return  # not a usable raw folder: append_days says so in its own words
+    new_end = end_date + dt.timedelta(days=days)
+    if new_end > LATEST_END_DATE:
+        raise ParameterError(
+            f"--append-days {days} would end the history on {new_end}, after {LATEST_END_DATE}, "
+            "beyond what the warehouse calendar (dim_date, vars in dbt_project.yml) holds with "
+            "the planned dates; append fewer days, or widen dim_date and params.DIM_DATE_END"
+        )

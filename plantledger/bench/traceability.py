@@ -16,14 +16,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from plantledger.bench import (
-    BenchConfig,
-    BenchError,
-    BenchState,
-    markdown_table,
-    section,
-)
-from plantledger.bench_warehouse import section_warehouse  # also registers the dbt section first
+from plantledger.bench.config import BenchConfig, BenchError, BenchState, Section, markdown_table
+from plantledger.bench.inputs import section_warehouse
 
 LATENCY_RUNS = 7
 TARGET_SECONDS = {10.0: 1.0}  # scale -> latency target for both traces
@@ -108,7 +102,6 @@ def _target_text(scale: float, forward: TraceTiming, backward: TraceTiming) -> s
     return f"< {limit:g} s: {'met' if slowest < limit else 'MISSED'}"
 
 
-@section("traceability", "Lot traceability")
 def bench_traceability(config: BenchConfig, state: BenchState) -> str:
     rows_out = []
     for scale in config.scales:
@@ -154,3 +147,6 @@ def bench_traceability(config: BenchConfig, state: BenchState) -> str:
         f"sublot with the most components, on the built warehouse (read-only): {LATENCY_RUNS} "
         "runs after one warm-up, one connection. Target: under 1 s at scale 10.\n\n" + table
     )
+
+
+SECTION = Section("traceability", "Lot traceability", bench_traceability)
