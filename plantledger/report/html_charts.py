@@ -112,6 +112,27 @@ def lines(
     return _svg(chart, title)
 
 
+def facets(
+    rows: Sequence[dict[str, object]],
+    x: str,
+    x_title: str,
+    y: str,
+    y_title: str,
+    facet: str,
+    title: str,
+) -> str:
+    """One small line chart per value of ``facet`` (such as a unit of measure), each with its
+    own y scale: quantities in different units never share an axis."""
+    chart = (
+        alt.Chart(_data(rows), width=WIDTH, height=90)
+        .mark_line(color=OKABE_ITO[0])
+        .encode(x=alt.X(f"{x}:T", title=x_title), y=alt.Y(f"{y}:Q", title=y_title))
+        .facet(row=alt.Row(f"{facet}:N", title=None), title=title)
+        .resolve_scale(y="independent")
+    )
+    return _svg(chart, title)
+
+
 def pareto(rows: Sequence[dict[str, object]], title: str) -> str:
     """Scrap value by reason, largest first, with the cumulative share on a second axis."""
     total = sum(float(str(row["value"])) for row in rows) or 1.0

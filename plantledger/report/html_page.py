@@ -123,10 +123,18 @@ def _trend(figures: Figures) -> str:
         {"snapshot_date": day, "facility_code": facility, "value": value}
         for (day, facility), value in sorted(values.items())
     ]
+    # Facilities in other time zones end a local day at other instants: add quantities over
+    # facilities only on days every facility of the page has ended by the instant.
+    facilities = {str(row["facility_code"]) for row in figures.trend}
+    on_day: dict[str, set[str]] = {}
+    for row in figures.trend:
+        on_day.setdefault(str(row["snapshot_date"]), set()).add(str(row["facility_code"]))
+    complete = {day for day, present in on_day.items() if present == facilities}
     quantities: dict[tuple[str, str], int] = {}
     for row in figures.trend:
         key = (str(row["snapshot_date"]), str(row["unit_of_measure"]))
-        quantities[key] = quantities.get(key, 0) + int(str(row["quantity"]))
+        if key[0] in complete:
+            quantities[key] = quantities.get(key, 0) + int(str(row["quantity"]))
     quantity_rows = [
         {"snapshot_date": day, "unit_of_measure": unit, "quantity": quantity}
         for (day, unit), quantity in sorted(quantities.items())
@@ -145,21 +153,22 @@ def _trend(figures: Figures) -> str:
             "facility",
             "End-of-day stock value per facility",
         ),
-        charts.lines(
+        charts.facets(
             quantity_rows,
             "snapshot_date",
             "end of local day",
             "quantity",
             "quantity (in its unit)",
             "unit_of_measure",
-            "unit of measure",
-            "End-of-day stock quantity per unit of measure (all facilities shown)",
+            "End-of-day stock quantity per unit of measure, the page's facilities together",
         ),
         _note(
             f"{len({row['snapshot_date'] for row in figures.trend})} days, from "
             f"{min(str(row['snapshot_date']) for row in figures.trend)} to "
             f"{max(str(row['snapshot_date']) for row in figures.trend)} "
-            "(fact_inventory_snapshot_daily)."
+            "(fact_inventory_snapshot_daily): each facility's local days that ended within the "
+            "90 days up to the instant; quantities are added over facilities only on days every "
+            "facility had ended."
         ),
     )
 
