@@ -49,7 +49,14 @@ def _svg(chart: alt.TopLevelMixin, label: str) -> str:
     """The chart as an <img> of an SVG data URI (its ids cannot clash with another chart's)."""
     import vl_convert
 
-    spec = chart.configure_view(stroke=None).configure_axis(labelFontSize=11).to_dict()
+    spec = (
+        chart.configure_view(stroke=None)
+        .configure_axis(labelFontSize=11)
+        .configure_legend(labelLimit=400)
+        .to_dict()
+    )
+    # room for text the viewer's fonts draw wider than vl-convert's measured it
+    spec["padding"] = {"left": 10, "top": 5, "right": 40, "bottom": 5}
     svg = vl_convert.vegalite_to_svg(spec, allowed_base_urls=[])
     encoded = base64.b64encode(svg.encode("utf-8")).decode("ascii")
     return (

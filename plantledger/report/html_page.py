@@ -335,7 +335,7 @@ def _ageing(figures: Figures) -> str:
 
 
 def render(title: str, answered: Sequence[str], figures: Figures) -> str:
-    header = "".join(f"<li>{html.escape(line)}</li>" for line in answered)
+    header = "".join(f"<li>{html.escape(line.strip())}</li>" for line in answered)
     body = "".join(
         [
             _stock(figures),
