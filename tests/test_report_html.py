@@ -175,6 +175,32 @@ def test_facility_filter_shows_that_facility_only(capsys, wh, warehouse_small, t
     assert {row[0] for row in _tables(page)["arrivals"]} <= {"FAC-CHI"}
 
 
+def test_daily_stock_value_equals_the_snapshot_mart(page, warehouse_small):
+    """Days whose end every facility reached within the 90 days up to the instant, valued at
+    standard cost (each facility and unit rounded to the cent, as the page sums them)."""
+    rows = _query(
+        warehouse_small,
+        """
+        with days as (
+            select snapshot.snapshot_date, snapshot.facility_code,
+                round(sum(snapshot.quantity * valuation.standard_unit_cost), 2) as value
+            from marts.fact_inventory_snapshot_daily as snapshot
+            inner join marts.dim_material_valuation as valuation
+                on snapshot.material_code = valuation.material_code
+            where snapshot.snapshot_at <= ? and snapshot.snapshot_at > ?
+            group by snapshot.snapshot_date, snapshot.facility_code, valuation.unit_of_measure
+        )
+        select cast(snapshot_date as varchar), sum(value) from days
+        group by snapshot_date
+        having count(distinct facility_code) = (select count(distinct facility_code) from days)
+        """,
+        [AS_OF, AS_OF - dt.timedelta(days=90)],
+    )
+    expected = {day: Decimal(str(value)) for day, value in rows}
+    shown = {row[0]: _money(row[1]) for row in _tables(page)["trend"]}
+    assert len(expected) >= 85 and shown == expected
+
+
 def test_arrivals_of_the_week_before_equal_the_table_macro(page, warehouse_small):
     rows = _query(
         warehouse_small,

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from decimal import Decimal
 
 from plantledger.report import html_charts as charts
 from plantledger.report.html_data import TREND_DAYS, WEEK_DAYS, Figures, Rows
@@ -139,6 +140,14 @@ def _trend(figures: Figures) -> str:
         {"snapshot_date": day, "unit_of_measure": unit, "quantity": quantity}
         for (day, unit), quantity in sorted(quantities.items())
     ]
+    totals: dict[str, Decimal] = {}
+    for row in figures.trend:
+        day = str(row["snapshot_date"])
+        if day in complete:
+            totals[day] = totals.get(day, Decimal(0)) + Decimal(str(row["value"]))
+    day_values: Rows = [
+        {"snapshot_date": day, "value": value} for day, value in sorted(totals.items())
+    ]
     if not value_rows:
         return _section(f"Daily stock, {TREND_DAYS} days before", _note("No stock in the period."))
     return _section(
@@ -167,9 +176,16 @@ def _trend(figures: Figures) -> str:
             f"{min(str(row['snapshot_date']) for row in figures.trend)} to "
             f"{max(str(row['snapshot_date']) for row in figures.trend)} "
             "(fact_inventory_snapshot_daily): each facility's local days that ended within the "
-            "90 days up to the instant; quantities are added over facilities only on days every "
-            "facility had ended."
+            "90 days up to the instant; quantities and values are added over facilities only on "
+            "days every facility had ended."
         ),
+        "<details><summary>Stock value per day, the page's facilities together</summary>",
+        table(
+            "trend",
+            [("snapshot_date", "day", "text"), ("value", "value (USD)", "money")],
+            day_values,
+        ),
+        "</details>",
     )
 
 
