@@ -16,7 +16,7 @@ END_DATE ?=
 RAW      ?= data/raw
 GENERATE_ARGS = --scale $(SCALE) --seed $(SEED) --out $(RAW) $(if $(END_DATE),--end-date $(END_DATE))
 
-.PHONY: venv run test bench seed-sweep lock clean
+.PHONY: venv run test browser bench seed-sweep lock clean
 
 venv: $(STAMP)
 
@@ -35,6 +35,13 @@ run: venv
 test: venv
 	$(BIN)/ruff check .
 	$(BIN)/pytest
+
+# Headless-browser checks of `report html` (tests marked `browser`): installs Debian's chromium
+# when it is missing (apt-get, through sudo unless root), screenshots in reports/screenshots.
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
+browser: venv
+	command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+	PLANTLEDGER_SCREENSHOTS=reports/screenshots $(BIN)/pytest -m browser
 
 # Benchmarks: prints a markdown report, writes reports/bench.md and fills README's table.
 bench: venv

@@ -53,4 +53,4 @@ def run_from_args(args: argparse.Namespace) -> int:
 
 
 # Reports register themselves on import; add new report modules here.
-from plantledger.report import balance, point_in_time, stock, trace  # noqa: E402, F401
+from plantledger.report import balance, html_report, point_in_time, stock, trace  # noqa: E402, F401
