@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from plantledger.output_paths import Input, check_output_file, raw_folder_input
-from plantledger.report import report
+from plantledger.report.registry import report
 from plantledger.report.html_data import TREND_DAYS, WEEK_DAYS, read_figures
 from plantledger.report.html_page import render
 from plantledger.report.known_at import data_load
