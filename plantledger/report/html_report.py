@@ -13,12 +13,12 @@ import sys
 from pathlib import Path
 
 from plantledger.output_paths import Input, check_output_file, raw_folder_input
-from plantledger.report.registry import report
 from plantledger.report.html_data import TREND_DAYS, WEEK_DAYS, read_figures
 from plantledger.report.html_page import render
 from plantledger.report.known_at import data_load
 from plantledger.report.output import _write
 from plantledger.report.point_in_time import Filters, _answered, _company_wide
+from plantledger.report.registry import report
 from plantledger.report.stock_common import STOCK_TABLES, valuation_lines
 from plantledger.report.timeframe import (
     add_time_zone_arguments,
