@@ -16,7 +16,7 @@ END_DATE ?=
 RAW      ?= data/raw
 GENERATE_ARGS = --scale $(SCALE) --seed $(SEED) --out $(RAW) $(if $(END_DATE),--end-date $(END_DATE))
 
-.PHONY: venv run test browser bench seed-sweep lock clean
+.PHONY: venv run test chromium browser bench seed-sweep lock clean
 
 venv: $(STAMP)
 
@@ -32,15 +32,18 @@ run: venv
 	$(PL) build --raw $(RAW) --full-refresh
 	$(PL) report inventory --as-of "friday last week" $(if $(END_DATE),--today $(END_DATE)) --limit 20
 
-test: venv
+test: venv chromium
 	$(BIN)/ruff check .
 	$(BIN)/pytest
 
-# Headless-browser checks of `report html` (tests marked `browser`): installs Debian's chromium
-# when it is missing (apt-get, through sudo unless root), screenshots in reports/screenshots.
+# Debian's chromium for the headless-browser tests (marked `browser`), installed when missing
+# (apt-get, through sudo unless root). `make test` needs it, so CI runs those tests too.
 SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
-browser: venv
+chromium:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
+
+# Only the browser checks of `report html`, with screenshots in reports/screenshots.
+browser: venv chromium
 	PLANTLEDGER_SCREENSHOTS=reports/screenshots $(BIN)/pytest -m browser
 
 # Benchmarks: prints a markdown report, writes reports/bench.md and fills README's table.
