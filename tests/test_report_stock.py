@@ -209,7 +209,6 @@ def test_grand_totals_never_add_different_units(capsys, wh, journal, materials):
     assert f"{per_unit['quantity'].sum():,}" not in footer
 
 
-
 def _per_unit(rows: pl.DataFrame, materials: pl.DataFrame) -> pl.DataFrame:
     """Quantity, materials and sublots per unit of measure, the unit read from raw."""
     return (

@@ -27,7 +27,6 @@ from plantledger.report.output import (
     emit,
 )
 from plantledger.report.readable import ARRIVAL_KINDS, MOVE_KINDS, readable_sql, status_changes
-from plantledger.report.units import UNIT_COLUMN, quantity_totals, with_unit_sql
 from plantledger.report.timeframe import (
     Part,
     add_period_arguments,
@@ -40,6 +39,7 @@ from plantledger.report.timeframe import (
     resolve_period,
     scopes,
 )
+from plantledger.report.units import UNIT_COLUMN, quantity_totals, with_unit_sql
 from plantledger.report.warehouse import (
     POINT_IN_TIME_MACROS,
     POINT_IN_TIME_TABLES,
@@ -281,9 +281,7 @@ def run_inventory(args: argparse.Namespace) -> int:
         parts = _company_wide(parts, filters)
         check_in_window(parts, window, "--as-of", args.as_of)
         order_by = "facility_code, location_code, material_code, material_sublot_code"
-        sql, params = _union(
-            parts, _call("inventory_as_of", "?", data), "at", filters, order_by
-        )
+        sql, params = _union(parts, _call("inventory_as_of", "?", data), "at", filters, order_by)
         table = warehouse.query(with_unit_sql(sql, order_by), params)
         result = Result(
             "inventory",
