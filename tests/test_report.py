@@ -163,7 +163,10 @@ def test_company_wide_as_of_a_day_is_each_facilitys_own_day(capsys, con, wh, fac
     rows = pl.DataFrame(document["rows"]).with_columns(pl.col("quantity").cast(pl.String))
     assert _as_text(rows, INVENTORY_COLUMNS) == sorted(expected)
     assert document["totals"]["rows"] == len(expected)
-    assert document["totals"]["quantity"] == sum(int(row[-1]) for row in expected)
+    # quantities are totalled per unit of measure only; together they hold every row
+    assert "quantity" not in document["totals"]
+    per_unit = document["totals_per_unit_of_measure"]["rows"]
+    assert sum(unit["quantity"] for unit in per_unit) == sum(int(row[-1]) for row in expected)
 
 
 def test_tz_reads_every_facility_in_one_zone(capsys, con, wh):
@@ -307,7 +310,7 @@ def test_parquet_and_csv_hold_the_same_rows(capsys, tmp_path, wh, facility):
     assert _run(capsys, *base, "--format", "csv", "--output", str(csv))[0] == 0
     from_parquet = pl.read_parquet(parquet)
     from_csv = pl.read_csv(csv)
-    assert from_parquet.columns == INVENTORY_COLUMNS
+    assert from_parquet.columns == [*INVENTORY_COLUMNS, "unit_of_measure"]
     assert from_parquet.height == from_csv.height > 0
     assert from_parquet["quantity"].sum() == from_csv["quantity"].sum()
 
