@@ -230,14 +230,23 @@ def test_table_output_prints_the_instants_rows_and_totals(capsys, con, wh, facil
     )
     assert code == 0, err
     at = _day_end(dt.date(2026, 11, 13), facilities[facility])
-    (rows, quantity) = con.execute(
-        "select count(*), sum(quantity) from inventory_as_of(?) where facility_code = ?",
+    per_unit = con.execute(
+        "select units.unit_of_measure, count(*), sum(stock.quantity) "
+        "from inventory_as_of(?) as stock inner join marts.dim_material_valuation as units "
+        "on stock.material_code = units.material_code where stock.facility_code = ? "
+        "group by units.unit_of_measure",
         [at, facility],
-    ).fetchall()[0]
+    ).fetchall()
+    rows = sum(count for _, count, _ in per_unit)
     assert "as of 'friday last week'" in out
     assert at.strftime("%Y-%m-%d %H:%M:%S.999999 UTC") in out
     assert f"total ({rows:,} rows)" in out
-    assert f"{quantity:,}" in out
+    # quantities per unit of measure (a table of their own), none across units
+    lines = out.splitlines()
+    for unit, _, quantity in per_unit:
+        assert any(f" {unit} " in line and f"{quantity:,}" in line for line in lines), unit
+    footer = next(line for line in lines if f"total ({rows:,} rows)" in line)
+    assert f"{sum(quantity for _, _, quantity in per_unit):,}" not in footer
     if rows > 3:
         assert f"{rows - 3:,} more rows not shown" in out
 
