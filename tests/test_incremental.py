@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -67,6 +68,7 @@ class Build:
             result["unique_id"]: result["status"]
             for result in node_results(self.run.target)
             if result["status"] not in {"success", "pass"}
+            and not result["unique_id"].startswith("exposure.")  # listed as no-op: nothing built
         }
 
     @property
@@ -82,6 +84,20 @@ class Build:
             f"dbt build exited {self.run.returncode}; not passed: {failed}; "
             f"{skipped} node(s) skipped after them\n{self.run.tail()}"
         )
+
+
+# A contracted model's table is created with its declared column types, then filled with an
+# insert: a run that creates the table took the full path, even though it inserts.
+CREATES_TABLE = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?table\b", re.IGNORECASE)
+
+
+def took_incremental_path(models: dict[str, Path]) -> set[str]:
+    """The models whose last run inserted or merged into their existing table."""
+    return {
+        name
+        for name in ran_incrementally(models)
+        if not CREATES_TABLE.search(models[name].read_text(encoding="utf-8"))
+    }
 
 
 def build(raw: Path, workdir: Path, *extra: str) -> Build:
@@ -100,7 +116,7 @@ def build(raw: Path, workdir: Path, *extra: str) -> Build:
         run,
         content_hashes(run.duckdb),
         set(models),
-        ran_incrementally(models),
+        took_incremental_path(models),
         int(entries),
     )
 

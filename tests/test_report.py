@@ -163,7 +163,10 @@ def test_company_wide_as_of_a_day_is_each_facilitys_own_day(capsys, con, wh, fac
     rows = pl.DataFrame(document["rows"]).with_columns(pl.col("quantity").cast(pl.String))
     assert _as_text(rows, INVENTORY_COLUMNS) == sorted(expected)
     assert document["totals"]["rows"] == len(expected)
-    assert document["totals"]["quantity"] == sum(int(row[-1]) for row in expected)
+    # quantities are totalled per unit of measure only; together they hold every row
+    assert "quantity" not in document["totals"]
+    per_unit = document["totals_per_unit_of_measure"]["rows"]
+    assert sum(unit["quantity"] for unit in per_unit) == sum(int(row[-1]) for row in expected)
 
 
 def test_tz_reads_every_facility_in_one_zone(capsys, con, wh):
@@ -227,14 +230,23 @@ def test_table_output_prints_the_instants_rows_and_totals(capsys, con, wh, facil
     )
     assert code == 0, err
     at = _day_end(dt.date(2026, 11, 13), facilities[facility])
-    (rows, quantity) = con.execute(
-        "select count(*), sum(quantity) from inventory_as_of(?) where facility_code = ?",
+    per_unit = con.execute(
+        "select units.unit_of_measure, count(*), sum(stock.quantity) "
+        "from inventory_as_of(?) as stock inner join marts.dim_material_valuation as units "
+        "on stock.material_code = units.material_code where stock.facility_code = ? "
+        "group by units.unit_of_measure",
         [at, facility],
-    ).fetchall()[0]
+    ).fetchall()
+    rows = sum(count for _, count, _ in per_unit)
     assert "as of 'friday last week'" in out
     assert at.strftime("%Y-%m-%d %H:%M:%S.999999 UTC") in out
     assert f"total ({rows:,} rows)" in out
-    assert f"{quantity:,}" in out
+    # quantities per unit of measure (a table of their own), none across units
+    lines = out.splitlines()
+    for unit, _, quantity in per_unit:
+        assert any(f" {unit} " in line and f"{quantity:,}" in line for line in lines), unit
+    footer = next(line for line in lines if f"total ({rows:,} rows)" in line)
+    assert f"{sum(quantity for _, _, quantity in per_unit):,}" not in footer
     if rows > 3:
         assert f"{rows - 3:,} more rows not shown" in out
 
@@ -307,7 +319,7 @@ def test_parquet_and_csv_hold_the_same_rows(capsys, tmp_path, wh, facility):
     assert _run(capsys, *base, "--format", "csv", "--output", str(csv))[0] == 0
     from_parquet = pl.read_parquet(parquet)
     from_csv = pl.read_csv(csv)
-    assert from_parquet.columns == INVENTORY_COLUMNS
+    assert from_parquet.columns == [*INVENTORY_COLUMNS, "unit_of_measure"]
     assert from_parquet.height == from_csv.height > 0
     assert from_parquet["quantity"].sum() == from_csv["quantity"].sum()
 

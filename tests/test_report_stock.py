@@ -209,6 +209,56 @@ def test_grand_totals_never_add_different_units(capsys, wh, journal, materials):
     assert f"{per_unit['quantity'].sum():,}" not in footer
 
 
+def _per_unit(rows: pl.DataFrame, materials: pl.DataFrame) -> pl.DataFrame:
+    """Quantity, materials and sublots per unit of measure, the unit read from raw."""
+    return (
+        rows.join(materials.select("material_code", "unit"), on="material_code")
+        .group_by("unit")
+        .agg(
+            pl.col("material_code").n_unique().alias("items"),
+            pl.col("material_sublot_code").n_unique().alias("sublots"),
+            pl.col("quantity").sum(),
+        )
+        .sort("unit")
+    )
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("inventory", "--as-of", "2026-11-13"),
+        ("arrivals", "--from", "2026-11-02", "--to", "2026-11-16"),
+        ("moves", "--from", "2026-11-12", "--to", "2026-11-14", "--kind", "storage"),
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_point_in_time_totals_never_add_different_units(capsys, wh, journal, materials, argv):
+    """inventory, arrivals and moves: each row carries its material's unit of measure, and
+    quantities are totalled per unit only (json totals, the table's totals row)."""
+    document = _json(capsys, wh, *argv)
+    assert "quantity" not in document["totals"]
+    rows = pl.DataFrame(document["rows"])
+    units = rows.join(materials.select("material_code", "unit"), on="material_code", how="left")
+    assert units["unit_of_measure"].to_list() == units["unit"].to_list()
+    if argv[0] == "inventory":  # the stock itself from the journal replay, not from the report
+        expected = _per_unit(_stock_at(journal, AS_OF), materials)
+    else:
+        expected = _per_unit(rows, materials)
+    assert expected.height > 1  # several units in the answer: the test means something
+    totals = pl.DataFrame(document["totals_per_unit_of_measure"]["rows"]).sort("unit_of_measure")
+    assert totals["unit_of_measure"].to_list() == expected["unit"].to_list()
+    assert totals["quantity"].to_list() == expected["quantity"].to_list()
+    assert totals["items"].to_list() == expected["items"].to_list()
+    assert totals["sublots"].to_list() == expected["sublots"].to_list()
+    # the readable table: the totals row carries no quantity across units
+    code, out, _ = _run(capsys, *argv, "--tz", "UTC", "--warehouse", wh, "--limit", "0")
+    assert code == 0
+    footer = next(line for line in out.splitlines() if "total (" in line)
+    assert f"{expected['quantity'].sum():,}" not in footer
+    for unit, quantity in zip(expected["unit"], expected["quantity"], strict=True):
+        assert any(unit in line and f"{quantity:,}" in line for line in out.splitlines())
+
+
 # --- balance --------------------------------------------------------------------------------
 
 

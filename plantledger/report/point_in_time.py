@@ -39,6 +39,7 @@ from plantledger.report.timeframe import (
     resolve_period,
     scopes,
 )
+from plantledger.report.units import UNIT_COLUMN, quantity_totals, with_unit_sql
 from plantledger.report.warehouse import (
     POINT_IN_TIME_MACROS,
     POINT_IN_TIME_TABLES,
@@ -263,7 +264,8 @@ INVENTORY_COLUMNS = (
     Column("material_code", "material"),
     Column("material_sublot_code", "sublot", total="count_distinct"),
     Column("status", "status"),
-    Column("quantity", "quantity", "int", total="sum"),
+    Column("quantity", "quantity", "int"),
+    UNIT_COLUMN,
 )
 
 
@@ -278,14 +280,9 @@ def run_inventory(args: argparse.Namespace) -> int:
         parts = resolve_as_of(args.as_of, scopes(warehouse, filters.facility, args.tz), today)
         parts = _company_wide(parts, filters)
         check_in_window(parts, window, "--as-of", args.as_of)
-        sql, params = _union(
-            parts,
-            _call("inventory_as_of", "?", data),
-            "at",
-            filters,
-            "facility_code, location_code, material_code, material_sublot_code",
-        )
-        table = warehouse.query(sql, params)
+        order_by = "facility_code, location_code, material_code, material_sublot_code"
+        sql, params = _union(parts, _call("inventory_as_of", "?", data), "at", filters, order_by)
+        table = warehouse.query(with_unit_sql(sql, order_by), params)
         result = Result(
             "inventory",
             "Inventory",
@@ -298,6 +295,8 @@ def run_inventory(args: argparse.Namespace) -> int:
                 **filters.as_dict(),
                 "data": data.as_json(),
             },
+            # quantities are totalled per unit of measure only, never across units
+            [quantity_totals(table)],
         )
     emit(result, args)
     return 0
@@ -311,6 +310,7 @@ def _run_period_report(
     columns: tuple[Column, ...],
     order_by: str,
     readable: dict[str, Any] | None = None,
+    unit_totals: bool = False,
     **union_options: Any,
 ) -> int:
     """A report of one period table macro (``macro`` takes the period's two instants; or a
@@ -323,12 +323,15 @@ def _run_period_report(
         label, parts = _period_parts(warehouse, args, filters, data)
         call = macro(data.known_at) if callable(macro) else _call(macro, "?, ?", data)
         sql, params = _union(parts, call, "period", filters, order_by, **union_options)
+        if any(column.name == "unit_of_measure" for column in columns):
+            sql = with_unit_sql(sql, order_by)
         if readable is not None:  # local times, supplier names (report/readable.py)
             sql = readable_sql(sql, order_by=order_by, **readable)
+        table = warehouse.query(sql, params)
         result = Result(
             name,
             title,
-            warehouse.query(sql, params),
+            table,
             columns,
             _answered(describe_period(label, parts, known_window(warehouse, data)), filters, data),
             {
@@ -337,6 +340,8 @@ def _run_period_report(
                 **filters.as_dict(),
                 "data": data.as_json(),
             },
+            # quantities are totalled per unit of measure only, never across units
+            [quantity_totals(table)] if unit_totals else [],
         )
     emit(result, args)
     return 0
@@ -350,7 +355,8 @@ ARRIVAL_COLUMNS = (
     Column("material_code", "material"),
     Column("material_sublot_code", "sublot", total="count_distinct"),
     Column("status", "status"),
-    Column("quantity", "quantity", "int", total="sum"),
+    Column("quantity", "quantity", "int"),
+    UNIT_COLUMN,
     Column("arrival_kind", "kind"),
     Column("from_facility_code", "from"),
     Column("document_number", "document"),
@@ -373,6 +379,7 @@ def run_arrivals(args: argparse.Namespace) -> int:
         ARRIVAL_COLUMNS,
         "arrived_at, facility_code, material_sublot_code, transaction_id",
         readable={"instants": ["arrived_at"], "supplier": True},
+        unit_totals=True,
         extra=ARRIVAL_KINDS[args.kind] if args.kind else "",
     )
 
@@ -387,6 +394,7 @@ MOVE_COLUMNS = (
     Column("to_location_code", "to"),
     Column("status", "status"),
     Column("quantity", "quantity", "int"),
+    UNIT_COLUMN,
     Column("event_kind", "kind"),
 )
 
@@ -403,6 +411,7 @@ def run_moves(args: argparse.Namespace) -> int:
         MOVE_COLUMNS,
         "moved_at, facility_code, transaction_id",
         readable={"instants": ["moved_at"]},
+        unit_totals=True,
         location_columns=("from_location_code", "to_location_code"),
         extra=(MOVE_KINDS[args.kind] or "") if args.kind else "",
     )

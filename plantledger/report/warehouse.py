@@ -146,6 +146,7 @@ POINT_IN_TIME_TABLES = (
     "fact_sublot_location_history",
     "fact_sublot_location_history_known",
     "dim_loads",
+    "dim_material_valuation",
 )
 
 
