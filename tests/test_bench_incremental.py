@@ -221,12 +221,17 @@ def test_incremental_models_and_which_ran_incrementally(tmp_path):
             "journal": ("incremental", "delete from t where x;\n\n  INSERT INTO t select 1"),
             "events": ("incremental", 'merge into "w"."marts"."events" as t using s on ...'),
             "history": ("incremental", 'create table "w"."marts"."history" as (select 1)'),
+            # a contracted model's full build: create with column types, then insert
+            "contracted": (
+                "incremental",
+                'create table "w"."marts"."c" (x int);\ninsert into "w"."marts"."c" select 1',
+            ),
             "not_run": ("incremental", None),
             "dim": ("table", "insert into something"),
         },
     )
     models = bench_incremental.incremental_models(target)
-    assert sorted(models) == ["events", "history", "journal", "not_run"]
+    assert sorted(models) == ["contracted", "events", "history", "journal", "not_run"]
     assert models["journal"] == target / "run/plantledger/models/marts/journal.sql"
     assert bench_incremental.ran_incrementally(models) == {"journal", "events"}
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 import subprocess
 import sys
@@ -86,20 +85,6 @@ class Build:
         )
 
 
-# A contracted model's table is created with its declared column types, then filled with an
-# insert: a run that creates the table took the full path, even though it inserts.
-CREATES_TABLE = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?table\b", re.IGNORECASE)
-
-
-def took_incremental_path(models: dict[str, Path]) -> set[str]:
-    """The models whose last run inserted or merged into their existing table."""
-    return {
-        name
-        for name in ran_incrementally(models)
-        if not CREATES_TABLE.search(models[name].read_text(encoding="utf-8"))
-    }
-
-
 def build(raw: Path, workdir: Path, *extra: str) -> Build:
     """``dbt build`` from ``raw`` into ``workdir/warehouse.duckdb``, captured at once."""
     shutil.rmtree(workdir / "target" / "run", ignore_errors=True)  # only this run's SQL
@@ -116,7 +101,7 @@ def build(raw: Path, workdir: Path, *extra: str) -> Build:
         run,
         content_hashes(run.duckdb),
         set(models),
-        took_incremental_path(models),
+        ran_incrementally(models),
         int(entries),
     )
 

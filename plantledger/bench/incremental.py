@@ -60,6 +60,7 @@ WAREHOUSE = "warehouse.duckdb"
 # What an incremental model's SQL under target/run/ does when dbt takes the incremental path
 # (insert or merge into the existing table, any strategy); a full build creates the table.
 INCREMENTAL_DML = re.compile(r"\b(insert|merge)\s+into\b", re.IGNORECASE)
+CREATES_TABLE = re.compile(r"\bcreate\s+(?:or\s+replace\s+)?table\b", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -194,12 +195,15 @@ def incremental_models(target: Path) -> dict[str, Path]:
 
 
 def ran_incrementally(models: dict[str, Path]) -> set[str]:
-    """The models whose last run SQL inserts into or merges into the existing table."""
-    return {
-        name
-        for name, path in models.items()
-        if path.is_file() and INCREMENTAL_DML.search(path.read_text(encoding="utf-8"))
-    }
+    """The models whose last run SQL inserts into or merges into the existing table. A
+    contracted model's full build creates its table with the declared column types and then
+    inserts: a run that creates its table took the full path, even though it inserts."""
+    ran = set()
+    for name, path in models.items():
+        sql = path.read_text(encoding="utf-8") if path.is_file() else ""
+        if INCREMENTAL_DML.search(sql) and not CREATES_TABLE.search(sql):
+            ran.add(name)
+    return ran
 
 
 def copy_database(source: Path, destination: Path) -> None:
