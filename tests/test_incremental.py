@@ -347,8 +347,9 @@ def test_late_events_of_the_second_append_are_in_the_journal(two_more_days):
 
 def test_a_regenerated_folder_is_refused_without_full_refresh(two_more_days, raw_small, tmp_path):
     """An incremental build continues appends only: from a folder regenerated with another
-    seed, warehouse A's next plain build stops at int_load_window with one line asking for
-    --full-refresh, which then rebuilds it."""
+    seed, warehouse A's next plain build stops before any node runs (the on-run-start check of
+    macros/warehouse_generation.sql) with one line asking for --full-refresh, which then
+    rebuilds it."""
     params = raw_small.params
     raw = tmp_path / "raw"
     command = [sys.executable, "-m", "plantledger.cli", "generate", "--scale", f"{params.scale:g}"]
@@ -361,7 +362,8 @@ def test_a_regenerated_folder_is_refused_without_full_refresh(two_more_days, raw
     refused = dbt_build(raw, work, "--select", "int_load_window")
     assert refused.returncode != 0
     assert "built from another generation" in refused.output, refused.tail()
-    assert "run 'dbt build --full-refresh'" in refused.output
+    assert "'dbt build --full-refresh'" in refused.output
+    assert refused.statuses() == {}  # refused before any node ran
 
     rebuilt = dbt_build(raw, work, "--select", "int_load_window", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.tail()
