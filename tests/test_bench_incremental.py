@@ -146,8 +146,8 @@ def test_section_is_registered_after_the_dbt_build():
     assert SECTIONS["incremental"].title == "Daily incremental load"
 
 
-def test_scale_1_unless_scales_are_given():
-    assert bench_incremental.section_scales(BenchConfig()) == (1.0,)
+def test_scales_1_and_3_unless_scales_are_given():
+    assert bench_incremental.section_scales(BenchConfig()) == (1.0, 3.0)
     assert bench_incremental.section_scales(BenchConfig(scales=(0.05,))) == (0.05,)
     assert bench_incremental.section_scales(BenchConfig(scales=(0.1, 10.0))) == (0.1, 10.0)
 
@@ -318,14 +318,29 @@ def test_report_rows_give_medians_ratios_and_the_target():
     build, run = bench_incremental.report_rows(1.0, runs)
     assert build == [
         "1", "3", "2.0", "1,000", "11", "2/2", "`dbt build`", "110.0", "14.0", "12.7 %",
-        "< 15 %: met",
+        "<= 10 %: MISSED",
     ]  # fmt: skip
     assert run == [
         "1", "3", "2.0", "1,000", "11", "2/2", "`dbt run`", "80.0", "8.0", "10.0 %", "–",
     ]  # fmt: skip
     slow = bench_incremental.report_rows(0.5, [fake_run(100.0, 15.0, 80.0, 6.0)])
-    assert slow[0][-2:] == ["15.0 %", "< 15 %: MISSED"]
+    assert slow[0][-2:] == ["15.0 %", "<= 10 %: MISSED"]
+    exact = bench_incremental.report_rows(0.5, [fake_run(100.0, 10.0, 80.0, 6.0)])
+    assert exact[0][-2:] == ["10.0 %", "<= 10 %: met"]
     assert len(HEADER := bench_incremental.HEADER) == len(slow[0]) and HEADER[6] == "command"
+
+
+def test_growth_rows_compare_each_scale_with_the_smallest():
+    by_scale = {
+        3.0: [fake_run(300.0, 12.0, 200.0, 6.0), fake_run(310.0, 13.0, 210.0, 7.0)],
+        1.0: [fake_run(100.0, 10.0, 80.0, 6.0)],
+        10.0: [fake_run(1000.0, 14.0, 800.0, 6.0)],
+    }
+    rows = bench_incremental.growth_rows(by_scale)
+    assert [row[0] for row in rows] == ["1", "3", "10"]
+    assert rows[0] == ["1", "1,000", "100.0", "1.00", "10.0", "1.00", "–"]
+    assert rows[1] == ["3", "1,000", "305.0", "3.05", "12.5", "1.25", "<= 1.3: met"]
+    assert rows[2][-2:] == ["1.40", "<= 1.3: MISSED"]
 
 
 def test_section_uses_the_generated_folder_or_generates_one(tmp_path, monkeypatch):
@@ -361,7 +376,7 @@ def test_section_uses_the_generated_folder_or_generates_one(tmp_path, monkeypatc
     assert "incremental scale 1 run 2/2: step" in logged
     lines = body.splitlines()
     assert (
-        "| 1 | 2 | 2.0 | 1,000 | 10 | 2/2 | `dbt build` | 100.0 | 10.0 | 10.0 % | < 15 %: met |"
+        "| 1 | 2 | 2.0 | 1,000 | 10 | 2/2 | `dbt build` | 100.0 | 10.0 | 10.0 % | <= 10 %: met |"
         in lines
     )
     assert "| 0.2 | 2 | 2.0 | 1,000 | 10 | 2/2 | `dbt run` | 50.0 | 5.0 | 10.0 % | – |" in lines
