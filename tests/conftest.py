@@ -121,6 +121,24 @@ def warehouse_small(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory
     return Warehouse(run.duckdb, raw_small.path, raw_small.params, run.target)
 
 
+@pytest.fixture(scope="session")
+def small_journal(warehouse_small: Warehouse) -> pl.DataFrame:
+    """The columns of ``warehouse_small``'s fact_inventory_journal that the report tests
+    replay, read in UTC."""
+    con = warehouse_small.connect()
+    con.execute("set TimeZone = 'UTC'")
+    try:
+        return pl.from_arrow(
+            con.sql(
+                "select transaction_id, entry_side, entry_sequence, entry_at, facility_code, "
+                "location_code, is_physical, material_code, material_sublot_code, status, "
+                "quantity, event_kind, movement_type from marts.fact_inventory_journal"
+            ).to_arrow_table()
+        )
+    finally:
+        con.close()
+
+
 # --- a fake generator: small frames that follow the contract ---------------------------------
 
 _BASE_TS = dt.datetime(2025, 1, 1, tzinfo=dt.UTC)

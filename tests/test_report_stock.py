@@ -48,19 +48,8 @@ def wh(warehouse_small) -> str:
 
 
 @pytest.fixture(scope="module")
-def journal(warehouse_small) -> pl.DataFrame:
-    con = warehouse_small.connect()
-    con.execute("set TimeZone = 'UTC'")
-    try:
-        return pl.from_arrow(
-            con.sql(
-                "select transaction_id, entry_side, entry_sequence, entry_at, facility_code, "
-                "location_code, is_physical, material_code, material_sublot_code, status, "
-                "quantity, movement_type from marts.fact_inventory_journal"
-            ).to_arrow_table()
-        )
-    finally:
-        con.close()
+def journal(small_journal) -> pl.DataFrame:
+    return small_journal
 
 
 def _raw(warehouse_small, table: str) -> pl.DataFrame:
