@@ -111,6 +111,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+# --- docs -------------------------------------------------------------------------------------
+
+
+def _add_docs(parser: argparse.ArgumentParser) -> None:
+    from plantledger.docs_site import add_arguments
+
+    add_arguments(parser)
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from plantledger.docs_site import run_from_args
+
+    return run_from_args(args)
+
+
 # --- registry and entry point -----------------------------------------------------------------
 
 
@@ -143,6 +158,11 @@ COMMANDS: dict[str, Command] = {
         "reports from the built warehouse: inventory as of a date, arrivals, moves, dwell",
         _add_report,
         _cmd_report,
+    ),
+    "docs": Command(
+        "the dbt docs site as one HTML file that opens offline (dbt docs generate --static)",
+        _add_docs,
+        _cmd_docs,
     ),
 }
 

@@ -41,7 +41,8 @@ h1 { font-size: 22px; margin: 0 0 4px; } h2 { font-size: 18px; margin: 28px 0 8p
 .counts b { display: block; font-size: 20px; }
 table { border-collapse: collapse; width: 100%; margin: 4px 0 12px; }
 th, td { border-bottom: 1px solid #ddd; padding: 4px 6px; text-align: left; vertical-align: top; }
-th { background: #f2f2f2; } td.num { text-align: right; font-variant-numeric: tabular-nums; }
+th { background: #f2f2f2; }
+td.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 tr.fail.block td { background: #fde2e1; } tr.fail.warn td { background: #fff1d6; }
 .status { font-weight: 700; white-space: nowrap; }
 tr.fail.block .status { color: #b3261e; } tr.fail.warn .status { color: #8a5200; }
@@ -135,7 +136,8 @@ def _parameters(manifest: Manifest) -> str:
     keys = [key for key in ("scale", "seed", "end_date") if key in parameters]
     parts = [f"{key} {parameters[key]}" for key in keys]
     parts.append(f"generator {manifest.generator_version}")
-    parts.append(f"{len(manifest.loads)} load(s)" if manifest.loads else "initial load")
+    loads = len(manifest.loads)
+    parts.append(f"{loads} load{'s' if loads != 1 else ''}" if loads else "initial load")
     if manifest.faults:
         parts.append("with injected faults (generate --faults)")
     return ", ".join(_e(p) for p in parts)
