@@ -143,7 +143,8 @@ COMMANDS: dict[str, Command] = {
         _cmd_generate,
     ),
     "validate": Command(
-        "check the raw data set with Great Expectations and build Data Docs",
+        "check the raw data set with Great Expectations; write an offline quality page "
+        "and Data Docs",
         _add_validate,
         _cmd_validate,
     ),

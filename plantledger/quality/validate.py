@@ -63,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--docs",
         default=DEFAULT_DOCS,
         metavar="DIR",
-        help=f"Data Docs folder, created or replaced as a whole (default: {DEFAULT_DOCS})",
+        help="results folder, created or replaced as a whole: quality.html (plantledger's page, "
+        f"opens offline) and the Great Expectations Data Docs (default: {DEFAULT_DOCS})",
     )
     parser.add_argument(
         "--sample",
