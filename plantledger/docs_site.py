@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -88,6 +89,14 @@ def offline_page(page: str) -> str:
     return page.replace(_ICON_TEMPLATE, _ICON_FIXED)
 
 
+def _reason(output: str) -> str:
+    """The line of dbt's output that says what failed: the last 'Xxx Error: message', else the
+    last line."""
+    lines = [" ".join(line.split()) for line in output.splitlines() if line.strip()]
+    errors = [line for line in lines if re.search(r"Error\b[^:]*:\s*\S", line)]
+    return (errors or lines or ["no output"])[-1][:200]
+
+
 def _generate(warehouse: Path, work: Path) -> str | None:
     """Run dbt docs generate --static on a copy of ``warehouse``: the page's text, or None
     when dbt failed (said in one line on stderr)."""
@@ -117,8 +126,7 @@ def _generate(warehouse: Path, work: Path) -> str | None:
             break
     page = target / "static_index.html"
     if run.returncode != 0 or not page.is_file():
-        lines = [line for line in (run.stdout + run.stderr).splitlines() if line.strip()]
-        last = " ".join(lines[-1].split())[:200] if lines else "no output"
+        last = _reason(run.stdout + run.stderr)
         print(
             f"plantledger: error: dbt {' '.join(step[:2])} failed (exit {run.returncode}): {last}",
             file=sys.stderr,

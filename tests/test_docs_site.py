@@ -55,3 +55,24 @@ def test_bad_input_is_one_line_exit_2_and_nothing_is_written(tmp_path, capsys):
         assert message in _one_error_line(capsys)
     assert warehouse.read_bytes() == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.duckdb", "plantledger.duckdb"]
+
+
+def test_a_failing_dbt_is_one_line_exit_1_and_nothing_is_written(tmp_path, capsys, monkeypatch):
+    fake = tmp_path / "dbt"
+    fake.write_text(
+        "#!/bin/sh\necho 'Encountered an error:'\necho 'Runtime Error'\n"
+        "echo '  IO Error: No files found that match the pattern'\n"
+        "echo 'See https://x.y/'\nexit 2\n"
+    )
+    fake.chmod(0o755)
+    monkeypatch.setattr("plantledger.docs_site._dbt_executable", lambda: str(fake))
+    warehouse = tmp_path / "plantledger.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    out = tmp_path / "site" / "dbt_docs.html"
+    assert cli.main(["docs", "--warehouse", str(warehouse), "--out", str(out)]) == 1
+    line = _one_error_line(capsys)
+    assert line == (
+        "plantledger: error: dbt parse failed (exit 2): IO Error: No files found that match the "
+        "pattern"
+    )
+    assert list(out.parent.iterdir()) == []  # no page, no temporary folder left
