@@ -16,7 +16,7 @@ END_DATE ?=
 RAW      ?= data/raw
 GENERATE_ARGS = --scale $(SCALE) --seed $(SEED) --out $(RAW) $(if $(END_DATE),--end-date $(END_DATE))
 
-.PHONY: venv run test chromium browser bench seed-sweep lock clean
+.PHONY: venv run test chromium browser docs bench seed-sweep lock clean
 
 venv: $(STAMP)
 
@@ -42,9 +42,14 @@ SUDO := $(if $(filter 0,$(shell id -u)),,sudo)
 chromium:
 	command -v chromium >/dev/null || { $(SUDO) apt-get update && $(SUDO) apt-get install -y --no-install-recommends chromium; }
 
-# Only the browser checks of `report html`, with screenshots in reports/screenshots.
+# Only the browser checks (report html, the quality page, the dbt docs site), with screenshots in
+# reports/screenshots.
 browser: venv chromium
 	PLANTLEDGER_SCREENSHOTS=reports/screenshots $(BIN)/pytest -m browser
+
+# The dbt docs site of the built warehouse as one HTML file that opens offline.
+docs: venv
+	$(PL) docs --out reports/dbt_docs.html
 
 # Benchmarks: prints a markdown report, writes reports/bench.md and fills README's table.
 bench: venv

@@ -111,6 +111,21 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return run_from_args(args)
 
 
+# --- docs -------------------------------------------------------------------------------------
+
+
+def _add_docs(parser: argparse.ArgumentParser) -> None:
+    from plantledger.docs_site import add_arguments
+
+    add_arguments(parser)
+
+
+def _cmd_docs(args: argparse.Namespace) -> int:
+    from plantledger.docs_site import run_from_args
+
+    return run_from_args(args)
+
+
 # --- registry and entry point -----------------------------------------------------------------
 
 
@@ -128,7 +143,8 @@ COMMANDS: dict[str, Command] = {
         _cmd_generate,
     ),
     "validate": Command(
-        "check the raw data set with Great Expectations and build Data Docs",
+        "check the raw data set with Great Expectations; write an offline quality page "
+        "and Data Docs",
         _add_validate,
         _cmd_validate,
     ),
@@ -143,6 +159,11 @@ COMMANDS: dict[str, Command] = {
         "reports from the built warehouse: inventory as of a date, arrivals, moves, dwell",
         _add_report,
         _cmd_report,
+    ),
+    "docs": Command(
+        "the dbt docs site as one HTML file that opens offline (dbt docs generate --static)",
+        _add_docs,
+        _cmd_docs,
     ),
 }
 

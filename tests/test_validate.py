@@ -88,8 +88,15 @@ def test_clean_data_passes_and_builds_data_docs(raw_small, tmp_path, capsys):
     assert out[0].startswith(
         f"Validated {len(TABLES)} tables, {raw_small.manifest.total_rows:,} rows"
     )
-    assert out[1:] == [f"Data Docs: {docs / 'index.html'}", "All checks passed."]
+    assert out[1:] == [
+        f"Quality page (offline): {docs / 'quality.html'}",
+        f"Data Docs (Great Expectations, need internet): {docs / 'index.html'}",
+        "All checks passed.",
+    ]
     assert (docs / "index.html").is_file() and (docs / DOCS_MARKER).is_file()
+    page = (docs / "quality.html").read_text(encoding="utf-8")
+    assert '<div class="verdict pass" id="verdict">✓ All checks passed' in page
+    assert page.count('data-status="pass"') == page.count("data-check=") > 0
     assert not (docs / "stale.html").exists()  # the site is replaced as a whole
     assert {p.name for p in (docs / "validations").iterdir()} == set(TABLES)
     assert {p.stem for p in (docs / "expectations").iterdir()} == set(TABLES)
@@ -202,13 +209,14 @@ def test_a_blocking_failure_exits_1_with_a_line_per_failed_check(raw_small, tmp_
     assert cli.main([*argv, "--sample", "1"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("Validated 1 tables, ")
-    assert out[1:-2] == [
+    assert out[1:-3] == [
         "BLOCK  sublot_movements  recorded_by.not_null  (expect_column_values_to_not_be_null): "
         f"1 of {raw_small.manifest.tables['sublot_movements'].rows:,} rows fail; e.g. null",
         "BLOCK  sublot_movements  movement_type.in_set  (expect_column_values_to_be_in_set): "
         f"2 of {raw_small.manifest.tables['sublot_movements'].rows:,} rows fail; e.g. 'teleport'",
     ]
-    assert out[-2] == f"Data Docs: {docs / 'index.html'}"
+    assert out[-3] == f"Quality page (offline): {docs / 'quality.html'}"
+    assert out[-2] == f"Data Docs (Great Expectations, need internet): {docs / 'index.html'}"
     assert out[-1] == "2 blocking checks failed, 0 warnings: failing (exit 1)"
     assert (docs / "index.html").is_file()
 

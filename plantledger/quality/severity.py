@@ -43,6 +43,17 @@ RULES: tuple[tuple[str, str, str], ...] = (
 )
 
 
+DEFAULT_WHY = "contract breach: the warehouse cannot be built correctly from such data"
+
+
+def reason_of(check_id: str) -> str:
+    """Why a check has its severity: the first matching rule's reason, else the default's."""
+    for pattern, _severity, why in RULES:
+        if fnmatchcase(check_id, pattern):
+            return why
+    return DEFAULT_WHY
+
+
 def severity_of(check_id: str) -> str:
     """``block`` or ``warn`` for a check id, by the first matching rule."""
     for pattern, severity, _why in RULES:

@@ -2,9 +2,10 @@
 
 Reads ``<raw>/_manifest.json`` and every table's parquet files, validates each table against its
 suite (:mod:`plantledger.quality.checks`) with Great Expectations, builds the Data Docs site
-into ``--docs`` (replaced as a whole) and prints one line per failed expectation, then the Data
-Docs path. Exit code 1 when a blocking check failed (:mod:`plantledger.quality.severity`),
-0 otherwise, 2 for unusable input.
+into ``--docs`` (replaced as a whole) with plantledger's own offline page of the results beside it
+(``quality.html``, :mod:`plantledger.quality.html_page`), and prints one line per failed
+expectation, then both paths. Exit code 1 when a blocking check failed
+(:mod:`plantledger.quality.severity`), 0 otherwise, 2 for unusable input.
 
 Tables are read with polars and converted to pandas at the boundary. A table of more than
 ``--batch-rows`` rows is validated in batches partitioned by a hash of its key, so every copy of
@@ -32,8 +33,10 @@ import polars as pl
 
 from plantledger.output_paths import Input, check_output_folder
 from plantledger.params import DIM_DATE_END, DIM_DATE_START, ParameterError, check_folder_path
+from plantledger.quality import html_page
 from plantledger.quality.checks import UNIQUE, Check, all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN
+from plantledger.quality.values import short_value
 from plantledger.rawcheck import check_raw_folder
 from plantledger.schema import RAW_SCHEMAS, TABLES
 from plantledger.settings import DEFAULT_DATA_DOCS as DEFAULT_DOCS
@@ -44,7 +47,6 @@ DEFAULT_SAMPLE = 3
 DEFAULT_BATCH_ROWS = 1_000_000
 DOCS_MARKER = ".plantledger-data-docs"
 _PARTIAL = 20  # unexpected values GX keeps per expectation and batch (samples come from these)
-_SAMPLE_CHARS = 40
 
 
 # --- arguments ---------------------------------------------------------------------------------
@@ -61,7 +63,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--docs",
         default=DEFAULT_DOCS,
         metavar="DIR",
-        help=f"Data Docs folder, created or replaced as a whole (default: {DEFAULT_DOCS})",
+        help="results folder, created or replaced as a whole: quality.html (plantledger's page, "
+        f"opens offline) and the Great Expectations Data Docs (default: {DEFAULT_DOCS})",
     )
     parser.add_argument(
         "--sample",
@@ -285,6 +288,7 @@ class Finding:
 class Report:
     raw: Path
     docs_index: Path
+    quality_page: Path
     rows: int
     seconds: float
     findings: list[Finding]
@@ -413,6 +417,8 @@ def validate(
                     gx, checks, severities, findings, files, tmp, sample, batch_rows
                 )
             _check_gx_errors(gx, gx_errors, docs)
+            page = html_page.render(list(findings.values()), rows, batches, manifest, raw, sample)
+            (tmp / html_page.PAGE_NAME).write_text(page, encoding="utf-8")
             _replace_docs(tmp, docs)
         except OSError as exc:
             raise _docs_error(docs, exc) from None
@@ -421,6 +427,7 @@ def validate(
     return Report(
         raw=raw,
         docs_index=docs / "index.html",
+        quality_page=docs / html_page.PAGE_NAME,
         rows=rows,
         seconds=time.perf_counter() - started,
         findings=list(findings.values()),
@@ -472,34 +479,12 @@ def _run(
 # --- the summary -------------------------------------------------------------------------------
 
 
-def _text(value: Any) -> str:
-    if isinstance(value, dict):
-        return "{" + ", ".join(f"{k}: {_text(v)}" for k, v in value.items()) + "}"
-    if isinstance(value, (tuple, list)):
-        return "(" + ", ".join(_text(v) for v in value) + ")"
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "null"
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if hasattr(value, "item") and not isinstance(value, str):  # numpy scalars
-        value = value.item()
-    if isinstance(value, str):
-        return repr(value)
-    text = str(value)
-    return "null" if text in ("<NA>", "NaT", "nan") else text
-
-
-def _show(value: Any) -> str:
-    text = _text(value)
-    return text if len(text) <= _SAMPLE_CHARS else text[: _SAMPLE_CHARS - 3] + "..."
-
-
 def format_finding(finding: Finding, sample: int) -> str:
     check = finding.check
     head = f"{finding.severity.upper():<5}  {check.table}  {check.target}.{check.kind}"
     head += f"  ({finding.expectation_type or check.expectation})"
     if finding.unexpected is not None and finding.unexpected > 0:
-        shown = ", ".join(_show(v) for v in finding.samples[:sample])
+        shown = ", ".join(short_value(v) for v in finding.samples[:sample])
         return f"{head}: {finding.unexpected:,} of {finding.elements:,} rows fail; e.g. {shown}"
     if finding.error:
         return f"{head}: error: {' '.join(finding.error.split())[:120]}"
@@ -512,7 +497,8 @@ def format_finding(finding: Finding, sample: int) -> str:
         return f"{head}: {'; '.join(parts) or 'columns in another order'}"
     if finding.observed is not None:
         observed = finding.observed
-        return f"{head}: observed {observed if isinstance(observed, str) else _show(observed)}"
+        text = observed if isinstance(observed, str) else short_value(observed)
+        return f"{head}: observed {text}"
     return f"{head}: failed"
 
 
@@ -524,7 +510,8 @@ def format_report(report: Report, sample: int = DEFAULT_SAMPLE) -> list[str]:
         + (f"; in batches: {', '.join(batched)}" if batched else "")
     ]
     lines += [format_finding(f, sample) for f in report.failed]
-    lines.append(f"Data Docs: {report.docs_index}")
+    lines.append(f"Quality page (offline): {report.quality_page}")
+    lines.append(f"Data Docs (Great Expectations, need internet): {report.docs_index}")
     blocking = len(report.blocking)
     warnings = len(report.failed) - blocking
     if not report.failed:
