@@ -6,7 +6,7 @@ read and checked, the load simulated and written under the folder's lock, one li
 The folder must have been written by this generator (its ``_manifest.json`` of format
 :data:`plantledger.writer.MANIFEST_FORMAT`, with the contract's columns and a ``loads`` list).
 Scale and seed come from the manifest; the new days start the day after its ``end_date``. The
-simulation (:mod:`plantledger.generator.append`) reads the state the folder leaves and writes
+simulation (:mod:`plantledger.generator.daily`) reads the state the folder leaves and writes
 the load's rows as new part files (:func:`plantledger.writer.append_raw`); the manifest gets the
 new ``end_date`` and a new entry in ``loads``. Appending is deterministic: the same folder and
 the same N give byte-identical new files (every random stream is named after the load id).
@@ -61,7 +61,7 @@ def parse_append_days(text: str) -> int:
 
 def parse_late_days(text: str) -> int:
     """Parse ``--late-days``: the most days before the new days a late event may be dated."""
-    from plantledger.generator.append import MAX_LATE_DAYS
+    from plantledger.generator.daily import MAX_LATE_DAYS
 
     try:
         value = int(text.replace("_", ""))
@@ -130,7 +130,7 @@ def append_days(out: Path | str, days: int, late_days: int | None = None) -> App
     ``LATE_DAYS``; another value is recorded as the load entry's ``late_days``)."""
     import time
 
-    from plantledger.generator.append import LATE_DAYS, Window, simulate_append
+    from plantledger.generator.daily import LATE_DAYS, Window, simulate_append
     from plantledger.generator.state import read_state
 
     started = time.perf_counter()

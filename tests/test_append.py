@@ -19,7 +19,7 @@ import polars as pl
 import pytest
 
 from plantledger import cli
-from plantledger.generator.append import LATE_DAYS, LATE_SHARE
+from plantledger.generator.daily import LATE_DAYS, LATE_SHARE
 from plantledger.schema import EVENT_TABLES, KEYS, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
 from plantledger.writer import MANIFEST_NAME, PENDING_NAME, Manifest
 from tests.cli_output import one_error_line
