@@ -545,8 +545,8 @@ def test_conveyor_sublots_continue_from_where_they_are():
     rules together with the old arrival, give exactly the generator's conveyor moves."""
     import numpy as np
 
-    from plantledger.generator.ledger import plc_changes
     from plantledger.generator.logistics import conveyor_events, simulate_conveyors
+    from plantledger.generator.plc import plc_changes
     from tests.raw_replay import conveyor_moves
 
     ws = 1_800_000_000_000_000

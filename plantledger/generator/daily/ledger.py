@@ -36,19 +36,21 @@ from plantledger.generator.ledger import (
     lot_rows,
     material_transaction_rows,
     number_sublots,
-    plc_tag_rows,
     replay_state,
     reserved,
     shipment_rows,
     sublot_movement_rows,
     sublot_rows,
     supplier_receipt_rows,
-    tag_changes,
     with_recorded_by,
-    with_server_instants,
 )
 from plantledger.generator.materials import (
     events,
+)
+from plantledger.generator.plc import (
+    plc_tag_rows,
+    tag_changes,
+    with_server_instants,
 )
 from plantledger.schema import RAW_SCHEMAS, TABLES, cast_to_contract
 

@@ -38,7 +38,6 @@ from plantledger.generator.daily.stock import (
     release_holds,
 )
 from plantledger.generator.ledger import (
-    plc_changes,
     produced_sublots,
     wo_receipt_events,
 )
@@ -55,6 +54,9 @@ from plantledger.generator.materials import (
     AVAILABLE,
     events,
     receive_pallets,
+)
+from plantledger.generator.plc import (
+    plc_changes,
 )
 from plantledger.generator.production import (
     line_prices,
