@@ -20,8 +20,8 @@ import pytest
 
 from plantledger import cli
 from plantledger.generator.daily import LATE_DAYS, LATE_SHARE
+from plantledger.rawfolder import MANIFEST_NAME, PENDING_NAME, Manifest
 from plantledger.schema import EVENT_TABLES, KEYS, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
-from plantledger.writer import MANIFEST_NAME, PENDING_NAME, Manifest
 from tests.cli_output import one_error_line
 from tests.conftest import APPEND_DAYS, LATE_APPEND
 from tests.raw_replay import entries, read, read_all, replayed_state
