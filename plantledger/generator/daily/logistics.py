@@ -52,6 +52,7 @@ from plantledger.generator.logistics import (
 )
 from plantledger.generator.materials import (
     AVAILABLE,
+    Locations,
     events,
     receive_pallets,
 )
@@ -63,6 +64,7 @@ from plantledger.generator.production import (
     number_documents,
     order_totals,
 )
+from plantledger.generator.state import Rates
 from plantledger.schema import RAW_SCHEMAS
 
 
@@ -246,6 +248,72 @@ def simulate_outbound(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame, fin: Finish
     )
     docks = backdate(ctx, rng, putaways)
 
+    goods = _goods(wo, stock, rng, ws, end, ev, fin)
+
+    order_goods, rates, ship_orders, mto_goods = _make_to_order(wo, ctx, goods, rng, ws, end)
+
+    transfers, trf_goods = _transfers(
+        stock, mto_goods, order_goods, goods, ws, rng, rates, end, ctx
+    )
+
+    so_goods, stock_orders = _stock_orders(stock, rng, ctx, ws, end)
+
+    picks, ev, shipments = _shipments(
+        ship_orders,
+        transfers,
+        stock_orders,
+        locs,
+        rng,
+        mto_goods,
+        trf_goods,
+        so_goods,
+        ctx,
+        ev,
+        end,
+    )
+
+    # --- customer shipments in transit arrive ---------------------------------------------------
+    tr = ctx.state.transit_shipments
+    target = epoch_us("shipped_at") + jitter(rng, US_PER_DAY, 7 * US_PER_DAY, tr.height)
+    delivered = tr.select(
+        "id",
+        "order_id",
+        delivered_us=pl.when(target < ws)
+        .then(pl.lit(ws) + jitter(rng, US_PER_HOUR, 12 * US_PER_HOUR, tr.height))
+        .otherwise(target),
+    ).filter(pl.col("delivered_us") <= end)
+
+    orders, items = _orders_after(
+        ctx, rng, wo, ship_orders, shipments, stock_orders, so_goods, delivered
+    )
+    return Outbound(
+        events=pl.concat([events(e) for e in ev], how="vertical_relaxed"),
+        latable=[
+            docks,
+            backdate(
+                ctx,
+                rng,
+                picks.filter(~pl.col("sublot_key").is_in(so_goods["sublot_key"].implode())),
+            ),
+        ],
+        shipments=shipments,
+        delivered=delivered.select("id", "delivered_us"),
+        orders=orders,
+        order_items=items,
+    )
+
+
+def _goods(
+    wo: WorkOrders,
+    stock: pl.DataFrame,
+    rng: np.random.Generator,
+    ws: int,
+    end: int,
+    ev: list,
+    fin: Finished,
+) -> pl.DataFrame:
+    """Finished goods: where each one is and from when it could be shipped (quality holds
+    released in the window)."""
     # --- finished goods: where each one is and from when it could be shipped -----------------
     status_of = wo.all_wos.select(
         pl.col("id").alias("work_order_id"),
@@ -310,7 +378,14 @@ def simulate_outbound(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame, fin: Finish
     goods = pl.concat([existing_goods, new_goods], how="vertical_relaxed").join(
         status_of, on="work_order_id", how="left", maintain_order="left"
     )
+    return goods
 
+
+def _make_to_order(
+    wo: WorkOrders, ctx: Ctx, goods: pl.DataFrame, rng: np.random.Generator, ws: int, end: int
+) -> tuple[pl.DataFrame, Rates, pl.DataFrame, pl.DataFrame]:
+    """Make-to-order: an order ships once all its work orders' products are put away; the orders
+    that ship in the window and their goods."""
     # --- make-to-order: an order ships once all its work orders' products are put away --------
     open_orders = pl.concat(
         [
@@ -364,7 +439,22 @@ def simulate_outbound(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame, fin: Finish
     mto_goods = order_goods.join(
         ship_orders.select("order_id", "group"), on="order_id", how="inner", maintain_order="left"
     )
+    return order_goods, rates, ship_orders, mto_goods
 
+
+def _transfers(
+    stock: pl.DataFrame,
+    mto_goods: pl.DataFrame,
+    order_goods: pl.DataFrame,
+    goods: pl.DataFrame,
+    ws: int,
+    rng: np.random.Generator,
+    rates: Rates,
+    end: int,
+    ctx: Ctx,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Make-to-stock goods (and whatever waits picked on a shipping dock) are transferred: goods
+    to warehouses and distribution centres, parts to factories."""
     # --- make-to-stock goods (and whatever waits picked on a shipping dock) are transferred ----
     picked_left = stock.filter(pl.col("place") == "shp_dock").filter(
         ~pl.col("id").is_in(mto_goods["sublot_key"].implode())
@@ -456,7 +546,14 @@ def simulate_outbound(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame, fin: Finish
     trf_goods = moving.join(
         transfers.select("group"), on="group", how="inner", maintain_order="left"
     )
+    return transfers, trf_goods
 
+
+def _stock_orders(
+    stock: pl.DataFrame, rng: np.random.Generator, ctx: Ctx, ws: int, end: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Warehouses ship stock orders to customers: pairs of sublots of a warehouse's stock become
+    new stock orders with their due instants."""
     # --- warehouses ship stock orders to customers ------------------------------------------------
     cands = stock.filter(
         ~pl.col("is_part")
@@ -504,7 +601,24 @@ def simulate_outbound(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame, fin: Finish
         ctx.counters,
         "orders",
     ).rename({"id": "order_id", "code": "order_number"})
+    return so_goods, stock_orders
 
+
+def _shipments(
+    ship_orders: pl.DataFrame,
+    transfers: pl.DataFrame,
+    stock_orders: pl.DataFrame,
+    locs: Locations,
+    rng: np.random.Generator,
+    mto_goods: pl.DataFrame,
+    trf_goods: pl.DataFrame,
+    so_goods: pl.DataFrame,
+    ctx: Ctx,
+    ev: list[pl.DataFrame],
+    end: int,
+) -> tuple[pl.DataFrame, list[pl.DataFrame], pl.DataFrame]:
+    """Every shipment of the window (orders, transfers, stock orders): picks, loading, transit,
+    arrival and putaway events, and the shipment facts."""
     # --- every shipment of the window: picks, loading, transit, arrival, putaway --------------
     ships = pl.concat(
         [
@@ -571,36 +685,7 @@ def simulate_outbound(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame, fin: Finish
     shipments = shipment_facts(
         ships.filter(pl.col("ship_key").is_in(loads["ship_key"].implode())), end
     )
-
-    # --- customer shipments in transit arrive ---------------------------------------------------
-    tr = ctx.state.transit_shipments
-    target = epoch_us("shipped_at") + jitter(rng, US_PER_DAY, 7 * US_PER_DAY, tr.height)
-    delivered = tr.select(
-        "id",
-        "order_id",
-        delivered_us=pl.when(target < ws)
-        .then(pl.lit(ws) + jitter(rng, US_PER_HOUR, 12 * US_PER_HOUR, tr.height))
-        .otherwise(target),
-    ).filter(pl.col("delivered_us") <= end)
-
-    orders, items = _orders_after(
-        ctx, rng, wo, ship_orders, shipments, stock_orders, so_goods, delivered
-    )
-    return Outbound(
-        events=pl.concat([events(e) for e in ev], how="vertical_relaxed"),
-        latable=[
-            docks,
-            backdate(
-                ctx,
-                rng,
-                picks.filter(~pl.col("sublot_key").is_in(so_goods["sublot_key"].implode())),
-            ),
-        ],
-        shipments=shipments,
-        delivered=delivered.select("id", "delivered_us"),
-        orders=orders,
-        order_items=items,
-    )
+    return picks, ev, shipments
 
 
 def _orders_after(

@@ -65,6 +65,54 @@ def simulate_materials(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame) -> Materia
         "product_id", "part_id", pl.col("quantity").alias("comp_qty")
     )
 
+    iss, draws = _issues_and_scrap(comps, facts, rng, ws, end)
+
+    held, fresh, pieces, used = _supply(draws, stock, rng, ctx)
+
+    used, staged = _replenishment(used, rng, ws, held, ctx)
+    ev: list[pl.DataFrame] = []
+
+    new, chains = _new_supplier_sublots(fresh, used, ctx, ws, rng, ev)
+
+    # the draws themselves, and returns to the sublot the over-issue came from
+    ev.append(draw_events(pieces, ctx.locs, staging="staging"))
+    last_piece = (
+        pieces.filter(pl.col("kind") == "issue_to_wo")
+        .group_by("work_order_id", "part_id")
+        .agg(pl.col("sublot_key").last(), pl.col("staging").last())
+    )
+    returns = iss.filter(pl.col("extra") > 0).join(
+        last_piece, on=["work_order_id", "part_id"], how="left", maintain_order="left"
+    )
+    returns = returns.with_columns(
+        t=pl.col("base_us") + jitter(rng, US_PER_MINUTE, 30 * US_PER_MINUTE, returns.height),
+        qty=pl.col("extra"),
+    )
+    ev.append(return_events(returns, staging="staging"))
+
+    # quality release of held part sublots in the factories' bins
+    hold = stock.filter(
+        pl.col("is_part")
+        & pl.col("at_factory")
+        & (pl.col("status") == "quality_hold")
+        & (pl.col("place") == "bin")
+    )
+    hold = hold.filter(pl.Series(rng.random(hold.height) < 1 - 0.5**ctx.window.days))
+    releases = backdate(ctx, rng, release_holds(hold, rng, ws, end))
+
+    new_sublots = purchased_sublots(new, "cap", own_lot("P"))
+    return MaterialsLoad(
+        events=pl.concat([events(e) for e in ev], how="vertical_relaxed"),
+        latable=[chains, releases, staged],
+        new_sublots=new_sublots,
+    )
+
+
+def _issues_and_scrap(
+    comps: pl.DataFrame, facts: pl.DataFrame, rng: np.random.Generator, ws: int, end: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The issues of the work orders that start (with the occasional over-issue) and the scrap
+    of component material found defective at the line, as draws on the staging stock."""
     # --- issues of the work orders that start, with the occasional over-issue ---------------
     iss = (
         facts.filter(pl.col("started_now"))
@@ -122,7 +170,14 @@ def simulate_materials(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame) -> Materia
         .with_row_index("draw_key")
         .with_columns(pl.col("draw_key").cast(I64))
     )
+    return iss, draws
 
+
+def _supply(
+    draws: pl.DataFrame, stock: pl.DataFrame, rng: np.random.Generator, ctx: Ctx
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Supply of the draws: staging stock first, then the factory's bins, then new supplier
+    sublots; the pieces drawn from each sublot and the sublots used."""
     # --- supply: staging stock, then the factory's bins, then new supplier sublots -----------
     pairs = draws.select("facility_id", "part_id").unique()
     held = stock.filter(
@@ -216,7 +271,14 @@ def simulate_materials(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame) -> Materia
     pieces = pieces.join(
         used.select("sublot_key", "staging"), on="sublot_key", how="left", maintain_order="left"
     )
+    return held, fresh, pieces, used
 
+
+def _replenishment(
+    used: pl.DataFrame, rng: np.random.Generator, ws: int, held: pl.DataFrame, ctx: Ctx
+) -> tuple[pl.DataFrame, Latable]:
+    """Replenishment of bin stock to the line shortly before its first use (or, when late, days
+    before)."""
     # replenishment of bin stock to the line shortly before its first use
     nu = used.height
     used = used.with_columns(
@@ -247,8 +309,14 @@ def simulate_materials(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame) -> Materia
             )
         ),
     )
-    ev: list[pl.DataFrame] = []
+    return used, staged
 
+
+def _new_supplier_sublots(
+    fresh: pl.DataFrame, used: pl.DataFrame, ctx: Ctx, ws: int, rng: np.random.Generator, ev: list
+) -> tuple[pl.DataFrame, Latable]:
+    """New supplier sublots for what the stock cannot cover: received, put away, released if
+    held and replenished to the line in time (the receipt chain may come late)."""
     # new supplier sublots: received, put away, released if held, replenished in time
     new = used.filter(pl.col("tier") == 2).join(
         fresh.select("sublot_key", "cap"), on="sublot_key", how="left", maintain_order="left"
@@ -298,36 +366,4 @@ def simulate_materials(ctx: Ctx, wo: WorkOrders, stock: pl.DataFrame) -> Materia
             **AVAILABLE,
         )
     )
-
-    # the draws themselves, and returns to the sublot the over-issue came from
-    ev.append(draw_events(pieces, ctx.locs, staging="staging"))
-    last_piece = (
-        pieces.filter(pl.col("kind") == "issue_to_wo")
-        .group_by("work_order_id", "part_id")
-        .agg(pl.col("sublot_key").last(), pl.col("staging").last())
-    )
-    returns = iss.filter(pl.col("extra") > 0).join(
-        last_piece, on=["work_order_id", "part_id"], how="left", maintain_order="left"
-    )
-    returns = returns.with_columns(
-        t=pl.col("base_us") + jitter(rng, US_PER_MINUTE, 30 * US_PER_MINUTE, returns.height),
-        qty=pl.col("extra"),
-    )
-    ev.append(return_events(returns, staging="staging"))
-
-    # quality release of held part sublots in the factories' bins
-    hold = stock.filter(
-        pl.col("is_part")
-        & pl.col("at_factory")
-        & (pl.col("status") == "quality_hold")
-        & (pl.col("place") == "bin")
-    )
-    hold = hold.filter(pl.Series(rng.random(hold.height) < 1 - 0.5**ctx.window.days))
-    releases = backdate(ctx, rng, release_holds(hold, rng, ws, end))
-
-    new_sublots = purchased_sublots(new, "cap", own_lot("P"))
-    return MaterialsLoad(
-        events=pl.concat([events(e) for e in ev], how="vertical_relaxed"),
-        latable=[chains, releases, staged],
-        new_sublots=new_sublots,
-    )
+    return new, chains

@@ -42,6 +42,7 @@ from plantledger.generator.production import (
     work_order_plan,
     zipf_index,
 )
+from plantledger.generator.state import RawState
 from plantledger.schema import RAW_SCHEMAS
 
 
@@ -263,6 +264,40 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
     routings = current_routings(ctx.master)
     times = _routing_times(ctx)
 
+    existing, holds, starting, running, new_wos, new_orders, new_items = _work_orders_to_run(
+        st, ctx, end, rng, ws
+    )
+
+    wo_start, all_steps = _step_plan(
+        st, running, starting, holds, routings, new_wos, ctx, existing, times, rng
+    )
+
+    run_ids, sched, roll = _run_and_roll_up(wo_start, new_wos, all_steps, ctx, rng, ws)
+    if roll.filter(pl.col("actual_end_us") > end).height:
+        raise AssertionError("a work order would end after the window")
+
+    steps_out = _step_rows(sched, new_wos, all_steps, run_ids, st)
+
+    wo_rows, facts, all_wos = _work_order_rows(
+        all_steps, new_wos, rng, end, existing, roll, starting
+    )
+    return WorkOrders(
+        rows=wo_rows,
+        steps=steps_out,
+        facts=facts,
+        all_wos=all_wos,
+        orders=new_orders,
+        order_items=new_items,
+    )
+
+
+def _work_orders_to_run(
+    st: RawState, ctx: Ctx, end: int, rng: np.random.Generator, ws: int
+) -> tuple[
+    pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame, pl.DataFrame
+]:
+    """The work orders that run in the window: released ones that start (by order group, after
+    their backlog hold), those in progress, and new ones with their orders."""
     # --- which work orders run in the window --------------------------------------------------
     existing = st.work_orders
     holds = _backlog_holds(ctx)
@@ -297,7 +332,23 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
     new_wos = new_wos.with_columns(
         started=~pl.col("cancelled") & (pl.col("anchor_us") <= end - US_PER_HOUR)
     )
+    return existing, holds, starting, running, new_wos, new_orders, new_items
 
+
+def _step_plan(
+    st: RawState,
+    running: pl.DataFrame,
+    starting: pl.DataFrame,
+    holds: pl.DataFrame,
+    routings: pl.DataFrame,
+    new_wos: pl.DataFrame,
+    ctx: Ctx,
+    existing: pl.DataFrame,
+    times: pl.DataFrame,
+    rng: np.random.Generator,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Every step of the running, starting and new work orders with its nominal duration and
+    offsets from the work order's start (new steps numbered)."""
     # --- steps: existing ones of running and starting work orders, new ones --------------------
     old_steps = st.open_steps.filter(
         pl.col("work_order_id").is_in(pl.concat([running["id"], starting["id"]]).implode())
@@ -359,6 +410,19 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
         ],
         how="vertical_relaxed",
     )
+    all_steps = _step_durations(times, plan, old, new_steps, rng)
+    return wo_start, all_steps
+
+
+def _step_durations(
+    times: pl.DataFrame,
+    plan: pl.DataFrame,
+    old: pl.DataFrame,
+    new_steps: pl.DataFrame,
+    rng: np.random.Generator,
+) -> pl.DataFrame:
+    """Every step with its duration on its work centre and its nominal offsets from the work
+    order's start, for planned step starts."""
     all_steps = (
         pl.concat([old, new_steps.select(old.columns)], how="vertical_relaxed")
         .join(plan, on="work_order_id", how="left", maintain_order="left")
@@ -396,7 +460,19 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
         .cum_sum()
         .over("work_order_id")
     ).with_columns(off_start=pl.col("off_end") - pl.col("dur_us"))
+    return all_steps
 
+
+def _run_and_roll_up(
+    wo_start: pl.DataFrame,
+    new_wos: pl.DataFrame,
+    all_steps: pl.DataFrame,
+    ctx: Ctx,
+    rng: np.random.Generator,
+    ws: int,
+) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame]:
+    """Schedule the steps of running and starting work orders and roll them up per work order
+    (start, last end, completion)."""
     run_ids = pl.concat([wo_start["work_order_id"], new_wos.filter("started")["id"]])
     runs = all_steps.filter(pl.col("work_order_id").is_in(run_ids.implode())).join(
         pl.concat(
@@ -444,9 +520,18 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
         .then(pl.lit("completed"))
         .otherwise(pl.lit("in_progress")),
     )
-    if roll.filter(pl.col("actual_end_us") > end).height:
-        raise AssertionError("a work order would end after the window")
+    return run_ids, sched, roll
 
+
+def _step_rows(
+    sched: pl.DataFrame,
+    new_wos: pl.DataFrame,
+    all_steps: pl.DataFrame,
+    run_ids: pl.Series,
+    st: RawState,
+) -> pl.DataFrame:
+    """The load's step rows: steps that ran (scheduled) and new steps not started, new versions
+    only where they changed."""
     # --- rows: steps -----------------------------------------------------------------------
     ran_steps = sched.select(
         "id",
@@ -499,7 +584,20 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
     steps_now = pl.concat([ran_steps, idle_new], how="vertical_relaxed").sort("id")
     old_rows = st.open_steps.select(_STEP_COLUMNS)
     steps_out = changed_rows(steps_now.select(_STEP_COLUMNS), old_rows, ["id"])
+    return steps_out
 
+
+def _work_order_rows(
+    all_steps: pl.DataFrame,
+    new_wos: pl.DataFrame,
+    rng: np.random.Generator,
+    end: int,
+    existing: pl.DataFrame,
+    roll: pl.DataFrame,
+    starting: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The load's work-order rows (new ones and new versions), the facts of every work order
+    that ran, and every work order after the load."""
     # --- rows: work orders -------------------------------------------------------------------
     totals = all_steps.group_by("work_order_id").agg(pl.col("off_end").max().alias("total_us"))
     nn = new_wos.height
@@ -581,6 +679,14 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
     )
     wo_rows = changed_rows(after.select(list(wo_cols)[:-1]), existing, ["id"])
 
+    facts, all_wos = _work_order_facts(roll, after, starting, new_wos)
+    return wo_rows, facts, all_wos
+
+
+def _work_order_facts(
+    roll: pl.DataFrame, after: pl.DataFrame, starting: pl.DataFrame, new_wos: pl.DataFrame
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The facts of every work order that ran in the window and every work order after the load."""
     facts = roll.join(
         after.select(pl.col("id").alias("work_order_id"), *WO_IDENTITY, "quantity_planned"),
         on="work_order_id",
@@ -595,20 +701,63 @@ def simulate_work_orders(ctx: Ctx) -> WorkOrders:
     all_wos = after.select(
         "id", "wo_number", "status", "order_id", "order_type", "product_id", "facility_id"
     )
-    return WorkOrders(
-        rows=wo_rows,
-        steps=steps_out,
-        facts=facts,
-        all_wos=all_wos,
-        orders=new_orders,
-        order_items=new_items,
-    )
+    return facts, all_wos
 
 
 def _schedule(ctx: Ctx, s: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
     """Run the steps of the running work orders through the window: when each of the steps
     still to do starts and ends, its state at the window's end and its quantities."""
     ws, end = ctx.ws, ctx.end
+    s, idx, k0 = _step_times(s, ws, end)
+
+    s = _step_quantities(s, rng, end)
+    state = pl.col("state")
+    # a step still running that was running before keeps what it reported (no new version)
+    still = (state == "in_progress") & (pl.col("status0") == "in_progress")
+    s = s.with_columns(
+        new_in=pl.when(state == "pending").then(0).otherwise(pl.col("full_in")),
+        new_out=pl.when(state == "completed")
+        .then(pl.col("full_out"))
+        .when(still)
+        .then(pl.col("base_out"))
+        .when(state == "in_progress")
+        .then(
+            pl.max_horizontal("base_out", (pl.col("full_out") * pl.col("frac")).floor().cast(I64))
+        )
+        .otherwise(0),
+        new_scrap=pl.when(state == "completed")
+        .then(pl.col("full_scrap"))
+        .when(still)
+        .then(pl.col("base_scrap"))
+        .when(state == "in_progress")
+        .then(
+            pl.max_horizontal(
+                "base_scrap", (pl.col("full_scrap") * pl.col("frac")).floor().cast(I64)
+            )
+        )
+        .otherwise(0),
+        done_frac=pl.when(state == "completed")
+        .then(1.0)
+        .when(state == "in_progress")
+        .then(pl.col("frac"))
+        .otherwise(0.0),
+    )
+    return s.with_columns(
+        labor_hours=pl.when((idx < k0) | still)
+        .then(pl.col("labor0"))
+        .otherwise(
+            (pl.col("dur_us") / US_PER_HOUR * pl.col("labor_f") * pl.col("done_frac")).round(2)
+        ),
+        machine_hours=pl.when((idx < k0) | still)
+        .then(pl.col("machine0"))
+        .otherwise((pl.col("run_min") / 60 * pl.col("machine_f") * pl.col("done_frac")).round(2)),
+    )
+
+
+def _step_times(s: pl.DataFrame, ws: int, end: int) -> tuple[pl.DataFrame, pl.Expr, pl.Expr]:
+    """When each step still to do starts and ends (in order along its work order, not before the
+    backlog hold) and its state at the window's end; the last step completes only with time left
+    to receive the products."""
     not_done = pl.col("status0") != "completed"
     s = s.with_columns(
         k0=pl.col("step_idx")
@@ -678,7 +827,12 @@ def _schedule(ctx: Ctx, s: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
         .then(pl.lit("in_progress"))
         .otherwise(pl.lit("pending"))
     )
+    return s, idx, k0
 
+
+def _step_quantities(s: pl.DataFrame, rng: np.random.Generator, end: int) -> pl.DataFrame:
+    """Quantities along the chain, step position by step position: what each step takes in and
+    scraps, what it had reported before and how far it ran by the window's end."""
     # quantities along the chain, step position by step position
     n = s.height
     pos = s["step_idx"].to_numpy()
@@ -714,47 +868,7 @@ def _schedule(ctx: Ctx, s: pl.DataFrame, rng: np.random.Generator) -> pl.DataFra
         ).clip(0.0, 1.0),
         full_out=pl.col("full_in") - pl.col("full_scrap"),
     )
-    state = pl.col("state")
-    # a step still running that was running before keeps what it reported (no new version)
-    still = (state == "in_progress") & (pl.col("status0") == "in_progress")
-    s = s.with_columns(
-        new_in=pl.when(state == "pending").then(0).otherwise(pl.col("full_in")),
-        new_out=pl.when(state == "completed")
-        .then(pl.col("full_out"))
-        .when(still)
-        .then(pl.col("base_out"))
-        .when(state == "in_progress")
-        .then(
-            pl.max_horizontal("base_out", (pl.col("full_out") * pl.col("frac")).floor().cast(I64))
-        )
-        .otherwise(0),
-        new_scrap=pl.when(state == "completed")
-        .then(pl.col("full_scrap"))
-        .when(still)
-        .then(pl.col("base_scrap"))
-        .when(state == "in_progress")
-        .then(
-            pl.max_horizontal(
-                "base_scrap", (pl.col("full_scrap") * pl.col("frac")).floor().cast(I64)
-            )
-        )
-        .otherwise(0),
-        done_frac=pl.when(state == "completed")
-        .then(1.0)
-        .when(state == "in_progress")
-        .then(pl.col("frac"))
-        .otherwise(0.0),
-    )
-    return s.with_columns(
-        labor_hours=pl.when((idx < k0) | still)
-        .then(pl.col("labor0"))
-        .otherwise(
-            (pl.col("dur_us") / US_PER_HOUR * pl.col("labor_f") * pl.col("done_frac")).round(2)
-        ),
-        machine_hours=pl.when((idx < k0) | still)
-        .then(pl.col("machine0"))
-        .otherwise((pl.col("run_min") / 60 * pl.col("machine_f") * pl.col("done_frac")).round(2)),
-    )
+    return s
 
 
 def zipf_customers(ctx: Ctx, rng: np.random.Generator, n: int) -> pl.Series:
