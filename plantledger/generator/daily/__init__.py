@@ -7,7 +7,7 @@ continues it over the window ``[first_day 00:00, last_day 23:59:59.999999]`` UTC
   orders start on their planned date, new work orders are created (make-to-order ones with a
   new order) at the initial load's daily rate (the initial history's many open work orders are
   worked off at half that rate, new ones created at the other half meanwhile: see
-  :func:`plantledger.generator.daily.production._backlog_holds`); a started work order issues
+  :func:`plantledger.generator.daily.backlog.backlog_holds`); a started work order issues
   its bill from line-side staging sublots at its start, taking the staging stock first, then
   replenishing part sublots from the factory's bins, then receiving new supplier sublots
   (receipt, putaway, quality release, replenishment) for what is still missing; component
@@ -36,9 +36,11 @@ The result is the load's rows of every table: new rows, and for the versioned ta
 version (same key, this ``load_id``) of every row whose content changed.
 
 One module per domain, mirroring the initial generation and using its building blocks:
-:mod:`~plantledger.generator.daily.production` (work orders and steps),
+:mod:`~plantledger.generator.daily.production` (work orders and steps, with
+:mod:`~plantledger.generator.daily.backlog` and :mod:`~plantledger.generator.daily.schedule`),
 :mod:`~plantledger.generator.daily.materials` (issues, scrap, supplier receipts),
-:mod:`~plantledger.generator.daily.logistics` (conveyors, orders, shipments),
+:mod:`~plantledger.generator.daily.logistics` (conveyors, shipments; orders in
+:mod:`~plantledger.generator.daily.orders`),
 :mod:`~plantledger.generator.daily.warehouse` (warehouse bins and counts) and
 :mod:`~plantledger.generator.daily.ledger` (late events, the load's rows of every table); what
 they share is in :mod:`~plantledger.generator.daily.context` and

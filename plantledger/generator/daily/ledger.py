@@ -52,6 +52,8 @@ from plantledger.generator.plc import (
     tag_changes,
     with_server_instants,
 )
+from plantledger.generator.sharding import Counters
+from plantledger.generator.state import RawState
 from plantledger.schema import RAW_SCHEMAS, TABLES, cast_to_contract
 
 
@@ -137,56 +139,9 @@ def load_tables(
     end = ctx.end
     ev = ev.sort("t", "sublot_key", "kind", maintain_order=True)
 
-    # --- sublot state: the current state of touched sublots plus this load's events -------------
-    max_old = st.max_ids["material_sublots"]
-    touched = ev.filter(pl.col("sublot_key") <= max_old)["sublot_key"].unique()
-    old = st.sublots.filter(pl.col("id").is_in(touched.implode()))
-    opening = events(
-        old.select(
-            sublot_key="id",
-            kind=pl.lit("opening"),
-            t=pl.lit(ctx.window.late_us - 1, I64),
-            facility_id="facility_id",
-            to_loc="storage_location_id",
-            from_status="status",
-            to_status="status",
-            qty=pl.col("quantity").cast(I64),
-        )
+    touched, new, material_sublots, material_lots = _sublot_rows(
+        st, ev, ctx, rng, counters, registry
     )
-    replayed = replay_state(pl.concat([opening, ev], how="vertical_relaxed"), ctx.locs).drop(
-        "created_us", "updated_us"
-    )
-    span = ev.group_by("sublot_key").agg(
-        pl.col("t").min().alias("first_us"), pl.col("t").max().alias("last_us")
-    )
-    replayed = replayed.join(span, on="sublot_key", how="left", maintain_order="left")
-
-    # new sublots: ids in creation order, lots
-    suppliers_of = ev.filter(pl.col("kind") == "supplier_receipt").select(
-        "sublot_key", "supplier_id"
-    )
-    new, lots = number_sublots(
-        registry.join(replayed, on="sublot_key", how="inner", maintain_order="left").join(
-            suppliers_of, on="sublot_key", how="left", maintain_order="left"
-        ),
-        "first_us",
-        rng,
-        counters,
-    )
-    sub_cols = list(RAW_SCHEMAS["material_sublots"])[:-1]
-    new_rows = sublot_rows(new, us_to_ts(pl.col("first_us")), us_to_ts(pl.col("last_us")))
-    moved = sublot_rows(
-        old.drop("facility_id", "storage_location_id", "quantity", "status", "updated_at").join(
-            replayed.rename({"sublot_key": "id"}), on="id", how="left", maintain_order="left"
-        ),
-        pl.col("created_at"),
-        us_to_ts(pl.col("last_us")),
-    )
-    material_sublots = pl.concat(
-        [changed_rows(moved.select(sub_cols), old, ["id"]), new_rows.select(sub_cols)],
-        how="vertical_relaxed",
-    ).sort("id")
-    material_lots = lot_rows(lots)
 
     # --- events as rows -------------------------------------------------------------------------
     key_to_id = pl.concat(
@@ -245,6 +200,69 @@ def load_tables(
     }
     n_events = sum(cast[table].height for table in EVENT_TIMES)
     return AppendResult(tables=cast, events=n_events, late_events=late)
+
+
+def _sublot_rows(
+    st: RawState,
+    ev: pl.DataFrame,
+    ctx: Ctx,
+    rng: np.random.Generator,
+    counters: Counters,
+    registry: pl.DataFrame,
+) -> tuple[pl.Series, pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """The sublot state after the load: touched sublots replayed from their opening state
+    through this load's events, new sublots numbered in creation order with their lots."""
+    # --- sublot state: the current state of touched sublots plus this load's events -------------
+    max_old = st.max_ids["material_sublots"]
+    touched = ev.filter(pl.col("sublot_key") <= max_old)["sublot_key"].unique()
+    old = st.sublots.filter(pl.col("id").is_in(touched.implode()))
+    opening = events(
+        old.select(
+            sublot_key="id",
+            kind=pl.lit("opening"),
+            t=pl.lit(ctx.window.late_us - 1, I64),
+            facility_id="facility_id",
+            to_loc="storage_location_id",
+            from_status="status",
+            to_status="status",
+            qty=pl.col("quantity").cast(I64),
+        )
+    )
+    replayed = replay_state(pl.concat([opening, ev], how="vertical_relaxed"), ctx.locs).drop(
+        "created_us", "updated_us"
+    )
+    span = ev.group_by("sublot_key").agg(
+        pl.col("t").min().alias("first_us"), pl.col("t").max().alias("last_us")
+    )
+    replayed = replayed.join(span, on="sublot_key", how="left", maintain_order="left")
+
+    # new sublots: ids in creation order, lots
+    suppliers_of = ev.filter(pl.col("kind") == "supplier_receipt").select(
+        "sublot_key", "supplier_id"
+    )
+    new, lots = number_sublots(
+        registry.join(replayed, on="sublot_key", how="inner", maintain_order="left").join(
+            suppliers_of, on="sublot_key", how="left", maintain_order="left"
+        ),
+        "first_us",
+        rng,
+        counters,
+    )
+    sub_cols = list(RAW_SCHEMAS["material_sublots"])[:-1]
+    new_rows = sublot_rows(new, us_to_ts(pl.col("first_us")), us_to_ts(pl.col("last_us")))
+    moved = sublot_rows(
+        old.drop("facility_id", "storage_location_id", "quantity", "status", "updated_at").join(
+            replayed.rename({"sublot_key": "id"}), on="id", how="left", maintain_order="left"
+        ),
+        pl.col("created_at"),
+        us_to_ts(pl.col("last_us")),
+    )
+    material_sublots = pl.concat(
+        [changed_rows(moved.select(sub_cols), old, ["id"]), new_rows.select(sub_cols)],
+        how="vertical_relaxed",
+    ).sort("id")
+    material_lots = lot_rows(lots)
+    return touched, new, material_sublots, material_lots
 
 
 def _shipment_rows(

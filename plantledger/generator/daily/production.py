@@ -4,7 +4,6 @@ are scheduled on the routings' work centres (rules of :mod:`plantledger.generato
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,11 +13,11 @@ from plantledger.generator._util import (
     US_PER_DAY,
     US_PER_HOUR,
     US_PER_MINUTE,
-    pick_in_group,
-    to_us,
-    uniform_us,
-    us_to_date,
     us_to_ts,
+)
+from plantledger.generator.daily.backlog import (
+    backlog_holds,
+    new_work_orders,
 )
 from plantledger.generator.daily.context import (
     I64,
@@ -27,20 +26,16 @@ from plantledger.generator.daily.context import (
     epoch_us,
     jitter,
 )
+from plantledger.generator.daily.schedule import (
+    routing_times,
+    schedule,
+)
 from plantledger.generator.production import (
     WO_HEAD,
     WO_IDENTITY,
     current_routings,
-    line_prices,
-    line_quantities,
-    number_documents,
-    order_totals,
     planned_dates,
-    priorities,
-    product_homes,
-    stock_quantities,
     work_order_plan,
-    zipf_index,
 )
 from plantledger.generator.state import RawState
 from plantledger.schema import RAW_SCHEMAS
@@ -82,187 +77,12 @@ _STEP_COLUMNS = [
 ]
 
 
-def _routing_times(ctx: Ctx) -> pl.DataFrame:
-    wc = ctx.master["work_centers"].select(
-        pl.col("id").alias("routing_wc"), pl.col("efficiency_rating").alias("eff")
-    )
-    return (
-        ctx.master["production_routings"]
-        .select(
-            pl.col("id").alias("routing_step_id"),
-            pl.col("setup_time_mins").alias("setup"),
-            pl.col("run_time_per_unit_mins").alias("run"),
-            pl.col("work_center_id").alias("routing_wc"),
-        )
-        .join(wc, on="routing_wc", how="left", maintain_order="left")
-        .drop("routing_wc")
-    )
-
-
-def _new_work_orders(ctx: Ctx) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
-    """New work orders (and the orders of the make-to-order ones) created in the window."""
-    rng = ctx.rng("new_work_orders")
-    ws, end = ctx.ws, ctx.end
-    rates = ctx.state.rates
-    homes = product_homes(current_routings(ctx.master))
-    products = (
-        ctx.master["products"]
-        .select(pl.col("id").alias("product_id"), "list_price")
-        .join(homes, on="product_id", how="inner", maintain_order="left")
-        .sort("product_id")
-    )
-    n = int(rng.poisson(_new_work_order_days(ctx) * rates.work_orders)) if products.height else 0
-    mto = rng.random(n) < rates.make_to_order_share
-    pick = rng.integers(0, max(products.height, 1), n)
-    qty = np.where(mto, line_quantities(rng, n), stock_quantities(rng, n))
-    order_created = uniform_us(rng, ws, end - 3 * US_PER_HOUR, n)
-    created = order_created + uniform_us(rng, 10 * US_PER_MINUTE, US_PER_HOUR, n)
-    anchor = created + uniform_us(rng, 3 * US_PER_HOUR, 7 * US_PER_DAY, n)
-    cancelled = rng.random(n) < 0.03
-    priority = priorities(rng, mto)
-    wos = pl.DataFrame(
-        {
-            "tmp": np.arange(n, dtype=np.int64),
-            "product_id": products["product_id"].to_numpy()[pick] if n else np.zeros(0, np.int64),
-            "facility_id": products["facility_id"].to_numpy()[pick] if n else np.zeros(0, np.int64),
-            "order_type": np.where(mto, "make_to_order", "make_to_stock"),
-            "quantity_planned": qty,
-            "priority": priority.astype(np.int64),
-            "created_us": created,
-            "order_created_us": order_created,
-            "anchor_us": anchor,
-            "cancelled": cancelled,
-        },
-        schema_overrides={"product_id": I64, "facility_id": I64, "order_type": pl.String},
-    )
-    wos = number_documents(
-        wos, ("created_us", "tmp"), "created_us", "WO", 5, ctx.counters, "work_orders"
-    ).rename({"code": "wo_number"})
-
-    # make-to-order: one new order per work order, its first line the work order's product
-    orders = wos.filter(pl.col("order_type") == "make_to_order").select(
-        "tmp", "facility_id", "product_id", "quantity_planned", "order_created_us"
-    )
-    no = orders.height
-    orders = orders.with_columns(
-        customer_id=zipf_customers(ctx, rng, no),
-        n_items=pl.Series(1 + rng.binomial(4, 0.5, no)),
-    )
-    orders = number_documents(
-        orders, ("order_created_us", "tmp"), "order_created_us", "ORD", 3, ctx.counters, "orders"
-    ).rename({"code": "order_number", "id": "order_id"})
-    items = (
-        orders.select("order_id", "facility_id", "product_id", "quantity_planned", "n_items")
-        .with_columns(line_number=pl.int_ranges(1, pl.col("n_items") + 1))
-        .explode("line_number")
-        .sort("order_id", "line_number")
-    )
-    items = pick_in_group(
-        items.rename({"product_id": "wo_product"}),
-        products.select("facility_id", pl.col("product_id").alias("p")),
-        "facility_id",
-        "p",
-        "other_product",
-        rng,
-    )
-    ni = items.height
-    items = items.with_columns(
-        product_id=pl.when(pl.col("line_number") == 1)
-        .then(pl.col("wo_product"))
-        .otherwise(pl.col("other_product")),
-        quantity=pl.when(pl.col("line_number") == 1)
-        .then(pl.col("quantity_planned"))
-        .otherwise(pl.Series(line_quantities(rng, ni))),
-    ).join(
-        products.select("product_id", "list_price"),
-        on="product_id",
-        how="left",
-        maintain_order="left",
-    )
-    items = items.with_columns(**line_prices(rng, ni)).select(
-        "order_id", "line_number", "product_id", "quantity", "unit_price", "discount_percent"
-    )
-    orders = (
-        orders.join(order_totals(items), on="order_id", how="left", maintain_order="left")
-        .with_columns(
-            order_date=us_to_date(pl.col("order_created_us")),
-            created_at=us_to_ts(pl.col("order_created_us")),
-        )
-        .with_columns(
-            required_date=pl.col("order_date")
-            + pl.duration(days=pl.Series(rng.integers(7, 45, no)))
-        )
-        .sort("order_id")
-    )
-    wos = wos.join(
-        orders.select("tmp", "order_id"), on="tmp", how="left", maintain_order="left"
-    ).sort("id")
-    return wos, orders.drop("tmp"), items
-
-
-def _unit_hash(ids: np.ndarray, salt: int) -> np.ndarray:
-    """A uniform number in [0, 1) per id, the same in every load (splitmix64 of id and salt)."""
-    x = ids.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15) + np.uint64(salt)
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
-    return (x >> np.uint64(11)).astype(np.float64) / float(1 << 53)
-
-
-BACKLOG_SHARE = 0.5
-"""The share of the initial daily rate of work orders the initial backlog takes (see
-:func:`_backlog_holds`); new work orders get the rest while it lasts."""
-
-
-def _backlog_span_us(ctx: Ctx, status: str) -> float:
-    """How long working off the initial load's open work orders of ``status`` takes."""
-    st = ctx.state
-    rate = max(st.rates.work_orders * BACKLOG_SHARE, 1e-9)
-    return st.backlog.filter(pl.col("status") == status).height / rate * US_PER_DAY
-
-
-def _initial_end_us(ctx: Ctx) -> int:
-    end0 = dt.datetime.combine(ctx.state.initial_end, dt.time(23, 59, 59, 999_999), tzinfo=dt.UTC)
-    return to_us(end0)
-
-
-def _new_work_order_days(ctx: Ctx) -> float:
-    """The window's days weighted by the share of the daily rate new work orders get: the
-    initial history ends with far more work orders released or in progress than a day's work
-    (its status mix), so while those released are started, new ones come at the rest."""
-    busy_until = _initial_end_us(ctx) + _backlog_span_us(ctx, "released")
-    overlap = min(max(busy_until - ctx.ws, 0), ctx.end - ctx.ws + 1) / US_PER_DAY
-    return ctx.window.days - BACKLOG_SHARE * overlap
-
-
-def _backlog_holds(ctx: Ctx) -> pl.DataFrame:
-    """id, hold_us: the work orders open at the end of the initial load are worked off at
-    ``BACKLOG_SHARE`` of the initial load's daily rate of work orders: each is started (the
-    released ones) or finishes its running step (the ones in progress) no earlier than its hold
-    instant, fixed per work order and spread evenly over as many days as that takes."""
-    end0 = _initial_end_us(ctx)
-    frames = []
-    for i, status in enumerate(("in_progress", "released")):
-        ids = ctx.state.backlog.filter(pl.col("status") == status)["id"]
-        span = _backlog_span_us(ctx, status)
-        u = _unit_hash(ids.to_numpy(), 2 * ctx.params.seed + i)
-        frames.append(
-            pl.DataFrame(
-                {"id": ids, "hold_us": end0 + (u * span).astype(np.int64)},
-                schema={"id": I64, "hold_us": I64},
-            )
-        )
-    return pl.concat(frames)
-
-
 def simulate_work_orders(ctx: Ctx) -> WorkOrders:
     rng = ctx.rng("work_orders")
     ws, end = ctx.ws, ctx.end
     st = ctx.state
     routings = current_routings(ctx.master)
-    times = _routing_times(ctx)
+    times = routing_times(ctx)
 
     existing, holds, starting, running, new_wos, new_orders, new_items = _work_orders_to_run(
         st, ctx, end, rng, ws
@@ -300,7 +120,7 @@ def _work_orders_to_run(
     their backlog hold), those in progress, and new ones with their orders."""
     # --- which work orders run in the window --------------------------------------------------
     existing = st.work_orders
-    holds = _backlog_holds(ctx)
+    holds = backlog_holds(ctx)
     released = existing.filter(pl.col("status") == "released").join(
         holds, on="id", how="left", maintain_order="left"
     )
@@ -328,7 +148,7 @@ def _work_orders_to_run(
     )
     running = existing.filter(pl.col("status") == "in_progress")
 
-    new_wos, new_orders, new_items = _new_work_orders(ctx)
+    new_wos, new_orders, new_items = new_work_orders(ctx)
     new_wos = new_wos.with_columns(
         started=~pl.col("cancelled") & (pl.col("anchor_us") <= end - US_PER_HOUR)
     )
@@ -490,7 +310,7 @@ def _run_and_roll_up(
         how="left",
         maintain_order="left",
     )
-    sched = _schedule(ctx, runs.sort("work_order_id", "step_sequence"), rng)
+    sched = schedule(ctx, runs.sort("work_order_id", "step_sequence"), rng)
 
     # --- work-order roll-up --------------------------------------------------------------------
     roll = (
@@ -702,175 +522,3 @@ def _work_order_facts(
         "id", "wo_number", "status", "order_id", "order_type", "product_id", "facility_id"
     )
     return facts, all_wos
-
-
-def _schedule(ctx: Ctx, s: pl.DataFrame, rng: np.random.Generator) -> pl.DataFrame:
-    """Run the steps of the running work orders through the window: when each of the steps
-    still to do starts and ends, its state at the window's end and its quantities."""
-    ws, end = ctx.ws, ctx.end
-    s, idx, k0 = _step_times(s, ws, end)
-
-    s = _step_quantities(s, rng, end)
-    state = pl.col("state")
-    # a step still running that was running before keeps what it reported (no new version)
-    still = (state == "in_progress") & (pl.col("status0") == "in_progress")
-    s = s.with_columns(
-        new_in=pl.when(state == "pending").then(0).otherwise(pl.col("full_in")),
-        new_out=pl.when(state == "completed")
-        .then(pl.col("full_out"))
-        .when(still)
-        .then(pl.col("base_out"))
-        .when(state == "in_progress")
-        .then(
-            pl.max_horizontal("base_out", (pl.col("full_out") * pl.col("frac")).floor().cast(I64))
-        )
-        .otherwise(0),
-        new_scrap=pl.when(state == "completed")
-        .then(pl.col("full_scrap"))
-        .when(still)
-        .then(pl.col("base_scrap"))
-        .when(state == "in_progress")
-        .then(
-            pl.max_horizontal(
-                "base_scrap", (pl.col("full_scrap") * pl.col("frac")).floor().cast(I64)
-            )
-        )
-        .otherwise(0),
-        done_frac=pl.when(state == "completed")
-        .then(1.0)
-        .when(state == "in_progress")
-        .then(pl.col("frac"))
-        .otherwise(0.0),
-    )
-    return s.with_columns(
-        labor_hours=pl.when((idx < k0) | still)
-        .then(pl.col("labor0"))
-        .otherwise(
-            (pl.col("dur_us") / US_PER_HOUR * pl.col("labor_f") * pl.col("done_frac")).round(2)
-        ),
-        machine_hours=pl.when((idx < k0) | still)
-        .then(pl.col("machine0"))
-        .otherwise((pl.col("run_min") / 60 * pl.col("machine_f") * pl.col("done_frac")).round(2)),
-    )
-
-
-def _step_times(s: pl.DataFrame, ws: int, end: int) -> tuple[pl.DataFrame, pl.Expr, pl.Expr]:
-    """When each step still to do starts and ends (in order along its work order, not before the
-    backlog hold) and its state at the window's end; the last step completes only with time left
-    to receive the products."""
-    not_done = pl.col("status0") != "completed"
-    s = s.with_columns(
-        k0=pl.col("step_idx")
-        .filter(not_done)
-        .min()
-        .over("work_order_id")
-        .fill_null(pl.col("n_steps")),
-        prev_end0=pl.col("act_end0").shift(1).over("work_order_id"),
-    )
-    idx, k0 = pl.col("step_idx"), pl.col("k0")
-    running0 = pl.col("status0") == "in_progress"
-    hold = pl.col("hold_us").fill_null(0)  # backlog: not before its hold instant
-    s = s.with_columns(
-        start_k0=pl.when(running0)
-        .then(pl.col("act_start0"))
-        .when(idx == 0)
-        .then(pl.col("start_us"))
-        .otherwise(
-            pl.max_horizontal(
-                pl.col("prev_end0") + pl.col("gap_us"), pl.lit(ws) + pl.col("nudge"), hold
-            )
-        ),
-    ).with_columns(
-        end_k0=pl.when(running0)
-        .then(
-            pl.max_horizontal(
-                pl.col("act_start0") + pl.col("dur_us"), pl.lit(ws) + pl.col("nudge"), hold
-            )
-        )
-        .otherwise(pl.col("start_k0") + pl.col("dur_us")),
-        inc=pl.when(idx > k0).then(pl.col("gap_us") + pl.col("dur_us")).otherwise(0),
-    )
-    s = s.with_columns(
-        e0=pl.col("end_k0").filter(idx == k0).first().over("work_order_id"),
-        cum=pl.col("inc").cum_sum().over("work_order_id"),
-    ).with_columns(
-        end_us=pl.when(idx < k0)
-        .then(pl.col("act_end0"))
-        .when(idx == k0)
-        .then(pl.col("end_k0"))
-        .otherwise(pl.col("e0") + pl.col("cum")),
-    )
-    s = s.with_columns(
-        start_us_step=pl.when(idx < k0)
-        .then(pl.col("act_start0"))
-        .when(idx == k0)
-        .then(pl.col("start_k0"))
-        .otherwise(pl.col("end_us") - pl.col("dur_us")),
-    )
-    # the last step completes only with time left to receive the products and close the order
-    last = idx == pl.col("n_steps") - 1
-    s = s.with_columns(
-        end_us=pl.when(
-            last
-            & (idx >= k0)
-            & (pl.col("end_us") > end - 2 * US_PER_HOUR)
-            & (pl.col("end_us") <= end)
-        )
-        .then(pl.lit(end) + pl.col("push"))
-        .otherwise(pl.col("end_us"))
-    ).with_columns(
-        state=pl.when(idx < k0)
-        .then(pl.lit("completed"))
-        .when(pl.col("end_us") <= end)
-        .then(pl.lit("completed"))
-        .when(pl.col("start_us_step") <= end)
-        .then(pl.lit("in_progress"))
-        .otherwise(pl.lit("pending"))
-    )
-    return s, idx, k0
-
-
-def _step_quantities(s: pl.DataFrame, rng: np.random.Generator, end: int) -> pl.DataFrame:
-    """Quantities along the chain, step position by step position: what each step takes in and
-    scraps, what it had reported before and how far it ran by the window's end."""
-    # quantities along the chain, step position by step position
-    n = s.height
-    pos = s["step_idx"].to_numpy()
-    first = s["k0"].to_numpy()
-    was_running = (s["status0"] == "in_progress").to_numpy()
-    in0 = s["in0"].fill_null(0).to_numpy().astype(np.int64)
-    out0 = s["out0"].fill_null(0).to_numpy().astype(np.int64)
-    scrap0 = s["scrap0"].fill_null(0).to_numpy().astype(np.int64)
-    planned = s["quantity_planned"].to_numpy().astype(np.int64)
-    p = s["p_scrap"].to_numpy()
-    q_in = np.zeros(n, dtype=np.int64)
-    q_scrap = np.zeros(n, dtype=np.int64)
-    for k in range(int(pos.max()) + 1 if n else 0):
-        rows = np.flatnonzero(pos == k)
-        done = rows[k < first[rows]]
-        q_in[done], q_scrap[done] = in0[done], scrap0[done]
-        cont = rows[(k == first[rows]) & was_running[rows]]
-        q_in[cont] = in0[cont]
-        q_scrap[cont] = scrap0[cont] + rng.binomial(
-            np.maximum(in0[cont] - out0[cont] - scrap0[cont], 0), p[cont]
-        )
-        rest = rows[(k >= first[rows]) & ~((k == first[rows]) & was_running[rows])]
-        q_in[rest] = planned[rest] if k == 0 else q_in[rest - 1] - q_scrap[rest - 1]
-        q_scrap[rest] = rng.binomial(q_in[rest], p[rest])
-    s = s.with_columns(
-        full_in=pl.Series(q_in),
-        full_scrap=pl.Series(q_scrap),
-        base_out=pl.Series(np.where(was_running, out0, 0)),
-        base_scrap=pl.Series(np.where(was_running, scrap0, 0)),
-    ).with_columns(
-        frac=(
-            (pl.lit(end) - pl.col("start_us_step")) / (pl.col("end_us") - pl.col("start_us_step"))
-        ).clip(0.0, 1.0),
-        full_out=pl.col("full_in") - pl.col("full_scrap"),
-    )
-    return s
-
-
-def zipf_customers(ctx: Ctx, rng: np.random.Generator, n: int) -> pl.Series:
-    ids = ctx.master["customers"].sort("id")["id"].to_numpy()
-    return pl.Series(ids[zipf_index(rng, ids.size, n)], dtype=I64)

@@ -32,8 +32,10 @@ from plantledger.generator.ledger import (
 )
 from plantledger.generator.materials import (
     RECEIVED_STATUS,
+    Locations,
     events,
 )
+from plantledger.generator.state import Rates
 from plantledger.schema import cast_to_contract
 
 
@@ -190,6 +192,32 @@ def simulate_warehouse(
         )
     )
 
+    s = _stock_receipts(locs, rng, rates, ctx, ws, late, end)
+
+    return WarehouseLoad(
+        latable=[
+            backdate(ctx, rng, relocations),
+            backdate(ctx, rng, adjustments),
+            backdate(ctx, rng, release_holds(roles.releases, rng, ws, end)),
+            receipt_chains(
+                ctx,
+                s,
+                {"r": pl.col("r_late"), "gap": pl.col("gap_late")},
+                qty="qty",
+                putaway=0.05,
+                release=0.2,
+                released=pl.col("released"),
+            ),
+        ],
+        new_sublots=purchased_sublots(s, "qty", own_lot("S")),
+    )
+
+
+def _stock_receipts(
+    locs: Locations, rng: np.random.Generator, rates: Rates, ctx: Ctx, ws: int, late: int, end: int
+) -> pl.DataFrame:
+    """New warehouse stock: sublots received from approved suppliers at warehouses, put away and
+    (when held) released."""
     # --- new warehouse stock: receipt, putaway, release -----------------------------------------
     sites = (
         locs.of_type("site", ("warehouse", "distribution_center"))
@@ -223,21 +251,4 @@ def simulate_warehouse(
     s = pick_in_group(s, approved_suppliers(ctx), "part_id", "sup", "supplier_id", rng)
     s = pick_in_group(s, locs.dock("RCV"), "facility_id", "loc", "dock", rng)
     s = pick_in_group(s, old_bins(ctx), "facility_id", "loc", "bin", rng)
-
-    return WarehouseLoad(
-        latable=[
-            backdate(ctx, rng, relocations),
-            backdate(ctx, rng, adjustments),
-            backdate(ctx, rng, release_holds(roles.releases, rng, ws, end)),
-            receipt_chains(
-                ctx,
-                s,
-                {"r": pl.col("r_late"), "gap": pl.col("gap_late")},
-                qty="qty",
-                putaway=0.05,
-                release=0.2,
-                released=pl.col("released"),
-            ),
-        ],
-        new_sublots=purchased_sublots(s, "qty", own_lot("S")),
-    )
+    return s
