@@ -327,6 +327,45 @@ def build_logistics(
         qa=pl.Series(rng.random(fin.height) < 0.03),
     )
 
+    ship_orders, transfer_wo = _shipping_plan(orders, fin, end_us, rng, master, locs)
+
+    ships = _shipments_with_docks(ship_orders, transfer_wo, rng, locs, bins)
+    fin, fin_events = _finished_goods_events(ships, fin, rng, stays, locs)
+
+    if shard.index == 0:
+        stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key)
+    else:
+        stock = pl.DataFrame(schema=STOCK_SCHEMA)
+        stock_events, next_key = events(pl.DataFrame()), first_key
+    shipments = shipment_facts(ships, end_us)
+    order_status = ship_orders.select(
+        "order_id",
+        "shipped_us",
+        delivered_us=pl.when(pl.col("shipped_us") + pl.col("transit_us") <= end_us).then(
+            pl.col("shipped_us") + pl.col("transit_us")
+        ),
+    )
+    return Logistics(
+        product_sublots=fin,
+        stock_sublots=stock,
+        events=pl.concat([fin_events, stock_events]).filter(pl.col("t") <= end_us),
+        stays=stays,
+        shipments=shipments,
+        order_status=order_status,
+        next_key=next_key,
+    )
+
+
+def _shipping_plan(
+    orders: pl.DataFrame,
+    fin: pl.DataFrame,
+    end_us: int,
+    rng: np.random.Generator,
+    master: dict[str, pl.DataFrame],
+    locs: Locations,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Customer shipments for make-to-order work orders (when all products of the order are put
+    away) and transfers of make-to-stock goods to a partner site."""
     # --- customer shipments for make-to-order, transfers for make-to-stock ------------------
     ship_orders = (
         fin.filter(pl.col("order_type") == "make_to_order")
@@ -375,7 +414,17 @@ def build_logistics(
         )
         .filter(pl.col("shipped_us") <= end_us)
     )
+    return ship_orders, transfer_wo
 
+
+def _shipments_with_docks(
+    ship_orders: pl.DataFrame,
+    transfer_wo: pl.DataFrame,
+    rng: np.random.Generator,
+    locs: Locations,
+    bins: pl.DataFrame,
+) -> pl.DataFrame:
+    """The shipments of the orders and transfers, with their shipping docks and departures."""
     ship_cols = [
         "ship_key",
         "shipment_type",
@@ -406,6 +455,18 @@ def build_logistics(
         "dest_bin",
         rng,
     )
+    return ships
+
+
+def _finished_goods_events(
+    ships: pl.DataFrame,
+    fin: pl.DataFrame,
+    rng: np.random.Generator,
+    stays: pl.DataFrame,
+    locs: Locations,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each finished sublot's route (put away, picked, shipped or transferred) and its events:
+    the conveyor, putaway, pick, loading, transit and arrival."""
     fin = (
         fin.join(
             ships.filter(pl.col("order_id").is_not_null()).select(
@@ -485,29 +546,7 @@ def build_logistics(
         shipping_events(shipped, locs, rng, from_dock="ship_dock"),
     ]
     fin_events = pl.concat([events(e) for e in ev])
-
-    if shard.index == 0:
-        stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key)
-    else:
-        stock = pl.DataFrame(schema=STOCK_SCHEMA)
-        stock_events, next_key = events(pl.DataFrame()), first_key
-    shipments = shipment_facts(ships, end_us)
-    order_status = ship_orders.select(
-        "order_id",
-        "shipped_us",
-        delivered_us=pl.when(pl.col("shipped_us") + pl.col("transit_us") <= end_us).then(
-            pl.col("shipped_us") + pl.col("transit_us")
-        ),
-    )
-    return Logistics(
-        product_sublots=fin,
-        stock_sublots=stock,
-        events=pl.concat([fin_events, stock_events]).filter(pl.col("t") <= end_us),
-        stays=stays,
-        shipments=shipments,
-        order_status=order_status,
-        next_key=next_key,
-    )
+    return fin, fin_events
 
 
 def _warehouse_stock(
@@ -566,6 +605,21 @@ def _warehouse_stock(
         last_bin=pl.when(pl.col("moved")).then(pl.col("bin2")).otherwise(pl.col("bin1")),
     )
 
+    ev = _warehouse_stock_events(locs, s)
+    stock = s.select(
+        "sublot_key",
+        "facility_id",
+        "part_id",
+        "supplier_id",
+        pl.col("qty").alias("initial_quantity"),
+        pl.col("r").alias("created_us"),
+    )
+    return stock, pl.concat([events(e) for e in ev]), first_key + n
+
+
+def _warehouse_stock_events(locs: Locations, s: pl.DataFrame) -> list[pl.DataFrame]:
+    """The events of the warehouses' own stock: receipt, putaway, release of held sublots, a bin
+    transfer and a count adjustment."""
     at = at_fraction
     vendor, adjustment = locs.virtual("vendor"), locs.virtual("adjustment")
     base = {
@@ -608,12 +662,4 @@ def _warehouse_stock(
             reason_code=pl.lit("cycle_count"),
         ),
     ]
-    stock = s.select(
-        "sublot_key",
-        "facility_id",
-        "part_id",
-        "supplier_id",
-        pl.col("qty").alias("initial_quantity"),
-        pl.col("r").alias("created_us"),
-    )
-    return stock, pl.concat([events(e) for e in ev]), first_key + n
+    return ev

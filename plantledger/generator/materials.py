@@ -226,6 +226,40 @@ def build_material_flows(
         "product_id", "part_id", pl.col("quantity").alias("comp_qty")
     )
 
+    issues, draws = _issues_and_scrap(comps, started, rng, end_us)
+
+    pieces, sublots, returns = _sublots_and_returns(end_us, start_us, draws, rng, first_key, issues)
+
+    part_events, rep = _part_sublot_events(params, master, locs, sublots, rng, start_us, end_us)
+    staging = part_events.filter(pl.col("kind") == "replenish_to_line").select(
+        "sublot_key", pl.col("to_loc").alias("staging_loc")
+    )
+    pieces = pieces.join(staging, on="sublot_key", how="left", maintain_order="left")
+    returns = returns.join(staging, on="sublot_key", how="left", maintain_order="left")
+    if pieces["staging_loc"].null_count() or returns["staging_loc"].null_count():
+        raise AssertionError("a draw names a sublot that never reached line-side staging")
+
+    receipts = _production_receipts(
+        params, prod, rng, first_key=int(sublots["sublot_key"].max()) + 1
+    )
+    return MaterialFlows(
+        draws=pieces,
+        returns=returns,
+        receipts=receipts,
+        part_sublots=sublots,
+        part_events=part_events,
+        rep_shipments=rep,
+        next_key=int(receipts["sublot_key"].max()) + 1
+        if receipts.height
+        else int(sublots["sublot_key"].max()) + 1,
+    )
+
+
+def _issues_and_scrap(
+    comps: pl.DataFrame, started: pl.DataFrame, rng: np.random.Generator, end_us: int
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Issues of the started work orders (with the occasional over-issue, returned at the end)
+    and scrap of component material found defective at the line, as draws."""
     # --- issues (with the occasional over-issue that is returned at the end) ----------------
     issues = started.join(comps, on="product_id", maintain_order="left").sort(
         "work_order_id", "part_id"
@@ -297,7 +331,19 @@ def build_material_flows(
         )
         .with_columns(cum_start=pl.col("cum_end") - pl.col("qty"))
     )
+    return issues, draws
 
+
+def _sublots_and_returns(
+    end_us: int,
+    start_us: int,
+    draws: pl.DataFrame,
+    rng: np.random.Generator,
+    first_key: int,
+    issues: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Lot sizes and sublots per (factory, part) from the demand; the pieces each draw takes
+    from each sublot, and returns to the sublot the over-issue came from."""
     # --- lot sizes and sublots per (factory, part) -----------------------------------------
     weeks = (end_us - start_us) / (7 * US_PER_DAY)
     pairs = (
@@ -381,30 +427,7 @@ def build_material_flows(
             ),
         )
     )
-
-    part_events, rep = _part_sublot_events(params, master, locs, sublots, rng, start_us, end_us)
-    staging = part_events.filter(pl.col("kind") == "replenish_to_line").select(
-        "sublot_key", pl.col("to_loc").alias("staging_loc")
-    )
-    pieces = pieces.join(staging, on="sublot_key", how="left", maintain_order="left")
-    returns = returns.join(staging, on="sublot_key", how="left", maintain_order="left")
-    if pieces["staging_loc"].null_count() or returns["staging_loc"].null_count():
-        raise AssertionError("a draw names a sublot that never reached line-side staging")
-
-    receipts = _production_receipts(
-        params, prod, rng, first_key=int(sublots["sublot_key"].max()) + 1
-    )
-    return MaterialFlows(
-        draws=pieces,
-        returns=returns,
-        receipts=receipts,
-        part_sublots=sublots,
-        part_events=part_events,
-        rep_shipments=rep,
-        next_key=int(receipts["sublot_key"].max()) + 1
-        if receipts.height
-        else int(sublots["sublot_key"].max()) + 1,
-    )
+    return pieces, sublots, returns
 
 
 def _part_sublot_events(
@@ -418,6 +441,31 @@ def _part_sublot_events(
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Receipt → putaway → (release) → (bin transfer) → replenish to line, or the same via a
     warehouse and a replenishment shipment, for every planned part sublot."""
+    lots = _lot_plans(sublots, master, rng, start_us, locs)
+
+    s = _sublot_places(sublots, lots, locs, rng)
+
+    ev = _sublot_event_chain(locs, s)
+    rep = lots.filter(pl.col("via")).select(
+        (pl.col("lot_key").cast(pl.Int64) + REP_KEY_OFFSET).alias("ship_key"),
+        pl.lit("replenishment").alias("shipment_type"),
+        pl.col("warehouse_id").alias("origin_facility_id"),
+        pl.col("facility_id").alias("destination_facility_id"),
+        shipped_us=pl.col("r") + (pl.col("gap") * 0.35).cast(pl.Int64),
+        delivered_us=pl.col("r") + (pl.col("gap") * 0.55).cast(pl.Int64),
+    )
+    return pl.concat([events(e) for e in ev]), rep
+
+
+def _lot_plans(
+    sublots: pl.DataFrame,
+    master: dict[str, pl.DataFrame],
+    rng: np.random.Generator,
+    start_us: int,
+    locs: Locations,
+) -> pl.DataFrame:
+    """Every lot's supplier, receipt instant, quality hold and route (directly or via a
+    warehouse) with its docks."""
     lots = (
         sublots.group_by("facility_id", "part_id", "lot_k")
         .agg(
@@ -496,7 +544,14 @@ def _part_sublot_events(
         rng,
     )
     lots = pick_in_group(lots, locs.dock("RCV"), "facility_id", "loc", "fac_rcv_dock", rng)
+    return lots
 
+
+def _sublot_places(
+    sublots: pl.DataFrame, lots: pl.DataFrame, locs: Locations, rng: np.random.Generator
+) -> pl.DataFrame:
+    """Each sublot's lot plan joined with its places: the receiving dock, bins of its factory
+    (another for a bin transfer) and the staging location of its line."""
     s = sublots.join(
         lots.select(
             "facility_id",
@@ -536,7 +591,12 @@ def _part_sublot_events(
         & (pl.col("other_bin") != pl.col("first_bin")),
         status0=RECEIVED_STATUS,
     )
+    return s
 
+
+def _sublot_event_chain(locs: Locations, s: pl.DataFrame) -> list[pl.DataFrame]:
+    """The events of every part sublot: receipt, putaway, release, bin transfer and
+    replenishment to the line, directly or via a warehouse and a replenishment shipment."""
     at = at_fraction
     vendor, transit = locs.virtual("vendor"), locs.virtual("in_transit")
     base = {"sublot_key": pl.col("sublot_key"), "qty": pl.col("initial_quantity")}
@@ -622,15 +682,7 @@ def _part_sublot_events(
             **AVAILABLE,
         )
     )
-    rep = lots.filter(pl.col("via")).select(
-        (pl.col("lot_key").cast(pl.Int64) + REP_KEY_OFFSET).alias("ship_key"),
-        pl.lit("replenishment").alias("shipment_type"),
-        pl.col("warehouse_id").alias("origin_facility_id"),
-        pl.col("facility_id").alias("destination_facility_id"),
-        shipped_us=pl.col("r") + (pl.col("gap") * 0.35).cast(pl.Int64),
-        delivered_us=pl.col("r") + (pl.col("gap") * 0.55).cast(pl.Int64),
-    )
-    return pl.concat([events(e) for e in ev]), rep
+    return ev
 
 
 def _production_receipts(

@@ -357,50 +357,11 @@ def build_production_routings(
         ],
         np.array(PACK_OPS)[pack[p]],
     )
-    n = len(p)
-    wanted_type = operation_types(operation)
-    active_wc = work_centers.filter("is_active")
-    wc_key = active_wc["facility_id"].to_numpy() * 8 + type_index(
-        active_wc["work_center_type"].to_numpy()
-    )
-    by_key = group_members(wc_key, active_wc["id"].to_numpy())
-    facility = home[p]
-    wc = pick_member(rng, facility * 8 + wanted_type, by_key)
-    fallback = pick_member(rng, facility * 8 + WC_TYPES.index("assembly"), by_key)
-    wc = np.where(wc > 0, wc, fallback)
-    codes = dict(zip(work_centers["wc_code"].to_list(), work_centers["id"].to_list(), strict=True))
-    turbo = p == TURBO - 1
-    wc = np.where(turbo & np.isin(kind, [1, 2]), codes["WC-ASM-01"], wc)
-    wc = np.where(turbo & np.isin(kind, [3, 4]), codes["WC-TEST-01"], wc)
+    n, wc, run, setup = _routing_work_centres(p, operation, work_centers, home, rng, kind)
 
-    wc_type = work_centers["work_center_type"].to_numpy()[wc - 1]
-    wc_setup = work_centers["setup_time_mins"].to_numpy()[wc - 1]
-    run_range = np.array([RUN_MINUTES[t] for t in WC_TYPES])[type_index(wc_type)]
-    run = np.round(run_range[:, 0] + rng.random(n) * (run_range[:, 1] - run_range[:, 0]), 2)
-    setup = np.maximum(5, np.round(wc_setup * rng.uniform(0.7, 1.3, n))).astype(np.int64)
-
-    # effectivity, in days relative to history start: current versions cover all of history
-    launch = (products["launch_date"].to_numpy() - np.datetime64(params.history_start, "D")).astype(
-        np.int64
+    superseded, change, first_from, current_from, first_created, current_created = _effectivity(
+        params, products, n_products, rng
     )
-    superseded = (launch <= -400) & (rng.random(n_products) < 0.1)
-    superseded[: len(NAMED_PRODUCTS)] = False
-    change = launch + 180 + (rng.random(n_products) * (-181 - launch)).astype(np.int64)
-    first_from = launch - rng.integers(14, 181, n_products)
-    current_from = np.where(superseded, change, first_from)
-    # one creation instant per routing version, a little before it takes effect
-    start_us = instant_us(params.start_instant())
-    first_created = (
-        start_us
-        + (np.minimum(first_from, -1) - rng.integers(1, 61, n_products)) * DAY_S * US
-        + rng.integers(0, DAY_S, n_products) * US
-    )
-    change_created = (
-        start_us
-        + (np.minimum(change, -1) - rng.integers(1, 61, n_products)) * DAY_S * US
-        + rng.integers(0, DAY_S, n_products) * US
-    )
-    current_created = np.where(superseded, change_created, first_created)
 
     current = pl.DataFrame(
         {
@@ -461,6 +422,71 @@ def build_production_routings(
     )
 
 
+def _routing_work_centres(
+    p: np.ndarray,
+    operation: np.ndarray,
+    work_centers: pl.DataFrame,
+    home: np.ndarray,
+    rng: np.random.Generator,
+    kind: np.ndarray,
+) -> tuple[int, np.ndarray, np.ndarray, np.ndarray]:
+    """Each routing step's work centre (an active one of the wanted type at the home factory,
+    else an assembly one; the named product's fixed ones) with its run and setup times."""
+    n = len(p)
+    wanted_type = operation_types(operation)
+    active_wc = work_centers.filter("is_active")
+    wc_key = active_wc["facility_id"].to_numpy() * 8 + type_index(
+        active_wc["work_center_type"].to_numpy()
+    )
+    by_key = group_members(wc_key, active_wc["id"].to_numpy())
+    facility = home[p]
+    wc = pick_member(rng, facility * 8 + wanted_type, by_key)
+    fallback = pick_member(rng, facility * 8 + WC_TYPES.index("assembly"), by_key)
+    wc = np.where(wc > 0, wc, fallback)
+    codes = dict(zip(work_centers["wc_code"].to_list(), work_centers["id"].to_list(), strict=True))
+    turbo = p == TURBO - 1
+    wc = np.where(turbo & np.isin(kind, [1, 2]), codes["WC-ASM-01"], wc)
+    wc = np.where(turbo & np.isin(kind, [3, 4]), codes["WC-TEST-01"], wc)
+
+    wc_type = work_centers["work_center_type"].to_numpy()[wc - 1]
+    wc_setup = work_centers["setup_time_mins"].to_numpy()[wc - 1]
+    run_range = np.array([RUN_MINUTES[t] for t in WC_TYPES])[type_index(wc_type)]
+    run = np.round(run_range[:, 0] + rng.random(n) * (run_range[:, 1] - run_range[:, 0]), 2)
+    setup = np.maximum(5, np.round(wc_setup * rng.uniform(0.7, 1.3, n))).astype(np.int64)
+    return n, wc, run, setup
+
+
+def _effectivity(
+    params: GenerationParams, products: pl.DataFrame, n_products: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Each product's routing effectivity in days relative to history start (current versions
+    cover all of history; a few superseded ones) and one creation instant per version, a little
+    before it takes effect."""
+    # effectivity, in days relative to history start: current versions cover all of history
+    launch = (products["launch_date"].to_numpy() - np.datetime64(params.history_start, "D")).astype(
+        np.int64
+    )
+    superseded = (launch <= -400) & (rng.random(n_products) < 0.1)
+    superseded[: len(NAMED_PRODUCTS)] = False
+    change = launch + 180 + (rng.random(n_products) * (-181 - launch)).astype(np.int64)
+    first_from = launch - rng.integers(14, 181, n_products)
+    current_from = np.where(superseded, change, first_from)
+    # one creation instant per routing version, a little before it takes effect
+    start_us = instant_us(params.start_instant())
+    first_created = (
+        start_us
+        + (np.minimum(first_from, -1) - rng.integers(1, 61, n_products)) * DAY_S * US
+        + rng.integers(0, DAY_S, n_products) * US
+    )
+    change_created = (
+        start_us
+        + (np.minimum(change, -1) - rng.integers(1, 61, n_products)) * DAY_S * US
+        + rng.integers(0, DAY_S, n_products) * US
+    )
+    current_created = np.where(superseded, change_created, first_created)
+    return superseded, change, first_from, current_from, first_created, current_created
+
+
 def type_index(types: np.ndarray) -> np.ndarray:
     """Index into ``WC_TYPES`` of each work center type."""
     order = np.argsort(WC_TYPES)
@@ -473,6 +499,16 @@ def operation_types(operations: np.ndarray) -> np.ndarray:
     order = np.argsort(names)
     wanted = np.array([WC_TYPES.index(OPERATION_WC_TYPE[o]) for o in OPERATIONS])
     return wanted[order[np.searchsorted(names[order], operations)]]
+
+
+def _location_rows(owner: np.ndarray, **cols: object) -> pl.DataFrame:
+    """One location row per ``owner`` (a facility's index): arrays and expressions as columns,
+    other values as literals."""
+    exprs = {
+        k: pl.Series(v) if isinstance(v, np.ndarray) else v if isinstance(v, pl.Expr) else pl.lit(v)
+        for k, v in cols.items()
+    }
+    return pl.DataFrame({"fac": owner}).with_columns(**exprs)
 
 
 def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) -> pl.DataFrame:
@@ -490,17 +526,6 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
     )
     n_staging = np.where(factory, rng.integers(1, 3, n_fac), 0)
     n_lines = np.where(factory, rng.integers(1, 3, n_fac), 0)
-
-    def rows(owner: np.ndarray, **cols: object) -> pl.DataFrame:
-        exprs = {
-            k: pl.Series(v)
-            if isinstance(v, np.ndarray)
-            else v
-            if isinstance(v, pl.Expr)
-            else pl.lit(v)
-            for k, v in cols.items()
-        }
-        return pl.DataFrame({"fac": owner}).with_columns(**exprs)
 
     # areas: RCV, WH1..WHn, SHP, PRD (factories)
     area_fac, j = expand(fac, 2 + n_wh + factory)
@@ -526,9 +551,13 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
     virt_fac, virt_i = expand(fac, np.full(n_fac, len(VIRTUAL_LOCATIONS)))
 
     pieces = [
-        rows(fac, rank=0, path=pl.lit(""), parent=pl.lit(None), label=pl.lit(""), kind="site"),
-        rows(area_fac, rank=1, path=area_code, parent=pl.lit(""), label=area_name, kind="area"),
-        rows(
+        _location_rows(
+            fac, rank=0, path=pl.lit(""), parent=pl.lit(None), label=pl.lit(""), kind="site"
+        ),
+        _location_rows(
+            area_fac, rank=1, path=area_code, parent=pl.lit(""), label=area_name, kind="area"
+        ),
+        _location_rows(
             rcv_fac,
             rank=2,
             path=np.char.add("RCV/DOCK", np.char.zfill((rcv_i + 1).astype(str), 2)),
@@ -536,7 +565,7 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
             label=np.char.add("Receiving Dock ", (rcv_i + 1).astype(str)),
             kind="dock",
         ),
-        rows(
+        _location_rows(
             shp_fac,
             rank=2,
             path=np.char.add("SHP/DOCK", np.char.zfill((shp_i + 1).astype(str), 2)),
@@ -544,7 +573,7 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
             label=np.char.add("Shipping Dock ", (shp_i + 1).astype(str)),
             kind="dock",
         ),
-        rows(
+        _location_rows(
             stg_fac,
             rank=3,
             path=np.char.add("PRD/STG", np.char.zfill((stg_i + 1).astype(str), 2)),
@@ -552,7 +581,7 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
             label=np.char.add("Line-side Staging ", (stg_i + 1).astype(str)),
             kind="staging",
         ),
-        rows(
+        _location_rows(
             line_fac,
             rank=4,
             path=np.char.add("PRD/CNV", np.char.zfill((line_i + 1).astype(str), 2)),
@@ -564,7 +593,7 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
     line_path = np.char.add("PRD/CNV", np.char.zfill((line_i + 1).astype(str), 2))[pos_line]
     line_label = np.char.add("Conveyor Line ", (line_i + 1).astype(str))[pos_line]
     pieces.append(
-        rows(
+        _location_rows(
             line_fac[pos_line],
             rank=5,
             path=np.char.add(
@@ -585,7 +614,7 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
         np.char.add("-", np.char.zfill((bin_i % LEVELS + 1).astype(str), 2)),
     )
     pieces.append(
-        rows(
+        _location_rows(
             wh_fac[area_row],
             rank=6,
             path=np.char.add(np.char.add(wh, "/"), slot),
@@ -596,7 +625,7 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
     )
     virtual = np.array(VIRTUAL_LOCATIONS)
     pieces.append(
-        rows(
+        _location_rows(
             virt_fac,
             rank=7,
             path=virtual[virt_i, 0],
@@ -605,6 +634,30 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
             kind=virtual[virt_i, 1],
         )
     )
+    frame = _coded_locations(pieces, facilities, rng)
+    return frame.join(
+        frame.select(parent_code="location_code", parent_location_id="id"),
+        on="parent_code",
+        how="left",
+        maintain_order="left",
+    ).select(
+        "id",
+        "location_code",
+        "name",
+        "facility_id",
+        "parent_location_id",
+        location_type="kind",
+        is_physical=~pl.col("kind").is_in([v[1] for v in VIRTUAL_LOCATIONS]),
+        position_sequence="position",
+        created_at="created_at",
+    )
+
+
+def _coded_locations(
+    pieces: list[pl.DataFrame], facilities: pl.DataFrame, rng: np.random.Generator
+) -> pl.DataFrame:
+    """The location rows with their sites: codes and names from the site's, ids in site, level
+    and code order, creation instants a little after the site's (parents before children)."""
     frame = pl.concat(
         [
             piece.with_columns(
@@ -654,19 +707,4 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
             + (frame["rank"].to_numpy().astype(np.int64) * DAY_S + rng.integers(0, DAY_S, n)) * US
         ),
     )
-    return frame.join(
-        frame.select(parent_code="location_code", parent_location_id="id"),
-        on="parent_code",
-        how="left",
-        maintain_order="left",
-    ).select(
-        "id",
-        "location_code",
-        "name",
-        "facility_id",
-        "parent_location_id",
-        location_type="kind",
-        is_physical=~pl.col("kind").is_in([v[1] for v in VIRTUAL_LOCATIONS]),
-        position_sequence="position",
-        created_at="created_at",
-    )
+    return frame

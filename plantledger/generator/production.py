@@ -163,6 +163,38 @@ def build_production(
     )
     factories = homes.group_by("facility_id").agg(pl.len().alias("n")).sort("facility_id")
 
+    n_orders, orders, items = _orders_and_items(params, shard, master, rng, factories, products)
+
+    orders, wos, n_wo = _work_orders(
+        n_orders, rng, orders, items, params, shard, products, start_us
+    )
+
+    steps, n_steps = _steps_with_scrap(routings, wos, rng)
+
+    wos = _running_steps(steps, wos, n_wo, rng, end_us, start_us)
+
+    steps = _step_instants(steps, wos, rng, master, n_steps)
+
+    wos = _roll_up(steps, rng, n_wo, wos)
+
+    orders, wos, steps = _dates_and_numbers(
+        wos, orders, rng, start_us, end_us, n_wo, counters, steps
+    )
+    items = items.join(
+        orders.select("tmp_order", "order_id"), on="tmp_order", maintain_order="left"
+    )
+    return _finish(params, rng, orders, items, wos, steps, counters)
+
+
+def _orders_and_items(
+    params: GenerationParams,
+    shard: Shard,
+    master: dict[str, pl.DataFrame],
+    rng: np.random.Generator,
+    factories: pl.DataFrame,
+    products: pl.DataFrame,
+) -> tuple[int, pl.DataFrame, pl.DataFrame]:
+    """Orders of the shard's customers (the named orders first) and their items with prices."""
     # --- orders -------------------------------------------------------------------------
     n_orders = shard.volume(params, 80_000, minimum=len(NAMED_ORDERS) + 2 if shard.has_named else 1)
     customers = master["customers"].sort("id")
@@ -226,7 +258,21 @@ def build_production(
     items = items.join(list_price, on="product_id", how="left", maintain_order="left").with_columns(
         quantity=pl.Series(line_quantities(rng, n_lines)), **line_prices(rng, n_lines)
     )
+    return n_orders, orders, items
 
+
+def _work_orders(
+    n_orders: int,
+    rng: np.random.Generator,
+    orders: pl.DataFrame,
+    items: pl.DataFrame,
+    params: GenerationParams,
+    shard: Shard,
+    products: pl.DataFrame,
+    start_us: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Work orders: make to order (1-2 per order) and make to stock, with their status and
+    anchor instant (the work orders of one order start together)."""
     # --- work orders: make to order (1-2 per order) and make to stock ------------------------
     n_wo_per_order = 1 + ((rng.random(n_orders) < 0.2) & (orders["n_items"].to_numpy() >= 2))
     orders = orders.with_columns(n_wo=pl.Series(n_wo_per_order))
@@ -276,7 +322,15 @@ def build_production(
         .then(pl.col("anchor"))
         .otherwise(pl.col("anchor").first().over("tmp_order") + pl.Series(jitter))
     )
+    return orders, wos, n_wo
 
+
+def _steps_with_scrap(
+    routings: pl.DataFrame, wos: pl.DataFrame, rng: np.random.Generator
+) -> tuple[pl.DataFrame, int]:
+    """The steps of every work order along its routing with their gaps and durations, and scrap
+    per step carried forward along the chain (a quality_hold work order keeps at least one
+    unit)."""
     # --- steps and their schedule ----------------------------------------------------------
     steps = (
         wos.select("tmp_wo", "product_id", "facility_id", "quantity_planned", "named")
@@ -338,7 +392,19 @@ def build_production(
         cap = np.maximum(q_in[rows] - 1, 0)
         q_scrap[rows] = np.where(keeps_one[rows], np.minimum(drawn, cap), drawn)
     steps = steps.with_columns(full_in=pl.Series(q_in), full_scrap=pl.Series(q_scrap))
+    return steps, n_steps
 
+
+def _running_steps(
+    steps: pl.DataFrame,
+    wos: pl.DataFrame,
+    n_wo: int,
+    rng: np.random.Generator,
+    end_us: int,
+    start_us: int,
+) -> pl.DataFrame:
+    """In-progress work orders: the running step and the fraction of it done at the end of the
+    history."""
     # in-progress orders: choose the running step and the fraction of it done at the end
     total = (
         steps.group_by("tmp_wo")
@@ -370,7 +436,18 @@ def build_production(
     )
     if (wos.filter(pl.col("status") != "released")["start_us"] < start_us).any():
         raise ValueError("work-order schedule starts before history; routing durations too long")
+    return wos
 
+
+def _step_instants(
+    steps: pl.DataFrame,
+    wos: pl.DataFrame,
+    rng: np.random.Generator,
+    master: dict[str, pl.DataFrame],
+    n_steps: int,
+) -> pl.DataFrame:
+    """Every step's planned and actual instants, status and quantities by its work order's
+    status (5% run on another work centre of the same facility)."""
     steps = (
         steps.join(
             wos.select("tmp_wo", "status", "start_us", "cur_step", "frac"),
@@ -444,7 +521,14 @@ def build_production(
         ).round(2),
         planned_us=pl.col("start_us") + pl.col("off_start"),
     )
+    return steps
 
+
+def _roll_up(
+    steps: pl.DataFrame, rng: np.random.Generator, n_wo: int, wos: pl.DataFrame
+) -> pl.DataFrame:
+    """Roll the steps up per work order: its actual start and end, quantities completed and
+    scrapped."""
     # --- work-order roll-up ------------------------------------------------------------------
     roll = steps.group_by("tmp_wo").agg(
         pl.col("quantity_scrapped").sum().alias("quantity_scrapped"),
@@ -466,7 +550,21 @@ def build_production(
         **work_order_plan(rng, pl.col("start_us"), pl.col("total_us"), n_wo),
         priority=pl.Series(priorities(rng, (wos["order_type"] == "make_to_order").to_numpy())),
     )
+    return wos
 
+
+def _dates_and_numbers(
+    wos: pl.DataFrame,
+    orders: pl.DataFrame,
+    rng: np.random.Generator,
+    start_us: int,
+    end_us: int,
+    n_wo: int,
+    counters: Counters,
+    steps: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Order dates, creation times and document numbers of orders and work orders (named ones
+    first); work orders and steps get their final ids."""
     # --- order dates, creation times and numbering -----------------------------------------
     order_first = (
         wos.filter(pl.col("tmp_order").is_not_null())
@@ -541,10 +639,7 @@ def build_production(
         on="tmp_wo",
         maintain_order="left",
     )
-    items = items.join(
-        orders.select("tmp_order", "order_id"), on="tmp_order", maintain_order="left"
-    )
-    return _finish(params, rng, orders, items, wos, steps, counters)
+    return orders, wos, steps
 
 
 def number_documents(
