@@ -544,7 +544,6 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
     wh_fac, wh_i = expand(fac, n_wh)
     per_area = n_bins[wh_fac] // n_wh[wh_fac] + (wh_i < n_bins[wh_fac] % n_wh[wh_fac])
     area_row, bin_i = expand(np.arange(len(wh_fac)), per_area)
-    letters = np.array(list(string.ascii_uppercase))
     stg_fac, stg_i = expand(fac, n_staging)
     line_fac, line_i = expand(fac, n_lines)
     pos_line, pos_i = expand(np.arange(len(line_fac)), rng.integers(4, 9, len(line_fac)))
@@ -590,50 +589,9 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
             kind="conveyor_line",
         ),
     ]
-    line_path = np.char.add("PRD/CNV", np.char.zfill((line_i + 1).astype(str), 2))[pos_line]
-    line_label = np.char.add("Conveyor Line ", (line_i + 1).astype(str))[pos_line]
-    pieces.append(
-        _location_rows(
-            line_fac[pos_line],
-            rank=5,
-            path=np.char.add(
-                np.char.add(line_path, "/P"), np.char.zfill((pos_i + 1).astype(str), 2)
-            ),
-            parent=line_path,
-            label=np.char.add(np.char.add(line_label, " Position "), (pos_i + 1).astype(str)),
-            kind="conveyor_position",
-            position=pos_i + 1,
-        )
-    )
-    wh = np.char.add("WH", (wh_i[area_row] + 1).astype(str))
-    slot = np.char.add(
-        np.char.add(
-            letters[np.minimum(bin_i // (BAYS * LEVELS), 25)],
-            np.char.zfill((bin_i // LEVELS % BAYS + 1).astype(str), 2),
-        ),
-        np.char.add("-", np.char.zfill((bin_i % LEVELS + 1).astype(str), 2)),
-    )
-    pieces.append(
-        _location_rows(
-            wh_fac[area_row],
-            rank=6,
-            path=np.char.add(np.char.add(wh, "/"), slot),
-            parent=wh,
-            label=np.char.add(np.char.add(wh, " Bin "), slot),
-            kind="bin",
-        )
-    )
-    virtual = np.array(VIRTUAL_LOCATIONS)
-    pieces.append(
-        _location_rows(
-            virt_fac,
-            rank=7,
-            path=virtual[virt_i, 0],
-            parent=pl.lit(""),
-            label=np.char.add(virtual[virt_i, 2], " (virtual)"),
-            kind=virtual[virt_i, 1],
-        )
-    )
+    pieces.append(_conveyor_position_rows(line_fac, line_i, pos_line, pos_i))
+    pieces.append(_bin_rows(wh_fac, wh_i, area_row, bin_i))
+    pieces.append(_virtual_rows(virt_fac, virt_i))
     frame = _coded_locations(pieces, facilities, rng)
     return frame.join(
         frame.select(parent_code="location_code", parent_location_id="id"),
@@ -650,6 +608,60 @@ def build_storage_locations(params: GenerationParams, facilities: pl.DataFrame) 
         is_physical=~pl.col("kind").is_in([v[1] for v in VIRTUAL_LOCATIONS]),
         position_sequence="position",
         created_at="created_at",
+    )
+
+
+def _conveyor_position_rows(
+    line_fac: np.ndarray, line_i: np.ndarray, pos_line: np.ndarray, pos_i: np.ndarray
+) -> pl.DataFrame:
+    """The positions along each conveyor line (``pos_line``: the line of each position)."""
+    line_path = np.char.add("PRD/CNV", np.char.zfill((line_i + 1).astype(str), 2))[pos_line]
+    line_label = np.char.add("Conveyor Line ", (line_i + 1).astype(str))[pos_line]
+    return _location_rows(
+        line_fac[pos_line],
+        rank=5,
+        path=np.char.add(np.char.add(line_path, "/P"), np.char.zfill((pos_i + 1).astype(str), 2)),
+        parent=line_path,
+        label=np.char.add(np.char.add(line_label, " Position "), (pos_i + 1).astype(str)),
+        kind="conveyor_position",
+        position=pos_i + 1,
+    )
+
+
+def _bin_rows(
+    wh_fac: np.ndarray, wh_i: np.ndarray, area_row: np.ndarray, bin_i: np.ndarray
+) -> pl.DataFrame:
+    """The bins of each warehouse area (``area_row``: the area of each bin), slotted by aisle
+    letter, bay and level."""
+    letters = np.array(list(string.ascii_uppercase))
+    wh = np.char.add("WH", (wh_i[area_row] + 1).astype(str))
+    slot = np.char.add(
+        np.char.add(
+            letters[np.minimum(bin_i // (BAYS * LEVELS), 25)],
+            np.char.zfill((bin_i // LEVELS % BAYS + 1).astype(str), 2),
+        ),
+        np.char.add("-", np.char.zfill((bin_i % LEVELS + 1).astype(str), 2)),
+    )
+    return _location_rows(
+        wh_fac[area_row],
+        rank=6,
+        path=np.char.add(np.char.add(wh, "/"), slot),
+        parent=wh,
+        label=np.char.add(np.char.add(wh, " Bin "), slot),
+        kind="bin",
+    )
+
+
+def _virtual_rows(virt_fac: np.ndarray, virt_i: np.ndarray) -> pl.DataFrame:
+    """The virtual locations of every site (vendor, customer, scrap, adjustment, in transit)."""
+    virtual = np.array(VIRTUAL_LOCATIONS)
+    return _location_rows(
+        virt_fac,
+        rank=7,
+        path=virtual[virt_i, 0],
+        parent=pl.lit(""),
+        label=np.char.add(virtual[virt_i, 2], " (virtual)"),
+        kind=virtual[virt_i, 1],
     )
 
 
