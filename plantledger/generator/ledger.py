@@ -17,12 +17,15 @@ from plantledger.generator._util import (
     us_to_ts,
 )
 from plantledger.generator.logistics import Logistics
-from plantledger.generator.materials import AVAILABLE, Locations, MaterialFlows, events
-from plantledger.generator.plc import (
-    plc_events,
-)
+from plantledger.generator.materials import MaterialFlows
+from plantledger.generator.plc import plc_events
 from plantledger.generator.production import Production
 from plantledger.generator.sharding import Counters, Shard
+from plantledger.generator.stock_rules import (
+    AVAILABLE,
+    Locations,
+    events,
+)
 from plantledger.params import GenerationParams
 
 PRODUCTION_LOC = -1

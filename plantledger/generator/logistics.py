@@ -18,7 +18,8 @@ from plantledger.generator._util import (
     to_us,
     uniform_us,
 )
-from plantledger.generator.materials import (
+from plantledger.generator.sharding import Shard
+from plantledger.generator.stock_rules import (
     AVAILABLE,
     QUALITY_RELEASE,
     RECEIVED_STATUS,
@@ -27,7 +28,6 @@ from plantledger.generator.materials import (
     events,
     inbound_events,
 )
-from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
 TRANSFER_SHARE = 0.95

@@ -68,10 +68,10 @@ from plantledger.generator.master_draw import (
 from plantledger.generator.plant import (
     build_facilities,
     build_production_routings,
-    build_storage_locations,
     build_transport_routes,
     build_work_centers,
 )
+from plantledger.generator.storage_locations import build_storage_locations
 from plantledger.params import GenerationParams
 
 

@@ -13,8 +13,8 @@ from plantledger.generator._util import (
     uniform_us,
     us_to_ts,
 )
-from plantledger.generator.materials import Locations
 from plantledger.generator.sharding import Counters
+from plantledger.generator.stock_rules import Locations
 
 
 def plc_changes(stays: pl.DataFrame, end: int) -> pl.DataFrame:

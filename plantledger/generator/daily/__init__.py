@@ -65,9 +65,12 @@ from plantledger.generator.daily.materials import simulate_materials
 from plantledger.generator.daily.production import simulate_work_orders
 from plantledger.generator.daily.stock import classify_stock
 from plantledger.generator.daily.warehouse import make_new_bin, simulate_warehouse, warehouse_roles
-from plantledger.generator.materials import events, locations
 from plantledger.generator.sharding import Counters
 from plantledger.generator.state import RawState
+from plantledger.generator.stock_rules import (
+    events,
+    locations,
+)
 from plantledger.params import GenerationParams
 
 __all__ = ["LATE_DAYS", "LATE_SHARE", "MAX_LATE_DAYS", "AppendResult", "Window", "simulate_append"]

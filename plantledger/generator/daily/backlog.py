@@ -24,7 +24,7 @@ from plantledger.generator.daily.context import (
     I64,
     Ctx,
 )
-from plantledger.generator.production import (
+from plantledger.generator.production_rules import (
     current_routings,
     line_prices,
     line_quantities,

@@ -14,11 +14,9 @@ from plantledger.generator._util import (
     to_us,
     uniform_us,
 )
-from plantledger.generator.materials import (
-    Locations,
-)
 from plantledger.generator.sharding import Counters
 from plantledger.generator.state import RawState
+from plantledger.generator.stock_rules import Locations
 from plantledger.params import GenerationParams
 
 LATE_DAYS = 3

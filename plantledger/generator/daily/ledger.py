@@ -23,12 +23,8 @@ from plantledger.generator.daily.logistics import (
     Finished,
     Outbound,
 )
-from plantledger.generator.daily.production import (
-    WorkOrders,
-)
-from plantledger.generator.daily.stock import (
-    Latable,
-)
+from plantledger.generator.daily.production import WorkOrders
+from plantledger.generator.daily.stock import Latable
 from plantledger.generator.ledger import (
     MOVEMENT_KINDS,
     MTX_KINDS,
@@ -44,9 +40,6 @@ from plantledger.generator.ledger import (
     supplier_receipt_rows,
     with_recorded_by,
 )
-from plantledger.generator.materials import (
-    events,
-)
 from plantledger.generator.plc import (
     plc_tag_rows,
     tag_changes,
@@ -54,6 +47,7 @@ from plantledger.generator.plc import (
 )
 from plantledger.generator.sharding import Counters
 from plantledger.generator.state import RawState
+from plantledger.generator.stock_rules import events
 from plantledger.schema import RAW_SCHEMAS, TABLES, cast_to_contract
 
 

@@ -29,9 +29,7 @@ from plantledger.generator.daily.orders import (
     make_to_order,
     orders_after,
 )
-from plantledger.generator.daily.production import (
-    WorkOrders,
-)
+from plantledger.generator.daily.production import WorkOrders
 from plantledger.generator.daily.stock import (
     Latable,
     backdate,
@@ -51,16 +49,14 @@ from plantledger.generator.logistics import (
     shipping_events,
     simulate_conveyors,
 )
-from plantledger.generator.materials import (
+from plantledger.generator.plc import plc_changes
+from plantledger.generator.state import Rates
+from plantledger.generator.stock_rules import (
     AVAILABLE,
     Locations,
     events,
     receive_pallets,
 )
-from plantledger.generator.plc import (
-    plc_changes,
-)
-from plantledger.generator.state import Rates
 
 
 @dataclass(frozen=True)

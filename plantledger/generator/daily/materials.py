@@ -20,9 +20,7 @@ from plantledger.generator.daily.context import (
     Ctx,
     jitter,
 )
-from plantledger.generator.daily.production import (
-    WorkOrders,
-)
+from plantledger.generator.daily.production import WorkOrders
 from plantledger.generator.daily.stock import (
     Latable,
     approved_suppliers,
@@ -37,7 +35,7 @@ from plantledger.generator.ledger import (
     purchased_sublots,
     return_events,
 )
-from plantledger.generator.materials import (
+from plantledger.generator.stock_rules import (
     AVAILABLE,
     RECEIVED_STATUS,
     SCRAP_REASON_WEIGHTS,

@@ -16,19 +16,15 @@ from plantledger.generator._util import (
     us_to_date,
     us_to_ts,
 )
-from plantledger.generator.daily.backlog import (
-    zipf_customers,
-)
+from plantledger.generator.daily.backlog import zipf_customers
 from plantledger.generator.daily.context import (
     I64,
     Ctx,
     changed_rows,
     jitter,
 )
-from plantledger.generator.daily.production import (
-    WorkOrders,
-)
-from plantledger.generator.production import (
+from plantledger.generator.daily.production import WorkOrders
+from plantledger.generator.production_rules import (
     line_prices,
     number_documents,
     order_totals,

@@ -30,7 +30,7 @@ from plantledger.generator.daily.schedule import (
     routing_times,
     schedule,
 )
-from plantledger.generator.production import (
+from plantledger.generator.production_rules import (
     WO_HEAD,
     WO_IDENTITY,
     current_routings,

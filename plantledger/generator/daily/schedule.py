@@ -7,9 +7,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from plantledger.generator._util import (
-    US_PER_HOUR,
-)
+from plantledger.generator._util import US_PER_HOUR
 from plantledger.generator.daily.context import (
     I64,
     Ctx,

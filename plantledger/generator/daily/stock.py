@@ -19,7 +19,7 @@ from plantledger.generator.daily.context import (
     epoch_us,
     jitter,
 )
-from plantledger.generator.materials import (
+from plantledger.generator.stock_rules import (
     QUALITY_RELEASE,
     events,
     inbound_events,

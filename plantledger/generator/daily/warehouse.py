@@ -30,12 +30,12 @@ from plantledger.generator.ledger import (
     own_lot,
     purchased_sublots,
 )
-from plantledger.generator.materials import (
+from plantledger.generator.state import Rates
+from plantledger.generator.stock_rules import (
     RECEIVED_STATUS,
     Locations,
     events,
 )
-from plantledger.generator.state import Rates
 from plantledger.schema import cast_to_contract
 
 
