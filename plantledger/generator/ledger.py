@@ -11,8 +11,8 @@ import polars as pl
 from plantledger.generator._util import (
     US_PER_DAY,
     format_codes,
+    jitter,
     to_us,
-    uniform_us,
     us_to_date,
     us_to_ts,
 )
@@ -654,9 +654,7 @@ def build_inventory(
             quantity_reserved=reserved("quantity_on_hand"),
             quantity_on_order="on_order",
             reorder_point=pl.col("min_stock_level"),
-            last_counted_at=us_to_ts(
-                pl.lit(end_us) - pl.Series(uniform_us(rng, 0, 90 * US_PER_DAY, n))
-            ),
+            last_counted_at=us_to_ts(pl.lit(end_us) - jitter(rng, 0, 90 * US_PER_DAY, n)),
         )
     )
 

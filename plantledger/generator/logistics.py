@@ -13,6 +13,7 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     US_PER_SECOND,
+    jitter,
     partners,
     pick_in_group,
     to_us,
@@ -207,8 +208,7 @@ def dock_shipments(ships: pl.DataFrame, locs: Locations, rng: np.random.Generato
     ships = pick_in_group(ships, locs.dock("SHP"), "facility_id", "loc", "ship_dock", rng)
     ships = ships.with_columns(
         delivered_us=pl.col("shipped_us") + pl.col("transit_us"),
-        pick_us=pl.col("shipped_us")
-        - pl.Series(uniform_us(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height)),
+        pick_us=pl.col("shipped_us") - jitter(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height),
         dest=pl.col("destination_facility_id").fill_null(pl.col("facility_id")),
     )
     return pick_in_group(
@@ -263,7 +263,7 @@ def shipping_events(
                     facility_id="dest",
                     kind=pl.lit("putaway"),
                     t=pl.col("delivered_us")
-                    + pl.Series(uniform_us(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height)),
+                    + jitter(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height),
                     from_loc="dest_dock",
                     to_loc="dest_bin",
                     **AVAILABLE,
@@ -304,8 +304,7 @@ def build_logistics(
     # --- finished sublots: on the conveyor line, along its positions, put away -------------
     fin = pick_in_group(onto_lines(receipts, locs, rng), bins, "facility_id", "loc", "fg_bin", rng)
     fin = fin.with_columns(
-        ready_us=pl.col("t")
-        + pl.Series(uniform_us(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, fin.height))
+        ready_us=pl.col("t") + jitter(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, fin.height)
     )
     positions = conveyor_positions(locs, rng)
     stays = simulate_conveyors(
@@ -323,7 +322,7 @@ def build_logistics(
     exits = stays.group_by("sublot_key").agg(pl.col("leave_us").max().alias("exit_us"))
     fin = fin.join(exits, on="sublot_key", how="left", maintain_order="left").with_columns(
         putaway_us=pl.col("exit_us").fill_null(pl.col("ready_us"))
-        + pl.Series(uniform_us(rng, 2 * US_PER_MINUTE, 30 * US_PER_MINUTE, fin.height)),
+        + jitter(rng, 2 * US_PER_MINUTE, 30 * US_PER_MINUTE, fin.height),
         qa=pl.Series(rng.random(fin.height) < 0.03),
     )
 
@@ -381,9 +380,8 @@ def _shipping_plan(
     )
     ns = ship_orders.height
     ship_orders = ship_orders.with_columns(
-        shipped_us=pl.col("ready")
-        + pl.Series(uniform_us(rng, 4 * US_PER_HOUR, 5 * US_PER_DAY, ns)),
-        transit_us=pl.Series(uniform_us(rng, US_PER_DAY, 7 * US_PER_DAY, ns)),
+        shipped_us=pl.col("ready") + jitter(rng, 4 * US_PER_HOUR, 5 * US_PER_DAY, ns),
+        transit_us=jitter(rng, US_PER_DAY, 7 * US_PER_DAY, ns),
         shipment_type=pl.lit("order_fulfillment"),
         destination_facility_id=pl.lit(None, pl.Int64),
     ).filter(pl.col("shipped_us") <= end_us)
@@ -407,9 +405,8 @@ def _shipping_plan(
     transfer_wo = (
         pick_in_group(transfer_wo, dests, "facility_id", "dest", "destination_facility_id", rng)
         .with_columns(
-            shipped_us=pl.col("ready")
-            + pl.Series(uniform_us(rng, US_PER_DAY, 10 * US_PER_DAY, nt)),
-            transit_us=pl.Series(uniform_us(rng, US_PER_DAY, 5 * US_PER_DAY, nt)),
+            shipped_us=pl.col("ready") + jitter(rng, US_PER_DAY, 10 * US_PER_DAY, nt),
+            transit_us=jitter(rng, US_PER_DAY, 5 * US_PER_DAY, nt),
             shipment_type=pl.lit("transfer"),
         )
         .filter(pl.col("shipped_us") <= end_us)
@@ -497,10 +494,7 @@ def _finished_goods_events(
         hold_us=pl.col("putaway_us") + US_PER_MINUTE,
         release_us=pl.when(pl.col("pick_us").is_not_null())
         .then(pl.col("putaway_us") + (pl.col("pick_us") - pl.col("putaway_us")) // 2)
-        .otherwise(
-            pl.col("putaway_us")
-            + pl.Series(uniform_us(rng, 2 * US_PER_HOUR, 2 * US_PER_DAY, fin.height))
-        ),
+        .otherwise(pl.col("putaway_us") + jitter(rng, 2 * US_PER_HOUR, 2 * US_PER_DAY, fin.height)),
         held=(pl.col("status") == "quality_hold"),
     )
     base = {

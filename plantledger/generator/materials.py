@@ -18,6 +18,7 @@ from plantledger.generator._util import (
     US_PER_DAY,
     US_PER_MINUTE,
     choice,
+    jitter,
     to_us,
     uniform_us,
 )
@@ -110,8 +111,7 @@ def _issues_and_scrap(
         issues.with_columns(
             bill_qty=pl.Series(bill),
             extra=pl.Series(extra),
-            t=pl.col("start_us")
-            - pl.Series(uniform_us(rng, 5 * US_PER_MINUTE, 120 * US_PER_MINUTE, n)),
+            t=pl.col("start_us") - jitter(rng, 5 * US_PER_MINUTE, 120 * US_PER_MINUTE, n),
             kind=pl.lit("issue_to_wo"),
         )
         .with_columns(qty=pl.col("bill_qty") + pl.col("extra"))

@@ -10,7 +10,7 @@ import polars as pl
 
 from plantledger.generator._util import (
     US_PER_SECOND,
-    uniform_us,
+    jitter,
     us_to_ts,
 )
 from plantledger.generator.sharding import Counters
@@ -96,6 +96,6 @@ def plc_events(
     """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
     it in the same instant."""
     e = tag_changes(stays, codes, locs, end_us)
-    latency = pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, e.height))
+    latency = jitter(rng, 5_000, 2 * US_PER_SECOND, e.height)
     e = with_server_instants(e, latency, end_us)
     return plc_tag_rows(e.sort("server", "tag_name", "t"), counters)

@@ -12,6 +12,7 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     choice,
+    jitter,
     pick_in_group,
     to_us,
     uniform_us,
@@ -391,9 +392,7 @@ def _finish(
         .with_columns(
             required_date=pl.col("order_date")
             + pl.duration(days=pl.Series(rng.integers(7, 45, n_orders))),
-            created_at=us_to_ts(
-                pl.col("sort_us") + pl.Series(uniform_us(rng, 0, 8 * US_PER_HOUR, n_orders))
-            ),
+            created_at=us_to_ts(pl.col("sort_us") + jitter(rng, 0, 8 * US_PER_HOUR, n_orders)),
         )
         .with_columns(created_at=pl.min_horizontal("created_at", pl.lit(params.end_instant())))
     )

@@ -13,7 +13,7 @@ import polars as pl
 from plantledger.generator._util import (
     US_PER_DAY,
     choice,
-    uniform_us,
+    jitter,
     us_to_date,
     us_to_ts,
 )
@@ -94,7 +94,7 @@ def work_order_plan(
     """planned_start_us (within a day of ``start``) and plan_days (the ``total`` µs the steps
     take, with 10% less to 30% more slack, in whole days, at least one) of ``n`` work orders."""
     return {
-        "planned_start_us": start + pl.Series(uniform_us(rng, -US_PER_DAY, US_PER_DAY, n)),
+        "planned_start_us": start + jitter(rng, -US_PER_DAY, US_PER_DAY, n),
         "plan_days": (total * pl.Series(rng.uniform(0.9, 1.3, n)) / US_PER_DAY)
         .ceil()
         .cast(pl.Int64)

@@ -12,8 +12,8 @@ from plantledger.generator._util import (
     US_PER_DAY,
     US_PER_HOUR,
     US_PER_MINUTE,
+    jitter,
     pick_in_group,
-    uniform_us,
 )
 from plantledger.generator.production_rules import (
     STARTED,
@@ -239,10 +239,7 @@ def roll_up(
         .then(pl.col("last_out"))
         .otherwise(0),
         actual_end_us=pl.when(pl.col("status") == "completed")
-        .then(
-            pl.col("last_end_us")
-            + pl.Series(uniform_us(rng, 31 * US_PER_MINUTE, 120 * US_PER_MINUTE, n_wo))
-        )
+        .then(pl.col("last_end_us") + jitter(rng, 31 * US_PER_MINUTE, 120 * US_PER_MINUTE, n_wo))
         .otherwise(None),
         **work_order_plan(rng, pl.col("start_us"), pl.col("total_us"), n_wo),
         priority=pl.Series(priorities(rng, (wos["order_type"] == "make_to_order").to_numpy())),

@@ -14,7 +14,7 @@ import polars as pl
 from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_SECOND,
-    uniform_us,
+    jitter,
 )
 
 VIA_WAREHOUSE_SHARE = 0.4
@@ -169,7 +169,7 @@ def receive_pallets(
         base=pl.Series(q // n_pal),
         rest=pl.Series(q % n_pal),
         t0=t0,
-        spacing=pl.Series(uniform_us(rng, 20 * US_PER_SECOND, 90 * US_PER_SECOND, done.height)),
+        spacing=jitter(rng, 20 * US_PER_SECOND, 90 * US_PER_SECOND, done.height),
     )
     return (
         done.with_columns(piece=pl.int_ranges(0, pl.col("n_pal")))

@@ -12,7 +12,6 @@ import polars as pl
 from plantledger.generator._util import (
     US_PER_DAY,
     to_us,
-    uniform_us,
 )
 from plantledger.generator.sharding import Counters
 from plantledger.generator.state import RawState
@@ -101,14 +100,6 @@ class Ctx:
         first = self.next_key
         self.next_key += n
         return pl.Series("sublot_key", np.arange(first, first + n, dtype=np.int64))
-
-
-def epoch_us(column: str) -> pl.Expr:
-    return pl.col(column).dt.epoch("us")
-
-
-def jitter(rng: np.random.Generator, low: int, high: int, n: int) -> pl.Series:
-    return pl.Series(uniform_us(rng, low, high, n))
 
 
 def changed_rows(now: pl.DataFrame, before: pl.DataFrame, key: list[str]) -> pl.DataFrame:

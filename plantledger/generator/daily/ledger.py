@@ -8,6 +8,7 @@ import polars as pl
 
 from plantledger.generator._util import (
     US_PER_SECOND,
+    jitter,
     us_to_ts,
 )
 from plantledger.generator.daily.context import (
@@ -17,7 +18,6 @@ from plantledger.generator.daily.context import (
     AppendResult,
     Ctx,
     changed_rows,
-    jitter,
 )
 from plantledger.generator.daily.logistics import (
     Finished,

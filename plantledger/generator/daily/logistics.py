@@ -14,14 +14,14 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     US_PER_SECOND,
+    epoch_us,
+    jitter,
     partners,
     pick_in_group,
 )
 from plantledger.generator.daily.context import (
     I64,
     Ctx,
-    epoch_us,
-    jitter,
 )
 from plantledger.generator.daily.orders import (
     backlog_delay,

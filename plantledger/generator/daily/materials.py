@@ -13,12 +13,12 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     choice,
+    jitter,
     pick_in_group,
 )
 from plantledger.generator.daily.context import (
     I64,
     Ctx,
-    jitter,
 )
 from plantledger.generator.daily.production import WorkOrders
 from plantledger.generator.daily.stock import (

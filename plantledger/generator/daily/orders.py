@@ -12,7 +12,7 @@ from plantledger.generator._util import (
     US_PER_DAY,
     US_PER_HOUR,
     US_PER_MINUTE,
-    uniform_us,
+    jitter,
     us_to_date,
     us_to_ts,
 )
@@ -21,7 +21,6 @@ from plantledger.generator.daily.context import (
     I64,
     Ctx,
     changed_rows,
-    jitter,
 )
 from plantledger.generator.daily.production import WorkOrders
 from plantledger.generator.production_rules import (
@@ -40,7 +39,7 @@ def backlog_delay(
     or over as many days as shipping the whole backlog at ``per_day`` takes."""
     n = backlog.len()
     span_days = max(days, int(backlog.sum()) / max(per_day, 1e-9))
-    return pl.Series(uniform_us(rng, US_PER_HOUR, int(span_days * US_PER_DAY), n))
+    return jitter(rng, US_PER_HOUR, int(span_days * US_PER_DAY), n)
 
 
 def make_to_order(

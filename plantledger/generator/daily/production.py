@@ -13,6 +13,8 @@ from plantledger.generator._util import (
     US_PER_DAY,
     US_PER_HOUR,
     US_PER_MINUTE,
+    epoch_us,
+    jitter,
     us_to_ts,
 )
 from plantledger.generator.daily.backlog import (
@@ -23,8 +25,6 @@ from plantledger.generator.daily.context import (
     I64,
     Ctx,
     changed_rows,
-    epoch_us,
-    jitter,
 )
 from plantledger.generator.daily.schedule import (
     routing_times,

@@ -11,12 +11,12 @@ import polars as pl
 
 from plantledger.generator._util import (
     US_PER_HOUR,
+    jitter,
     pick_in_group,
 )
 from plantledger.generator.daily.context import (
     I64,
     Ctx,
-    jitter,
 )
 from plantledger.generator.daily.stock import (
     Latable,
