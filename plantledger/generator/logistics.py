@@ -421,7 +421,8 @@ def _shipments_with_docks(
     locs: Locations,
     bins: pl.DataFrame,
 ) -> pl.DataFrame:
-    """The shipments of the orders and transfers, with their shipping docks and departures."""
+    """The shipments of the orders and transfers (a key each), with their shipping dock and a bin
+    at the destination."""
     ship_cols = [
         "ship_key",
         "shipment_type",

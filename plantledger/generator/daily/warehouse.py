@@ -216,8 +216,9 @@ def simulate_warehouse(
 def _stock_receipts(
     locs: Locations, rng: np.random.Generator, rates: Rates, ctx: Ctx, ws: int, late: int, end: int
 ) -> pl.DataFrame:
-    """New warehouse stock: sublots received from approved suppliers at warehouses, put away and
-    (when held) released."""
+    """New warehouse stock, planned: which sublots warehouses receive (part, quantity, hold and
+    release, receipt instant, in the window or late), from which approved supplier, at which
+    dock and into which bin (one that existed before the load)."""
     # --- new warehouse stock: receipt, putaway, release -----------------------------------------
     sites = (
         locs.of_type("site", ("warehouse", "distribution_center"))
