@@ -4,9 +4,9 @@ This module is that command: its options checked (:func:`run_from_args`), the fo
 read and checked, the load simulated and written under the folder's lock, one line described.
 
 The folder must have been written by this generator (its ``_manifest.json`` of format
-:data:`plantledger.writer.MANIFEST_FORMAT`, with the contract's columns and a ``loads`` list).
+:data:`plantledger.rawfolder.MANIFEST_FORMAT`, with the contract's columns and a ``loads`` list).
 Scale and seed come from the manifest; the new days start the day after its ``end_date``. The
-simulation (:mod:`plantledger.generator.append`) reads the state the folder leaves and writes
+simulation (:mod:`plantledger.generator.daily`) reads the state the folder leaves and writes
 the load's rows as new part files (:func:`plantledger.writer.append_raw`); the manifest gets the
 new ``end_date`` and a new entry in ``loads``. Appending is deterministic: the same folder and
 the same N give byte-identical new files (every random stream is named after the load id).
@@ -29,18 +29,16 @@ from plantledger.params import (
     ParameterError,
     check_folder_path,
 )
-from plantledger.schema import RAW_SCHEMAS, TABLES
-from plantledger.writer import (
+from plantledger.rawfolder import (
     MANIFEST_FORMAT,
     MANIFEST_NAME,
     Manifest,
-    append_raw,
-    check_files,
-    load_entry,
+    RawFolder,
     normalise_out,
-    recover_append,
     recover_raw,
 )
+from plantledger.schema import RAW_SCHEMAS, TABLES
+from plantledger.writer import append_raw, load_entry
 
 MAX_APPEND_DAYS = 366
 
@@ -61,7 +59,7 @@ def parse_append_days(text: str) -> int:
 
 def parse_late_days(text: str) -> int:
     """Parse ``--late-days``: the most days before the new days a late event may be dated."""
-    from plantledger.generator.append import MAX_LATE_DAYS
+    from plantledger.generator.daily import MAX_LATE_DAYS
 
     try:
         value = int(text.replace("_", ""))
@@ -130,15 +128,14 @@ def append_days(out: Path | str, days: int, late_days: int | None = None) -> App
     ``LATE_DAYS``; another value is recorded as the load entry's ``late_days``)."""
     import time
 
-    from plantledger.generator.append import LATE_DAYS, Window, simulate_append
+    from plantledger.generator.daily import LATE_DAYS, Window, simulate_append
     from plantledger.generator.state import read_state
 
     started = time.perf_counter()
     out = normalise_out(out)
     recover_raw(out)  # a generate killed between its two renames: its previous output back
-    manifest = read_manifest(out)
-    recover_append(out)  # what a killed append left is not part of the folder
-    existing = check_files(out, manifest)
+    folder = RawFolder.open(out, read_manifest(out))  # opened once: manifest and files checked
+    manifest = folder.manifest
     params = GenerationParams(
         scale=float(manifest.parameters["scale"]),
         seed=int(manifest.parameters["seed"]),
@@ -150,14 +147,13 @@ def append_days(out: Path | str, days: int, late_days: int | None = None) -> App
     last = params.end_date + dt.timedelta(days=days)
     late = LATE_DAYS if late_days is None else late_days
     window = Window(load_id=load_id, first_day=first, last_day=last, late_days=late)
-    state = read_state(out, manifest.loads[0], params.end_date, last)
-    result = simulate_append(params, state, window)
+    result = simulate_append(params, read_state(folder, last), window)
     entry = load_entry(load_id, "append", first, last, {}, late_events=result.late_events)
     if late != LATE_DAYS:
         entry["late_days"] = late
     parameters = {**manifest.parameters, "end_date": last.isoformat()}
     pieces = ((table, result.tables[table]) for table in TABLES)
-    new = append_raw(out, manifest, pieces, parameters=parameters, load=entry, existing=existing)
+    new = append_raw(folder, pieces, parameters=parameters, load=entry)
     return AppendSummary(new, new.loads[-1], time.perf_counter() - started)
 
 

@@ -10,7 +10,7 @@ A build:
 
 1. takes the raw folder's lock, shared (:mod:`plantledger.rawlock`): no append or generation
    can change the folder while it runs, and one that runs is refused;
-2. checks the folder against its manifest (:mod:`plantledger.rawcheck`) and, unless
+2. checks the folder against its manifest (:mod:`plantledger.rawfolder`) and, unless
    ``--full-refresh``, that it holds the generation the published warehouse was built from;
 3. copies the published warehouse to the working copy (``--full-refresh``: starts empty),
    runs ``dbt build`` on it, and only when dbt exits 0 (every model and test passed) replaces the
@@ -40,7 +40,7 @@ from pathlib import Path
 import duckdb
 
 from plantledger.params import ParameterError
-from plantledger.rawcheck import check_raw_folder
+from plantledger.rawfolder import MANIFEST_NAME, Manifest, check_raw_folder, recover_raw
 from plantledger.rawlock import raw_lock
 from plantledger.settings import (
     DEFAULT_RAW,
@@ -50,7 +50,6 @@ from plantledger.settings import (
     raw_folder,
     warehouse_file,
 )
-from plantledger.writer import MANIFEST_NAME, Manifest, recover_raw
 
 BUILD_FOLDER = ".build"
 EXIT_FAILED = 1

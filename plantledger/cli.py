@@ -72,8 +72,8 @@ def _add_validate(parser: argparse.ArgumentParser) -> None:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from plantledger.quality.validate import run_from_args
+    from plantledger.rawfolder import recover_raw
     from plantledger.rawlock import raw_lock
-    from plantledger.writer import recover_raw
 
     if args.list:
         return run_from_args(args)

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.status import Status
 
-from plantledger.writer import Manifest
+from plantledger.rawfolder import Manifest
 
 
 class RichProgress:

@@ -26,9 +26,11 @@ new files are written into ``<out>/.append-tmp-<pid>`` first; ``<out>/_append.pe
 them while they are moved in, so the next append can clear what a killed one left; the new
 manifest is written in that temporary folder too, then renamed over the old one).
 
-Killed writers are recovered by the next command that opens the folder (:func:`recover_raw`,
-under the folder's lock, :mod:`plantledger.rawlock`): a ``generate`` killed between its two
-renames gets the previous output back in place.
+Killed writers are recovered by the next command that opens the folder
+(:func:`plantledger.rawfolder.recover_raw`, under the folder's lock, :mod:`plantledger.rawlock`):
+a ``generate`` killed between its two renames gets the previous output back in place. The
+manifest itself (:class:`~plantledger.rawfolder.Manifest`) and reading and checking a folder
+are :mod:`plantledger.rawfolder`'s.
 """
 
 from __future__ import annotations
@@ -38,7 +40,6 @@ import errno
 import hashlib
 import json
 import os
-import re
 import shutil
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -49,18 +50,23 @@ import polars as pl
 
 import plantledger
 from plantledger.params import HISTORY_DAYS, GenerationParams, ParameterError
+from plantledger.rawfolder import (
+    APPEND_TMP_PREFIX,
+    MANIFEST_NAME,
+    PART_TEMPLATE,
+    PENDING_NAME,
+    Manifest,
+    RawFolder,
+    TableEntry,
+    hash_files,
+    normalise_out,
+    remove_stale_siblings,
+    sha256_update,
+)
 from plantledger.schema import RAW_SCHEMAS, TABLES
 
-MANIFEST_NAME = "_manifest.json"
-MANIFEST_FORMAT = 2
-"""2: every table has the ``load_id`` column and the manifest a ``loads`` list."""
-PENDING_NAME = "_append.pending"
-APPEND_TMP_PREFIX = ".append-tmp-"
-PART_TEMPLATE = "part-{:05d}.parquet"
 COMPRESSION = "zstd"
-_HASH_CHUNK = 1 << 20
 # a JSON array of integers spread over lines by ``indent``; fault id lists are kept on one line
-_INT_ARRAY = re.compile(r"\[\s*(-?\d+(?:,\s*-?\d+)*)\s*\]")
 
 
 class Progress(Protocol):
@@ -89,82 +95,6 @@ class NullProgress:
 
     def fail(self) -> None:
         pass
-
-
-@dataclass(frozen=True)
-class TableEntry:
-    rows: int
-    files: int
-    sha256: str
-    columns: dict[str, str]
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """What was written: parameters, generator version and, per table, rows, files and hash.
-
-    ``faults`` is the record of injected faults (see :mod:`plantledger.faults`), or None for a
-    clean generation (then the key is left out of the file altogether). ``loads`` holds one
-    entry per load (:func:`load_entry`), the initial generation first.
-    """
-
-    generator_version: str
-    parameters: dict[str, Any]
-    tables: dict[str, TableEntry]
-    format: int = MANIFEST_FORMAT
-    faults: dict[str, Any] | None = None
-    loads: list[dict[str, Any]] = field(default_factory=list)
-
-    @property
-    def total_rows(self) -> int:
-        return sum(entry.rows for entry in self.tables.values())
-
-    def to_dict(self) -> dict[str, Any]:
-        data: dict[str, Any] = {
-            "format": self.format,
-            "generator_version": self.generator_version,
-            "parameters": self.parameters,
-            "tables": {
-                name: {
-                    "rows": e.rows,
-                    "files": e.files,
-                    "sha256": e.sha256,
-                    "columns": e.columns,
-                }
-                for name, e in self.tables.items()
-            },
-            "loads": self.loads,
-        }
-        if self.faults is not None:
-            data["faults"] = self.faults
-        return data
-
-    def to_json(self) -> str:
-        text = json.dumps(self.to_dict(), indent=2) + "\n"
-        if self.faults is not None:  # id lists on one line each, not one id per line
-            text = _INT_ARRAY.sub(
-                lambda m: "[" + ", ".join(v.strip() for v in m.group(1).split(",")) + "]", text
-            )
-        return text
-
-    @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> Manifest:
-        return cls(
-            format=data["format"],
-            generator_version=data["generator_version"],
-            parameters=data["parameters"],
-            tables={name: TableEntry(**entry) for name, entry in data["tables"].items()},
-            faults=data.get("faults"),
-            loads=list(data.get("loads", [])),
-        )
-
-    @classmethod
-    def load(cls, path: Path | str) -> Manifest:
-        """Read a manifest from its file or from the output folder holding it."""
-        path = Path(path)
-        if path.is_dir():
-            path = path / MANIFEST_NAME
-        return cls.from_dict(json.loads(path.read_text(encoding="utf-8")))
 
 
 def manifest_parameters(params: GenerationParams) -> dict[str, Any]:
@@ -203,14 +133,6 @@ def initial_load(params: GenerationParams, tables: dict[str, TableEntry]) -> dic
     return load_entry(0, "initial", first, params.end_date, rows)
 
 
-def normalise_out(out: Path | str) -> Path:
-    """Absolute, normalised output path (no symlink resolution); refuses the filesystem root."""
-    path = Path(os.path.abspath(out))
-    if path.name == "":
-        raise ParameterError(f"--out {str(out)!r} is the filesystem root; give a folder below it")
-    return path
-
-
 def check_output(out: Path | str) -> Path:
     """Check that ``out`` can be (re)placed by generated data; create its parent folder.
 
@@ -232,44 +154,6 @@ def check_output(out: Path | str) -> Path:
     if not os.access(path.parent, os.W_OK | os.X_OK):
         raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path.parent))
     return path
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except (OverflowError, ValueError):
-        return False
-    return True
-
-
-def _remove_stale_siblings(out: Path) -> None:
-    """Clear what a killed earlier run left beside ``out``: temp folders, an old output."""
-    if not out.parent.is_dir():
-        return
-    prefix = f"{out.name}."
-    for sibling in sorted(out.parent.iterdir()):
-        if not sibling.name.startswith(prefix):
-            continue
-        kind, _, pid_text = sibling.name[len(prefix) :].partition("-")
-        if kind not in ("tmp", "old") or not pid_text.isdigit():
-            continue
-        pid = int(pid_text)
-        if pid == os.getpid() or _pid_alive(pid):
-            continue
-        if kind == "old" and not out.exists() and (sibling / MANIFEST_NAME).is_file():
-            os.replace(sibling, out)  # killed between the two renames: restore the old output
-        else:
-            shutil.rmtree(sibling, ignore_errors=True)
-
-
-def _sha256_update(hasher: Any, path: Path) -> None:
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            hasher.update(chunk)
 
 
 @dataclass
@@ -304,7 +188,7 @@ def _write_pieces(
         folder.mkdir(exist_ok=True)
         path = folder / PART_TEMPLATE.format(state.files)
         frame.write_parquet(path, compression=COMPRESSION)
-        _sha256_update(state.hasher, path)
+        sha256_update(state.hasher, path)
         state.rows += frame.height
         state.files += 1
         progress.piece(table, frame.height)
@@ -360,7 +244,7 @@ def write_raw(
     """
     progress = progress if progress is not None else NullProgress()
     out = normalise_out(params.out)
-    _remove_stale_siblings(out)
+    remove_stale_siblings(out)
     check_output(out)
     tmp = out.with_name(f"{out.name}.tmp-{os.getpid()}")
     if tmp.exists():
@@ -389,102 +273,22 @@ def write_raw(
 # --- appends ----------------------------------------------------------------------------------
 
 
-def _part_files(folder: Path) -> list[Path]:
-    return sorted(folder.glob("part-*.parquet")) if folder.is_dir() else []
-
-
-def recover_append(out: Path) -> None:
-    """Clear what a killed append left in ``out``: its temporary folder and, unless its
-    manifest was already written, the part files it had moved into the table folders."""
-    pending = out / PENDING_NAME
-    if pending.is_file():
-        try:
-            record = json.loads(pending.read_text(encoding="utf-8"))
-            pid, load_id, files = int(record["pid"]), int(record["load_id"]), record["files"]
-        except (ValueError, KeyError, TypeError):
-            raise ParameterError(
-                f"{pending} is damaged; remove it and the part files of the unfinished append "
-                f"(those the manifest does not count), or generate the folder again"
-            ) from None
-        if pid != os.getpid() and _pid_alive(pid):
-            raise ParameterError(
-                f"another append (process {pid}) is writing to {out}; wait for it to finish"
-            )
-        done = (out / MANIFEST_NAME).is_file() and any(
-            load.get("load_id") == load_id for load in Manifest.load(out).loads
-        )
-        if not done:
-            for name in files:
-                (out / name).unlink(missing_ok=True)
-        pending.unlink()
-    for tmp in out.glob(f"{APPEND_TMP_PREFIX}*"):
-        pid_text = tmp.name[len(APPEND_TMP_PREFIX) :]
-        if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _pid_alive(int(pid_text))):
-            shutil.rmtree(tmp, ignore_errors=True)
-    # manifests half-written by appends of earlier versions, which wrote them beside the folder's
-    for tmp in out.glob(f"{MANIFEST_NAME}.tmp-*"):
-        pid_text = tmp.name[len(MANIFEST_NAME) + len(".tmp-") :]
-        if pid_text.isdigit() and (int(pid_text) == os.getpid() or not _pid_alive(int(pid_text))):
-            tmp.unlink(missing_ok=True)
-
-
-def recover_raw(out: Path | str) -> None:
-    """Bring the raw folder ``out`` back to what its manifest says after a killed writer: put
-    back the previous output when ``generate`` was killed between its two renames (``out``
-    missing, the old data in ``<out>.old-<pid>``), remove dead writers' temporary folders, and
-    clear an unfinished append (:func:`recover_append`). Run under the folder's exclusive lock
-    (:mod:`plantledger.rawlock`)."""
-    out = normalise_out(out)
-    _remove_stale_siblings(out)
-    if (out / MANIFEST_NAME).is_file():
-        recover_append(out)
-
-
-def _hash_files(paths: list[Path]) -> str:
-    hasher = hashlib.sha256()
-    for path in paths:
-        _sha256_update(hasher, path)
-    return hasher.hexdigest()
-
-
-def check_files(out: Path, manifest: Manifest) -> dict[str, list[Path]]:
-    """Every table's part files in ``out``, checked against ``manifest`` (count and sha256);
-    ParameterError when they differ (a file was added, removed or changed since)."""
-    existing: dict[str, list[Path]] = {}
-    for table in TABLES:
-        files = _part_files(out / table)
-        entry = manifest.tables[table]
-        if len(files) != entry.files or _hash_files(files) != entry.sha256:
-            raise ParameterError(
-                f"the files of table {table} in {out} do not match its {MANIFEST_NAME} (changed "
-                f"since it was written); generate the folder again"
-            )
-        existing[table] = files
-    return existing
-
-
 def append_raw(
-    out: Path | str,
-    previous: Manifest,
+    folder: RawFolder,
     pieces: Iterable[tuple[str, pl.DataFrame]],
     *,
     parameters: dict[str, Any],
     load: dict[str, Any],
-    existing: dict[str, list[Path]] | None = None,
 ) -> Manifest:
-    """Add ``pieces`` to the raw folder ``out`` as new part files; return the new manifest.
+    """Add ``pieces`` to the raw folder as new part files; return the new manifest.
 
-    ``previous`` is the folder's manifest (its table entries must match the files on disk;
-    ``existing``, when given, is what :func:`check_files` found after :func:`recover_append`),
-    ``parameters`` the manifest's new parameters (the new ``end_date``) and ``load`` the new
-    entry of ``loads`` (:func:`load_entry`), whose ``rows`` are counted here. Existing files
-    are never modified; a table without new rows gets no file. The manifest is replaced last,
-    atomically.
+    ``folder`` is the folder as :meth:`RawFolder.open` checked it (its manifest and the part
+    files on disk agree), ``parameters`` the manifest's new parameters (the new ``end_date``)
+    and ``load`` the new entry of ``loads`` (:func:`load_entry`), whose ``rows`` are counted
+    here. Existing files are never modified; a table without new rows gets no file. The
+    manifest is replaced last, atomically.
     """
-    out = normalise_out(out)
-    if existing is None:
-        recover_append(out)
-        existing = check_files(out, previous)
+    out, previous, existing = folder.path, folder.manifest, folder.files
     tmp = out / f"{APPEND_TMP_PREFIX}{os.getpid()}"
     shutil.rmtree(tmp, ignore_errors=True)
     tmp.mkdir()
@@ -513,7 +317,7 @@ def append_raw(
             tables[table] = TableEntry(
                 rows=before.rows + rows[table],
                 files=before.files + len(new[table]),
-                sha256=_hash_files(existing[table] + new[table]),
+                sha256=hash_files(existing[table] + new[table]),
                 columns={name: str(dtype) for name, dtype in RAW_SCHEMAS[table].items()},
             )
         manifest = Manifest(

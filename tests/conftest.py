@@ -13,8 +13,9 @@ import polars as pl
 import pytest
 
 from plantledger.params import GenerationParams
+from plantledger.rawfolder import Manifest
 from plantledger.schema import RAW_SCHEMAS, TABLES
-from plantledger.writer import Manifest, write_raw
+from plantledger.writer import write_raw
 
 SMALL_SCALE = 0.01
 SMALL_SEED = 7

@@ -19,9 +19,9 @@ import polars as pl
 import pytest
 
 from plantledger import cli
-from plantledger.generator.append import LATE_DAYS, LATE_SHARE
+from plantledger.generator.daily import LATE_DAYS, LATE_SHARE
+from plantledger.rawfolder import MANIFEST_NAME, PENDING_NAME, Manifest
 from plantledger.schema import EVENT_TABLES, KEYS, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
-from plantledger.writer import MANIFEST_NAME, PENDING_NAME, Manifest
 from tests.cli_output import one_error_line
 from tests.conftest import APPEND_DAYS, LATE_APPEND
 from tests.raw_replay import entries, read, read_all, replayed_state
@@ -545,8 +545,8 @@ def test_conveyor_sublots_continue_from_where_they_are():
     rules together with the old arrival, give exactly the generator's conveyor moves."""
     import numpy as np
 
-    from plantledger.generator.ledger import plc_changes
     from plantledger.generator.logistics import conveyor_events, simulate_conveyors
+    from plantledger.generator.plc import plc_changes
     from tests.raw_replay import conveyor_moves
 
     ws = 1_800_000_000_000_000

@@ -14,8 +14,8 @@ import pytest
 
 import plantledger
 from plantledger import cli, generate
+from plantledger.rawfolder import MANIFEST_NAME, Manifest
 from plantledger.schema import TABLES
-from plantledger.writer import MANIFEST_NAME, Manifest
 from tests.cli_output import one_error_line
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -15,8 +15,8 @@ import pytest
 from plantledger import cli, generate
 from plantledger.faults import ADDED, DUPLICATED, KINDS, REMOVED, REORDERED, parse_faults
 from plantledger.params import ParameterError
+from plantledger.rawfolder import Manifest
 from plantledger.schema import RAW_SCHEMAS, TABLES
-from plantledger.writer import Manifest
 from tests.conftest import FAULTY_SPEC
 
 RATE = float(FAULTY_SPEC)

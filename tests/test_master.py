@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 import polars as pl
 import pytest
 
-from plantledger.generator.master import OPERATIONS, WORK_CENTER_TYPES, build_master
+from plantledger.generator.catalogue import OPERATIONS, WORK_CENTER_TYPES
+from plantledger.generator.master import build_master
 from plantledger.params import GenerationParams
 from plantledger.schema import RAW_SCHEMAS, cast_to_contract
 

@@ -18,7 +18,7 @@ import polars as pl
 import pytest
 
 from plantledger import cli
-from plantledger.generator.ledger import with_server_instants
+from plantledger.generator.plc import with_server_instants
 
 SEED, SCALE, END_DATE = 42, 0.01, dt.date(2026, 11, 13)
 APPEND_DAYS = 3

@@ -21,9 +21,8 @@ import polars as pl
 import pytest
 
 from plantledger import cli
-from plantledger.rawcheck import check_raw_folder
+from plantledger.rawfolder import MANIFEST_NAME, PENDING_NAME, Manifest, check_raw_folder
 from plantledger.rawlock import lock_path, raw_lock
-from plantledger.writer import MANIFEST_NAME, PENDING_NAME, Manifest
 from tests.cli_output import one_error_line
 
 DEAD_PID = 2**31 - 1

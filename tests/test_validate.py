@@ -17,8 +17,8 @@ from plantledger.faults import KINDS
 from plantledger.quality.checks import all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN, severity_of
 from plantledger.quality.validate import DOCS_MARKER, format_report, validate
+from plantledger.rawfolder import MANIFEST_NAME
 from plantledger.schema import TABLES, VERSIONED_TABLES
-from plantledger.writer import MANIFEST_NAME
 
 EVENTS = ["sublot_movements", "material_transactions", "plc_tag_events", "supplier_receipts"]
 NUMBER = {

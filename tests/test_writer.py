@@ -19,8 +19,9 @@ from rich.console import Console
 import plantledger
 from plantledger.params import GenerationParams, ParameterError
 from plantledger.progress import RichProgress
+from plantledger.rawfolder import MANIFEST_NAME, Manifest, RawFolder
 from plantledger.schema import RAW_SCHEMAS, TABLES
-from plantledger.writer import MANIFEST_NAME, Manifest, write_raw
+from plantledger.writer import write_raw
 
 END = dt.date(2026, 11, 21)
 
@@ -294,7 +295,8 @@ def test_append_adds_numbered_files_and_a_load(tmp_path, fake_pieces, make_frame
     ]
     load = load_entry(1, "append", dt.date(2026, 11, 22), dt.date(2026, 11, 23), {}, 2)
     parameters = {**first.parameters, "end_date": "2026-11-23"}
-    manifest = append_raw(out, first, iter(pieces), parameters=parameters, load=load)
+    folder = RawFolder.open(out, first)
+    manifest = append_raw(folder, iter(pieces), parameters=parameters, load=load)
     assert Manifest.load(out) == manifest
     for name, data in before.items():  # nothing written before changed but the manifest
         if name != MANIFEST_NAME:

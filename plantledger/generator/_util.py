@@ -73,6 +73,18 @@ def uniform_us(rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray
     return low_a + (rng.random(n) * span).astype(np.int64)
 
 
+def jitter(
+    rng: np.random.Generator, low: np.ndarray | int, high: np.ndarray | int, n: int
+) -> pl.Series:
+    """:func:`uniform_us` as a Series, to add to a column of instants."""
+    return pl.Series(uniform_us(rng, low, high, n))
+
+
+def epoch_us(column: str) -> pl.Expr:
+    """The instants of ``column`` as microseconds since the epoch."""
+    return pl.col(column).dt.epoch("us")
+
+
 def format_codes(prefix: str, ids: pl.Expr, width: int) -> pl.Expr:
     """``prefix`` followed by the zero-padded id, e.g. SL-000000123."""
     return pl.lit(prefix) + ids.cast(pl.String).str.zfill(width)

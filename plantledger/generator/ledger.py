@@ -1,7 +1,7 @@
 """Turn the simulated stock events into the raw tables an MES keeps: sublots with their current
 state, lots, goods receipts, warehouse movements, material transactions, shipments, PLC tag
-changes and the inventory summary. Current state is replayed from the events, so it always
-agrees with them."""
+changes (:mod:`plantledger.generator.plc`) and the inventory summary. Current state is replayed
+from the events, so it always agrees with them."""
 
 from __future__ import annotations
 
@@ -10,17 +10,22 @@ import polars as pl
 
 from plantledger.generator._util import (
     US_PER_DAY,
-    US_PER_SECOND,
     format_codes,
+    jitter,
     to_us,
-    uniform_us,
     us_to_date,
     us_to_ts,
 )
 from plantledger.generator.logistics import Logistics
-from plantledger.generator.materials import AVAILABLE, Locations, MaterialFlows, events
+from plantledger.generator.materials import MaterialFlows
+from plantledger.generator.plc import plc_events
 from plantledger.generator.production import Production
 from plantledger.generator.sharding import Counters, Shard
+from plantledger.generator.stock_rules import (
+    AVAILABLE,
+    Locations,
+    events,
+)
 from plantledger.params import GenerationParams
 
 PRODUCTION_LOC = -1
@@ -251,7 +256,7 @@ def build_raw_tables(
     shipments, shipment_sublots = shipment_rows(master, ships, ev, rng, counters)
 
     # --- PLC tag changes -------------------------------------------------------------------
-    plc_tag_events = _plc_events(logi.stays, codes, locs, rng, end_us, counters)
+    plc_tag_events = plc_events(logi.stays, codes, locs, rng, end_us, counters)
 
     # --- inventory and orders ----------------------------------------------------------------
     orders = _final_orders(params, prod, logi)
@@ -590,90 +595,6 @@ def shipment_rows(
     return shipments, shipment_sublots
 
 
-def plc_changes(stays: pl.DataFrame, end: int) -> pl.DataFrame:
-    """The PLC tag changes of conveyor stays (pos_loc, sublot_key, t, clear): an arrival sets
-    the position's tag to the sublot (unless it arrived before, ``pre``), a departure nobody
-    replaces at the same instant clears it (a replacement shows as one change from one id to
-    the other); nothing after ``end``."""
-    s = stays.sort("pos_loc", "enter_us").with_columns(
-        next_enter=pl.col("enter_us").shift(-1).over("pos_loc")
-    )
-    arrivals = s.filter(~pl.col("pre")).select(
-        "pos_loc", "sublot_key", t="enter_us", clear=pl.lit(False)
-    )
-    leaves = s.filter(
-        pl.col("next_enter").is_null() | (pl.col("next_enter") != pl.col("leave_us"))
-    ).select("pos_loc", "sublot_key", t="leave_us", clear=pl.lit(True))
-    return pl.concat([arrivals, leaves], how="vertical_relaxed").filter(pl.col("t") <= end)
-
-
-def tag_changes(
-    stays: pl.DataFrame, codes: pl.DataFrame, locs: Locations, end: int
-) -> pl.DataFrame:
-    """:func:`plc_changes` with the position's tag_name and the value set (the sublot's code;
-    null when cleared); ``codes``: sublot_key, sublot_code."""
-    tags = locs.frame.select(
-        pl.col("id").alias("pos_loc"), tag_name=pl.col("location_code") + ".SublotID"
-    )
-    return (
-        plc_changes(stays, end)
-        .join(codes, on="sublot_key", how="left", maintain_order="left")
-        .join(tags, on="pos_loc", how="left", maintain_order="left")
-        .with_columns(
-            value=pl.when(pl.col("clear")).then(pl.lit(None, pl.String)).otherwise("sublot_code")
-        )
-    )
-
-
-def with_server_instants(changes: pl.DataFrame, latency_us: pl.Series, end: int) -> pl.DataFrame:
-    """``changes`` (in any row order) with ``server``, when the OPC UA server recorded each tag
-    change: ``latency_us`` after the PLC made it (``t``), yet strictly after the server recorded
-    the tag's previous change (one tag's changes reach the server in the order the PLC makes
-    them; an event seen after the tag's next one is the ``plc_out_of_order`` fault), and never
-    after ``end``. Per tag, ``s_k = max(seen_k, s_(k-1) + 1)``, which is ``k + cummax(seen - k)``.
-    """
-    position = pl.int_range(pl.len(), dtype=pl.Int64).over("pos_loc")
-    monotone = (pl.col("_seen") - pl.col("_k")).cum_max().over("pos_loc") + pl.col("_k")
-    return (
-        changes.with_columns(_seen=pl.col("t") + latency_us)
-        .sort("pos_loc", "t", "clear", maintain_order=True)
-        .with_columns(_k=position)
-        .with_columns(server=pl.min_horizontal(monotone, pl.lit(end)))
-        .drop("_seen", "_k")
-    )
-
-
-def plc_tag_rows(changes: pl.DataFrame, counters: Counters) -> pl.DataFrame:
-    """plc_tag_events rows of :func:`tag_changes` with a ``server`` instant, ids in the order
-    given."""
-    e = counters.with_ids("plc_tag_events", changes)
-    return e.select(
-        "id",
-        "tag_name",
-        storage_location_id="pos_loc",
-        value="value",
-        source_timestamp=us_to_ts(pl.col("t")),
-        server_timestamp=us_to_ts(pl.col("server")),
-        quality=pl.lit("good"),
-    )
-
-
-def _plc_events(
-    stays: pl.DataFrame,
-    codes: pl.DataFrame,
-    locs: Locations,
-    rng: np.random.Generator,
-    end_us: int,
-    counters: Counters,
-) -> pl.DataFrame:
-    """One tag change per arrival; a change to nil when a sublot leaves and nobody replaces
-    it in the same instant."""
-    e = tag_changes(stays, codes, locs, end_us)
-    latency = pl.Series(uniform_us(rng, 5_000, 2 * US_PER_SECOND, e.height))
-    e = with_server_instants(e, latency, end_us)
-    return plc_tag_rows(e.sort("server", "tag_name", "t"), counters)
-
-
 def inventory_contribution(sub: pl.DataFrame, ev: pl.DataFrame) -> pl.DataFrame:
     """Per (facility, part) that held a part sublot in this shard: what is on hand now there."""
     part_sub = sub.filter(pl.col("part_id").is_not_null())
@@ -733,9 +654,7 @@ def build_inventory(
             quantity_reserved=reserved("quantity_on_hand"),
             quantity_on_order="on_order",
             reorder_point=pl.col("min_stock_level"),
-            last_counted_at=us_to_ts(
-                pl.lit(end_us) - pl.Series(uniform_us(rng, 0, 90 * US_PER_DAY, n))
-            ),
+            last_counted_at=us_to_ts(pl.lit(end_us) - jitter(rng, 0, 90 * US_PER_DAY, n)),
         )
     )
 

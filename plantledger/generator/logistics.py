@@ -13,12 +13,14 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     US_PER_SECOND,
+    jitter,
     partners,
     pick_in_group,
     to_us,
     uniform_us,
 )
-from plantledger.generator.materials import (
+from plantledger.generator.sharding import Shard
+from plantledger.generator.stock_rules import (
     AVAILABLE,
     QUALITY_RELEASE,
     RECEIVED_STATUS,
@@ -27,7 +29,6 @@ from plantledger.generator.materials import (
     events,
     inbound_events,
 )
-from plantledger.generator.sharding import Shard
 from plantledger.params import GenerationParams
 
 TRANSFER_SHARE = 0.95
@@ -207,8 +208,7 @@ def dock_shipments(ships: pl.DataFrame, locs: Locations, rng: np.random.Generato
     ships = pick_in_group(ships, locs.dock("SHP"), "facility_id", "loc", "ship_dock", rng)
     ships = ships.with_columns(
         delivered_us=pl.col("shipped_us") + pl.col("transit_us"),
-        pick_us=pl.col("shipped_us")
-        - pl.Series(uniform_us(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height)),
+        pick_us=pl.col("shipped_us") - jitter(rng, US_PER_HOUR, 3 * US_PER_HOUR, ships.height),
         dest=pl.col("destination_facility_id").fill_null(pl.col("facility_id")),
     )
     return pick_in_group(
@@ -263,7 +263,7 @@ def shipping_events(
                     facility_id="dest",
                     kind=pl.lit("putaway"),
                     t=pl.col("delivered_us")
-                    + pl.Series(uniform_us(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height)),
+                    + jitter(rng, US_PER_HOUR, 8 * US_PER_HOUR, arrived.height),
                     from_loc="dest_dock",
                     to_loc="dest_bin",
                     **AVAILABLE,
@@ -304,8 +304,7 @@ def build_logistics(
     # --- finished sublots: on the conveyor line, along its positions, put away -------------
     fin = pick_in_group(onto_lines(receipts, locs, rng), bins, "facility_id", "loc", "fg_bin", rng)
     fin = fin.with_columns(
-        ready_us=pl.col("t")
-        + pl.Series(uniform_us(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, fin.height))
+        ready_us=pl.col("t") + jitter(rng, 10 * US_PER_SECOND, 120 * US_PER_SECOND, fin.height)
     )
     positions = conveyor_positions(locs, rng)
     stays = simulate_conveyors(
@@ -323,10 +322,49 @@ def build_logistics(
     exits = stays.group_by("sublot_key").agg(pl.col("leave_us").max().alias("exit_us"))
     fin = fin.join(exits, on="sublot_key", how="left", maintain_order="left").with_columns(
         putaway_us=pl.col("exit_us").fill_null(pl.col("ready_us"))
-        + pl.Series(uniform_us(rng, 2 * US_PER_MINUTE, 30 * US_PER_MINUTE, fin.height)),
+        + jitter(rng, 2 * US_PER_MINUTE, 30 * US_PER_MINUTE, fin.height),
         qa=pl.Series(rng.random(fin.height) < 0.03),
     )
 
+    ship_orders, transfer_wo = _shipping_plan(orders, fin, end_us, rng, master, locs)
+
+    ships = _shipments_with_docks(ship_orders, transfer_wo, rng, locs, bins)
+    fin, fin_events = _finished_goods_events(ships, fin, rng, stays, locs)
+
+    if shard.index == 0:
+        stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key)
+    else:
+        stock = pl.DataFrame(schema=STOCK_SCHEMA)
+        stock_events, next_key = events(pl.DataFrame()), first_key
+    shipments = shipment_facts(ships, end_us)
+    order_status = ship_orders.select(
+        "order_id",
+        "shipped_us",
+        delivered_us=pl.when(pl.col("shipped_us") + pl.col("transit_us") <= end_us).then(
+            pl.col("shipped_us") + pl.col("transit_us")
+        ),
+    )
+    return Logistics(
+        product_sublots=fin,
+        stock_sublots=stock,
+        events=pl.concat([fin_events, stock_events]).filter(pl.col("t") <= end_us),
+        stays=stays,
+        shipments=shipments,
+        order_status=order_status,
+        next_key=next_key,
+    )
+
+
+def _shipping_plan(
+    orders: pl.DataFrame,
+    fin: pl.DataFrame,
+    end_us: int,
+    rng: np.random.Generator,
+    master: dict[str, pl.DataFrame],
+    locs: Locations,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Customer shipments for make-to-order work orders (when all products of the order are put
+    away) and transfers of make-to-stock goods to a partner site."""
     # --- customer shipments for make-to-order, transfers for make-to-stock ------------------
     ship_orders = (
         fin.filter(pl.col("order_type") == "make_to_order")
@@ -342,9 +380,8 @@ def build_logistics(
     )
     ns = ship_orders.height
     ship_orders = ship_orders.with_columns(
-        shipped_us=pl.col("ready")
-        + pl.Series(uniform_us(rng, 4 * US_PER_HOUR, 5 * US_PER_DAY, ns)),
-        transit_us=pl.Series(uniform_us(rng, US_PER_DAY, 7 * US_PER_DAY, ns)),
+        shipped_us=pl.col("ready") + jitter(rng, 4 * US_PER_HOUR, 5 * US_PER_DAY, ns),
+        transit_us=jitter(rng, US_PER_DAY, 7 * US_PER_DAY, ns),
         shipment_type=pl.lit("order_fulfillment"),
         destination_facility_id=pl.lit(None, pl.Int64),
     ).filter(pl.col("shipped_us") <= end_us)
@@ -368,14 +405,24 @@ def build_logistics(
     transfer_wo = (
         pick_in_group(transfer_wo, dests, "facility_id", "dest", "destination_facility_id", rng)
         .with_columns(
-            shipped_us=pl.col("ready")
-            + pl.Series(uniform_us(rng, US_PER_DAY, 10 * US_PER_DAY, nt)),
-            transit_us=pl.Series(uniform_us(rng, US_PER_DAY, 5 * US_PER_DAY, nt)),
+            shipped_us=pl.col("ready") + jitter(rng, US_PER_DAY, 10 * US_PER_DAY, nt),
+            transit_us=jitter(rng, US_PER_DAY, 5 * US_PER_DAY, nt),
             shipment_type=pl.lit("transfer"),
         )
         .filter(pl.col("shipped_us") <= end_us)
     )
+    return ship_orders, transfer_wo
 
+
+def _shipments_with_docks(
+    ship_orders: pl.DataFrame,
+    transfer_wo: pl.DataFrame,
+    rng: np.random.Generator,
+    locs: Locations,
+    bins: pl.DataFrame,
+) -> pl.DataFrame:
+    """The shipments of the orders and transfers (a key each), with their shipping dock and a bin
+    at the destination."""
     ship_cols = [
         "ship_key",
         "shipment_type",
@@ -406,6 +453,18 @@ def build_logistics(
         "dest_bin",
         rng,
     )
+    return ships
+
+
+def _finished_goods_events(
+    ships: pl.DataFrame,
+    fin: pl.DataFrame,
+    rng: np.random.Generator,
+    stays: pl.DataFrame,
+    locs: Locations,
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Each finished sublot's route (put away, picked, shipped or transferred) and its events:
+    the conveyor, putaway, pick, loading, transit and arrival."""
     fin = (
         fin.join(
             ships.filter(pl.col("order_id").is_not_null()).select(
@@ -436,10 +495,7 @@ def build_logistics(
         hold_us=pl.col("putaway_us") + US_PER_MINUTE,
         release_us=pl.when(pl.col("pick_us").is_not_null())
         .then(pl.col("putaway_us") + (pl.col("pick_us") - pl.col("putaway_us")) // 2)
-        .otherwise(
-            pl.col("putaway_us")
-            + pl.Series(uniform_us(rng, 2 * US_PER_HOUR, 2 * US_PER_DAY, fin.height))
-        ),
+        .otherwise(pl.col("putaway_us") + jitter(rng, 2 * US_PER_HOUR, 2 * US_PER_DAY, fin.height)),
         held=(pl.col("status") == "quality_hold"),
     )
     base = {
@@ -485,29 +541,7 @@ def build_logistics(
         shipping_events(shipped, locs, rng, from_dock="ship_dock"),
     ]
     fin_events = pl.concat([events(e) for e in ev])
-
-    if shard.index == 0:
-        stock, stock_events, next_key = _warehouse_stock(params, master, locs, rng, first_key)
-    else:
-        stock = pl.DataFrame(schema=STOCK_SCHEMA)
-        stock_events, next_key = events(pl.DataFrame()), first_key
-    shipments = shipment_facts(ships, end_us)
-    order_status = ship_orders.select(
-        "order_id",
-        "shipped_us",
-        delivered_us=pl.when(pl.col("shipped_us") + pl.col("transit_us") <= end_us).then(
-            pl.col("shipped_us") + pl.col("transit_us")
-        ),
-    )
-    return Logistics(
-        product_sublots=fin,
-        stock_sublots=stock,
-        events=pl.concat([fin_events, stock_events]).filter(pl.col("t") <= end_us),
-        stays=stays,
-        shipments=shipments,
-        order_status=order_status,
-        next_key=next_key,
-    )
+    return fin, fin_events
 
 
 def _warehouse_stock(
@@ -566,6 +600,21 @@ def _warehouse_stock(
         last_bin=pl.when(pl.col("moved")).then(pl.col("bin2")).otherwise(pl.col("bin1")),
     )
 
+    ev = _warehouse_stock_events(locs, s)
+    stock = s.select(
+        "sublot_key",
+        "facility_id",
+        "part_id",
+        "supplier_id",
+        pl.col("qty").alias("initial_quantity"),
+        pl.col("r").alias("created_us"),
+    )
+    return stock, pl.concat([events(e) for e in ev]), first_key + n
+
+
+def _warehouse_stock_events(locs: Locations, s: pl.DataFrame) -> list[pl.DataFrame]:
+    """The events of the warehouses' own stock: receipt, putaway, release of held sublots, a bin
+    transfer and a count adjustment."""
     at = at_fraction
     vendor, adjustment = locs.virtual("vendor"), locs.virtual("adjustment")
     base = {
@@ -608,12 +657,4 @@ def _warehouse_stock(
             reason_code=pl.lit("cycle_count"),
         ),
     ]
-    stock = s.select(
-        "sublot_key",
-        "facility_id",
-        "part_id",
-        "supplier_id",
-        pl.col("qty").alias("initial_quantity"),
-        pl.col("r").alias("created_us"),
-    )
-    return stock, pl.concat([events(e) for e in ev]), first_key + n
+    return ev

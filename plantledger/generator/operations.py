@@ -9,16 +9,16 @@ import polars as pl
 
 from plantledger.generator.ledger import build_inventory, build_raw_tables
 from plantledger.generator.logistics import build_logistics
-from plantledger.generator.materials import build_material_flows, locations
+from plantledger.generator.materials import build_material_flows
 from plantledger.generator.production import (
     NAMED_ORDERS,
     NAMED_PRODUCTS,
     NAMED_WOS,
     build_production,
-    current_routings,
-    product_homes,
 )
+from plantledger.generator.production_rules import current_routings, product_homes
 from plantledger.generator.sharding import Counters, plan_shards
+from plantledger.generator.stock_rules import locations
 from plantledger.params import GenerationParams
 
 NAMED_YEAR = 2024

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -13,18 +12,38 @@ from plantledger.generator._util import (
     US_PER_HOUR,
     US_PER_MINUTE,
     choice,
+    jitter,
     pick_in_group,
     to_us,
     uniform_us,
     us_to_date,
     us_to_ts,
 )
+from plantledger.generator.production_rules import (
+    STARTED,
+    WO_HEAD,
+    WO_IDENTITY,
+    current_routings,
+    line_prices,
+    line_quantities,
+    number_documents,
+    order_totals,
+    planned_dates,
+    product_homes,
+    stock_quantities,
+    zipf_index,
+)
 from plantledger.generator.sharding import Counters, Shard
+from plantledger.generator.steps import (
+    roll_up,
+    running_steps,
+    step_instants,
+    steps_with_scrap,
+)
 from plantledger.params import GenerationParams
 
 WO_STATUSES = ("released", "in_progress", "quality_hold", "completed", "cancelled")
 WO_STATUS_WEIGHTS = (0.05, 0.10, 0.02, 0.80, 0.03)
-STARTED = ("in_progress", "quality_hold", "completed")
 NAMED_ORDERS = ("ORD-2024-001", "ORD-2024-002", "ORD-2024-003")
 NAMED_WOS = ("WO-2024-00001", "WO-2024-00002", "WO-2024-00003")
 NAMED_CUSTOMERS = ("CUST-ACME", "CUST-GLOBEX", "CUST-INITECH")
@@ -39,96 +58,6 @@ class Production:
     work_order_steps: pl.DataFrame
     wo_facts: pl.DataFrame
     """One row per work order with the helper columns later stages need (µs times)."""
-
-
-def current_routings(master: dict[str, pl.DataFrame]) -> pl.DataFrame:
-    """The current routing steps with their work centre's facility and efficiency."""
-    wc = master["work_centers"].select(
-        pl.col("id").alias("work_center_id"), "facility_id", "efficiency_rating"
-    )
-    return (
-        master["production_routings"]
-        .filter(pl.col("is_active") & pl.col("effective_to").is_null())
-        .rename({"id": "routing_step_id"})
-        .join(wc, on="work_center_id", maintain_order="left")
-        .sort("product_id", "step_sequence")
-    )
-
-
-def product_homes(routings: pl.DataFrame) -> pl.DataFrame:
-    """product_id → the factory that makes it (where its first current step runs)."""
-    return routings.group_by("product_id").agg(pl.col("facility_id").first())
-
-
-WO_IDENTITY = ("wo_number", "product_id", "facility_id", "order_id", "order_type")
-"""What a work order is (besides its id)."""
-WO_HEAD = ("id", *WO_IDENTITY, "priority", "quantity_planned")
-"""The columns work_orders rows start with: what is fixed at a work order's creation."""
-
-
-def zipf_index(rng: np.random.Generator, n_items: int, size: int) -> np.ndarray:
-    """Skewed indices in [0, n_items): a few customers order a lot."""
-    return np.minimum((n_items * rng.random(size) ** 2.2).astype(np.int64), n_items - 1)
-
-
-def line_quantities(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Units of an order line (and of a make-to-order work order)."""
-    return np.clip(np.round(rng.lognormal(np.log(20), 0.9, n)), 1, 500).astype(np.int64)
-
-
-def stock_quantities(rng: np.random.Generator, n: int) -> np.ndarray:
-    """Units of a make-to-stock work order."""
-    return np.clip(np.round(rng.lognormal(np.log(100), 0.7, n)), 10, 2000).astype(np.int64)
-
-
-def line_prices(rng: np.random.Generator, n: int) -> dict[str, pl.Expr]:
-    """unit_price (the product's ``list_price`` ±8%) and discount_percent of ``n`` order lines."""
-    return {
-        "unit_price": (pl.col("list_price") * pl.Series(rng.uniform(0.92, 1.08, n))).round(2),
-        "discount_percent": pl.Series(
-            choice(rng, [0.0, 5.0, 10.0, 15.0], [60, 20, 15, 5], n).astype(float)
-        ),
-    }
-
-
-def order_totals(items: pl.DataFrame) -> pl.DataFrame:
-    """order_id, total_amount: the discounted value of an order's lines."""
-    return items.group_by("order_id").agg(
-        (pl.col("quantity") * pl.col("unit_price") * (1 - pl.col("discount_percent") / 100))
-        .sum()
-        .round(2)
-        .alias("total_amount")
-    )
-
-
-def priorities(rng: np.random.Generator, make_to_order: np.ndarray) -> np.ndarray:
-    """Work-order priorities: 1-3 for make-to-order, 3-5 for make-to-stock."""
-    n = make_to_order.size
-    return np.where(make_to_order, rng.integers(1, 4, n), rng.integers(3, 6, n))
-
-
-def work_order_plan(
-    rng: np.random.Generator, start: pl.Expr, total: pl.Expr, n: int
-) -> dict[str, pl.Expr]:
-    """planned_start_us (within a day of ``start``) and plan_days (the ``total`` µs the steps
-    take, with 10% less to 30% more slack, in whole days, at least one) of ``n`` work orders."""
-    return {
-        "planned_start_us": start + pl.Series(uniform_us(rng, -US_PER_DAY, US_PER_DAY, n)),
-        "plan_days": (total * pl.Series(rng.uniform(0.9, 1.3, n)) / US_PER_DAY)
-        .ceil()
-        .cast(pl.Int64)
-        .clip(lower_bound=1),
-    }
-
-
-def planned_dates() -> dict[str, pl.Expr]:
-    """planned_start_date and planned_end_date of work orders with the columns of
-    :func:`work_order_plan`."""
-    start = us_to_date(pl.col("planned_start_us"))
-    return {
-        "planned_start_date": start,
-        "planned_end_date": start + pl.duration(days=pl.col("plan_days")),
-    }
 
 
 def _status_anchor(rng: np.random.Generator, status: np.ndarray, p: GenerationParams):
@@ -163,6 +92,38 @@ def build_production(
     )
     factories = homes.group_by("facility_id").agg(pl.len().alias("n")).sort("facility_id")
 
+    n_orders, orders, items = _orders_and_items(params, shard, master, rng, factories, products)
+
+    orders, wos, n_wo = _work_orders(
+        n_orders, rng, orders, items, params, shard, products, start_us
+    )
+
+    steps, n_steps = steps_with_scrap(routings, wos, rng)
+
+    wos = running_steps(steps, wos, n_wo, rng, end_us, start_us)
+
+    steps = step_instants(steps, wos, rng, master, n_steps)
+
+    wos = roll_up(steps, rng, n_wo, wos)
+
+    orders, wos, steps = _dates_and_numbers(
+        wos, orders, rng, start_us, end_us, n_wo, counters, steps
+    )
+    items = items.join(
+        orders.select("tmp_order", "order_id"), on="tmp_order", maintain_order="left"
+    )
+    return _finish(params, rng, orders, items, wos, steps, counters)
+
+
+def _orders_and_items(
+    params: GenerationParams,
+    shard: Shard,
+    master: dict[str, pl.DataFrame],
+    rng: np.random.Generator,
+    factories: pl.DataFrame,
+    products: pl.DataFrame,
+) -> tuple[int, pl.DataFrame, pl.DataFrame]:
+    """Orders of the shard's customers (the named orders first) and their items with prices."""
     # --- orders -------------------------------------------------------------------------
     n_orders = shard.volume(params, 80_000, minimum=len(NAMED_ORDERS) + 2 if shard.has_named else 1)
     customers = master["customers"].sort("id")
@@ -226,7 +187,21 @@ def build_production(
     items = items.join(list_price, on="product_id", how="left", maintain_order="left").with_columns(
         quantity=pl.Series(line_quantities(rng, n_lines)), **line_prices(rng, n_lines)
     )
+    return n_orders, orders, items
 
+
+def _work_orders(
+    n_orders: int,
+    rng: np.random.Generator,
+    orders: pl.DataFrame,
+    items: pl.DataFrame,
+    params: GenerationParams,
+    shard: Shard,
+    products: pl.DataFrame,
+    start_us: int,
+) -> tuple[pl.DataFrame, pl.DataFrame, int]:
+    """Work orders: make to order (1-2 per order) and make to stock, with their status and
+    anchor instant (the work orders of one order start together)."""
     # --- work orders: make to order (1-2 per order) and make to stock ------------------------
     n_wo_per_order = 1 + ((rng.random(n_orders) < 0.2) & (orders["n_items"].to_numpy() >= 2))
     orders = orders.with_columns(n_wo=pl.Series(n_wo_per_order))
@@ -276,197 +251,21 @@ def build_production(
         .then(pl.col("anchor"))
         .otherwise(pl.col("anchor").first().over("tmp_order") + pl.Series(jitter))
     )
+    return orders, wos, n_wo
 
-    # --- steps and their schedule ----------------------------------------------------------
-    steps = (
-        wos.select("tmp_wo", "product_id", "facility_id", "quantity_planned", "named")
-        .join(
-            routings.select(
-                "product_id",
-                "routing_step_id",
-                "step_sequence",
-                "work_center_id",
-                "setup_time_mins",
-                "run_time_per_unit_mins",
-                "efficiency_rating",
-            ),
-            on="product_id",
-            maintain_order="left",
-        )
-        .sort("tmp_wo", "step_sequence")
-    )
-    n_steps = steps.height
-    gap_min = rng.uniform(10, 240, n_steps)
-    steps = (
-        steps.with_columns(
-            step_idx=pl.int_range(pl.len()).over("tmp_wo"),
-            run_min=pl.col("run_time_per_unit_mins")
-            * pl.col("quantity_planned")
-            / pl.col("efficiency_rating").clip(0.3, 1.0),
-        )
-        .with_columns(
-            dur_us=(
-                (pl.col("setup_time_mins") + pl.col("run_min"))
-                * US_PER_MINUTE
-                * pl.Series(rng.uniform(0.85, 1.25, n_steps))
-            ).cast(pl.Int64),
-            gap_us=pl.when(pl.col("step_idx") == 0)
-            .then(0)
-            .otherwise(pl.Series(gap_min) * US_PER_MINUTE)
-            .cast(pl.Int64),
-        )
-        .with_columns(
-            off_end=(pl.col("gap_us") + pl.col("dur_us")).cum_sum().over("tmp_wo"),
-            n_wo_steps=pl.len().over("tmp_wo"),
-        )
-        .with_columns(off_start=pl.col("off_end") - pl.col("dur_us"))
-    )
 
-    # scrap per step, carried forward along the step chain; a quality_hold work order keeps at
-    # least one unit through every step (its contract: it received products that are held), so
-    # its scrap draw is capped there; the draws themselves are the same for every status
-    idx = steps["step_idx"].to_numpy()
-    q_in = np.zeros(n_steps, dtype=np.int64)
-    q_scrap = np.zeros(n_steps, dtype=np.int64)
-    planned = steps["quantity_planned"].to_numpy()
-    keeps_one = (wos["status"] == "quality_hold").to_numpy()[steps["tmp_wo"].to_numpy()]
-    p_scrap = rng.uniform(0.0, 0.03, n_steps) * (rng.random(n_steps) < 0.6)
-    for k in range(int(idx.max()) + 1):
-        rows = np.flatnonzero(idx == k)
-        q_in[rows] = planned[rows] if k == 0 else q_in[rows - 1] - q_scrap[rows - 1]
-        drawn = rng.binomial(q_in[rows], p_scrap[rows])
-        cap = np.maximum(q_in[rows] - 1, 0)
-        q_scrap[rows] = np.where(keeps_one[rows], np.minimum(drawn, cap), drawn)
-    steps = steps.with_columns(full_in=pl.Series(q_in), full_scrap=pl.Series(q_scrap))
-
-    # in-progress orders: choose the running step and the fraction of it done at the end
-    total = (
-        steps.group_by("tmp_wo")
-        .agg(pl.col("off_end").max().alias("total_us"), pl.col("n_wo_steps").first())
-        .sort("tmp_wo")
-    )
-    wos = wos.join(total, on="tmp_wo", how="left", maintain_order="left")
-    cur = np.floor(rng.random(n_wo) * wos["n_wo_steps"].to_numpy()).astype(np.int64)
-    frac = rng.uniform(0.1, 0.9, n_wo)
-    wos = wos.with_columns(cur_step=pl.Series(cur), frac=pl.Series(frac))
-    cur_step_rows = (
-        steps.join(wos.select("tmp_wo", "cur_step"), on="tmp_wo", maintain_order="left")
-        .filter(pl.col("step_idx") == pl.col("cur_step"))
-        .select("tmp_wo", pl.col("off_start").alias("cur_off"), pl.col("dur_us").alias("cur_dur"))
-    )
-    wos = wos.join(cur_step_rows, on="tmp_wo", how="left", maintain_order="left").with_columns(
-        start_us=pl.when(pl.col("status") == "in_progress")
-        .then(
-            pl.lit(end_us)
-            - pl.col("cur_off")
-            - (pl.col("cur_dur") * pl.col("frac")).cast(pl.Int64)
-            - 1
-        )
-        .when(pl.col("status").is_in(["completed", "cancelled"]))
-        .then(pl.min_horizontal("anchor", pl.lit(end_us - US_PER_DAY) - pl.col("total_us")))
-        .when(pl.col("status") == "quality_hold")  # finished, put away and held by the end
-        .then(pl.min_horizontal("anchor", pl.lit(end_us - 4 * US_PER_DAY) - pl.col("total_us")))
-        .otherwise(pl.col("anchor"))
-    )
-    if (wos.filter(pl.col("status") != "released")["start_us"] < start_us).any():
-        raise ValueError("work-order schedule starts before history; routing durations too long")
-
-    steps = (
-        steps.join(
-            wos.select("tmp_wo", "status", "start_us", "cur_step", "frac"),
-            on="tmp_wo",
-            maintain_order="left",
-        )
-        .with_columns(
-            step_state=pl.when(pl.col("status") == "released")
-            .then(pl.lit("pending"))
-            .when(pl.col("status") == "cancelled")
-            .then(pl.lit("skipped"))
-            .when(pl.col("status") != "in_progress")
-            .then(pl.lit("completed"))
-            .when(pl.col("step_idx") < pl.col("cur_step"))
-            .then(pl.lit("completed"))
-            .when(pl.col("step_idx") == pl.col("cur_step"))
-            .then(pl.lit("in_progress"))
-            .otherwise(pl.lit("pending")),
-            act_start=pl.col("start_us") + pl.col("off_start"),
-            act_end=pl.col("start_us") + pl.col("off_end"),
-        )
-        .with_columns(
-            quantity_in=pl.when(pl.col("step_state").is_in(["completed", "in_progress"]))
-            .then(pl.col("full_in"))
-            .otherwise(0),
-            quantity_scrapped=pl.when(pl.col("step_state") == "completed")
-            .then(pl.col("full_scrap"))
-            .when(pl.col("step_state") == "in_progress")
-            .then((pl.col("full_scrap") * pl.col("frac")).floor().cast(pl.Int64))
-            .otherwise(0),
-            done_frac=pl.when(pl.col("step_state") == "completed")
-            .then(1.0)
-            .when(pl.col("step_state") == "in_progress")
-            .then(pl.col("frac"))
-            .otherwise(0.0),
-        )
-        .with_columns(
-            quantity_out=pl.when(pl.col("step_state") == "completed")
-            .then(pl.col("full_in") - pl.col("full_scrap"))
-            .when(pl.col("step_state") == "in_progress")
-            .then(
-                ((pl.col("full_in") - pl.col("full_scrap")) * pl.col("frac")).floor().cast(pl.Int64)
-            )
-            .otherwise(0),
-        )
-    )
-    # 5% of steps run on another work centre of the same facility than the routing says
-    other_wc = pick_in_group(
-        steps.select("facility_id"),
-        master["work_centers"].select(pl.col("facility_id"), pl.col("id").alias("wc")),
-        "facility_id",
-        "wc",
-        "alt_wc",
-        rng,
-    )["alt_wc"]
-    steps = steps.with_columns(
-        work_center_id=pl.when(pl.Series(rng.random(n_steps) < 0.05) & (pl.col("named") == 0))
-        .then(other_wc)
-        .otherwise(pl.col("work_center_id")),
-        labor_hours=(
-            pl.col("dur_us")
-            / US_PER_HOUR
-            * pl.Series(rng.uniform(0.9, 1.6, n_steps))
-            * pl.col("done_frac")
-        ).round(2),
-        machine_hours=(
-            pl.col("run_min")
-            / 60
-            * pl.Series(rng.uniform(0.95, 1.05, n_steps))
-            * pl.col("done_frac")
-        ).round(2),
-        planned_us=pl.col("start_us") + pl.col("off_start"),
-    )
-
-    # --- work-order roll-up ------------------------------------------------------------------
-    roll = steps.group_by("tmp_wo").agg(
-        pl.col("quantity_scrapped").sum().alias("quantity_scrapped"),
-        pl.col("quantity_out").last().alias("last_out"),
-        (pl.col("step_state").last() == "completed").alias("last_done"),
-        pl.col("act_end").last().alias("last_end_us"),
-        pl.col("act_start").filter(pl.col("step_state") != "pending").max().alias("last_start"),
-    )
-    wos = wos.join(roll, on="tmp_wo", how="left", maintain_order="left").with_columns(
-        quantity_completed=pl.when(pl.col("last_done") & pl.col("status").is_in(STARTED))
-        .then(pl.col("last_out"))
-        .otherwise(0),
-        actual_end_us=pl.when(pl.col("status") == "completed")
-        .then(
-            pl.col("last_end_us")
-            + pl.Series(uniform_us(rng, 31 * US_PER_MINUTE, 120 * US_PER_MINUTE, n_wo))
-        )
-        .otherwise(None),
-        **work_order_plan(rng, pl.col("start_us"), pl.col("total_us"), n_wo),
-        priority=pl.Series(priorities(rng, (wos["order_type"] == "make_to_order").to_numpy())),
-    )
-
+def _dates_and_numbers(
+    wos: pl.DataFrame,
+    orders: pl.DataFrame,
+    rng: np.random.Generator,
+    start_us: int,
+    end_us: int,
+    n_wo: int,
+    counters: Counters,
+    steps: pl.DataFrame,
+) -> tuple[pl.DataFrame, pl.DataFrame, pl.DataFrame]:
+    """Order dates, creation times and document numbers of orders and work orders (named ones
+    first); work orders and steps get their final ids."""
     # --- order dates, creation times and numbering -----------------------------------------
     order_first = (
         wos.filter(pl.col("tmp_order").is_not_null())
@@ -541,47 +340,7 @@ def build_production(
         on="tmp_wo",
         maintain_order="left",
     )
-    items = items.join(
-        orders.select("tmp_order", "order_id"), on="tmp_order", maintain_order="left"
-    )
-    return _finish(params, rng, orders, items, wos, steps, counters)
-
-
-def number_documents(
-    frame: pl.DataFrame,
-    order: Sequence[str | pl.Expr],
-    time: str,
-    prefix: str,
-    width: int,
-    counters: Counters,
-    table: str,
-    named: tuple[str, ...] = (),
-) -> pl.DataFrame:
-    """Ids in ``order`` (continuing from earlier shards and loads) and year-based codes
-    ``PREFIX-YYYY-NNN`` (the year of the µs instant ``time``) continuing each year's sequence.
-    With ``named`` codes, the rows whose ``named`` column is i > 0 get the i-th of them
-    instead; the named codes are reserved, so no generated code can collide with them."""
-    frame = counters.with_ids(table, frame.sort(*order, maintain_order=True))
-    frame = frame.with_columns(year=us_to_ts(pl.col(time)).dt.year())
-    generated = pl.col("named") == 0 if named else pl.lit(True)
-    frame = frame.with_columns(seq=counters.sequence(prefix, frame, "year", generated))
-    code = (
-        pl.lit(prefix + "-")
-        + pl.col("year").cast(pl.String)
-        + "-"
-        + pl.col("seq").cast(pl.String).str.zfill(width)
-    )
-    if named:
-        code = (
-            pl.when(pl.col("named") > 0)
-            .then(
-                pl.col("named").replace_strict(
-                    {i + 1: c for i, c in enumerate(named)}, default=None, return_dtype=pl.String
-                )
-            )
-            .otherwise(code)
-        )
-    return frame.with_columns(code=code).drop("seq", "year")
+    return orders, wos, steps
 
 
 def _finish(
@@ -633,9 +392,7 @@ def _finish(
         .with_columns(
             required_date=pl.col("order_date")
             + pl.duration(days=pl.Series(rng.integers(7, 45, n_orders))),
-            created_at=us_to_ts(
-                pl.col("sort_us") + pl.Series(uniform_us(rng, 0, 8 * US_PER_HOUR, n_orders))
-            ),
+            created_at=us_to_ts(pl.col("sort_us") + jitter(rng, 0, 8 * US_PER_HOUR, n_orders)),
         )
         .with_columns(created_at=pl.min_horizontal("created_at", pl.lit(params.end_instant())))
     )

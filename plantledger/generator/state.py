@@ -12,10 +12,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import polars as pl
 
+from plantledger.rawfolder import RawFolder
 from plantledger.schema import EVENT_TABLES, TABLES, latest_versions
 
 MASTER_TABLES = (
@@ -171,12 +171,14 @@ def _rates(raw: Path, master: dict[str, pl.DataFrame], initial_days: int) -> Rat
     )
 
 
-def read_state(
-    raw: Path, initial: dict[str, Any], end_date: dt.date, window_end: dt.date
-) -> RawState:
-    """Read what an append needs from the raw folder ``raw`` whose history ends on
-    ``end_date``; the append runs to ``window_end``. ``initial`` is the manifest's entry of
-    load 0 (its days give the daily rates; its open work orders are the backlog)."""
+def read_state(folder: RawFolder, window_end: dt.date) -> RawState:
+    """Read what an append needs from the raw folder (opened and checked by
+    :meth:`~plantledger.rawfolder.RawFolder.open`) whose history ends on its manifest's
+    ``end_date``; the append runs to ``window_end``. The manifest's entry of load 0 gives the
+    daily rates (its days) and the backlog (its open work orders)."""
+    raw = folder.path
+    initial = folder.manifest.loads[0]
+    end_date = dt.date.fromisoformat(folder.manifest.parameters["end_date"])
     master = {table: current(raw, table).drop("load_id").collect() for table in MASTER_TABLES}
     sublots = current(raw, "material_sublots").drop("load_id").collect().sort("id")
     work_orders = current(raw, "work_orders").drop("load_id").collect().sort("id")

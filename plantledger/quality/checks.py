@@ -354,6 +354,15 @@ class Check:
 def table_checks(table: str, end_instant: dt.datetime) -> list[Check]:
     """The suite of ``table``: every check, in a stable order."""
     schema = RAW_SCHEMAS[table]
+    return [
+        *_shape_checks(table, schema),
+        *_column_checks(table, schema, end_instant),
+        *_row_order_checks(table),
+    ]
+
+
+def _shape_checks(table: str, schema: dict[str, pl.DataType]) -> list[Check]:
+    """The table's columns in order, each column's type and nulls, and its unique keys."""
     checks = [
         Check(
             table,
@@ -397,6 +406,14 @@ def table_checks(table: str, end_instant: dt.datetime) -> list[Check]:
                     {"column_list": list(key)},
                 )
             )
+    return checks
+
+
+def _column_checks(
+    table: str, schema: dict[str, pl.DataType], end_instant: dt.datetime
+) -> list[Check]:
+    """Per column: value sets, formats, ranges, no instant after the history, references."""
+    checks: list[Check] = []
     for column in schema:
         if (table, column) in VALUE_SETS:
             checks.append(
@@ -453,6 +470,12 @@ def table_checks(table: str, end_instant: dt.datetime) -> list[Check]:
                     f"every non-null `{column}` must exist as `{reference}`",
                 )
             )
+    return checks
+
+
+def _row_order_checks(table: str) -> list[Check]:
+    """Column pairs in order within a row, and rows in the feed's order in the files."""
+    checks: list[Check] = []
     for order_table, later, earlier in ORDER:
         if order_table == table:
             checks.append(

@@ -37,11 +37,10 @@ from plantledger.quality import html_page
 from plantledger.quality.checks import UNIQUE, Check, all_checks
 from plantledger.quality.severity import BLOCK, RULES, WARN
 from plantledger.quality.values import short_value
-from plantledger.rawcheck import check_raw_folder
+from plantledger.rawfolder import MANIFEST_NAME, Manifest, check_raw_folder
 from plantledger.schema import RAW_SCHEMAS, TABLES
 from plantledger.settings import DEFAULT_DATA_DOCS as DEFAULT_DOCS
 from plantledger.settings import DEFAULT_RAW
-from plantledger.writer import MANIFEST_NAME, Manifest
 
 DEFAULT_SAMPLE = 3
 DEFAULT_BATCH_ROWS = 1_000_000
