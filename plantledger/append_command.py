@@ -114,6 +114,10 @@ def read_manifest(out: Path) -> Manifest:
             f"continues the state of clean data only; generate a folder without --faults to "
             f"append to"
         )
+    if manifest.shard is not None:
+        from plantledger.rawcheck import refuse_shard
+
+        refuse_shard(out, manifest, "--out")
     return manifest
 
 

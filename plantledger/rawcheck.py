@@ -8,7 +8,9 @@ folder itself holds the manifest and the tables' folders, nothing else. Refused,
 - a file or folder the manifest does not list (``part-00000 (copy).parquet``, parts of an
   append that never committed, stray files): the warehouse would read it;
 - a listed part file that is missing;
-- a table whose files do not hash to the manifest's sha256 (changed, truncated, replaced).
+- a table whose files do not hash to the manifest's sha256 (changed, truncated, replaced);
+- a shard folder of ``plantledger generate --shard I/N`` (its manifest has a ``shard`` section):
+  it holds part of a data set; ``generate --combine`` joins the shards into one.
 
 Every file is hashed on every check: about 0.2 s for the 80 MB of a scale-1 folder, far below
 the cost of the build it protects (README, "What an operator may do concurrently and what is
@@ -44,6 +46,16 @@ def _sha256(paths: list[Path]) -> str:
     return hasher.hexdigest()
 
 
+def refuse_shard(raw: Path, manifest: Manifest, option: str = "--raw") -> None:
+    """A shard of a sharded generation (``generate --shard I/N``) is part of a data set, not one."""
+    if manifest.shard is not None:
+        shard = f"{manifest.shard.get('index')}/{manifest.shard.get('count')}"
+        raise ParameterError(
+            f"{option} {raw} is shard {shard} of a sharded generation, not a whole data set; "
+            f"join all shards first with 'plantledger generate --combine SHARD_DIR... --out DIR'"
+        )
+
+
 def check_raw_folder(raw: Path, manifest: Manifest, option: str = "--raw") -> dict[str, list[Path]]:
     """Every table's part files in ``raw``, in order, once the folder matches ``manifest``
     exactly (names, then sha256); ParameterError naming the first difference otherwise."""
@@ -51,6 +63,7 @@ def check_raw_folder(raw: Path, manifest: Manifest, option: str = "--raw") -> di
         "move it out of the folder (the warehouse reads every file there) or generate the "
         "folder again"
     )
+    refuse_shard(raw, manifest, option)
     missing_tables = [table for table in TABLES if table not in manifest.tables]
     if missing_tables:
         raise ParameterError(

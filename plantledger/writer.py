@@ -114,6 +114,9 @@ class Manifest:
     format: int = MANIFEST_FORMAT
     faults: dict[str, Any] | None = None
     loads: list[dict[str, Any]] = field(default_factory=list)
+    shard: dict[str, Any] | None = None
+    """For one shard of a sharded generation (``generate --shard I/N``, :mod:`plantledger.
+    generator.shards`): which shard and which plan shards it holds; None (no key) otherwise."""
 
     @property
     def total_rows(self) -> int:
@@ -137,6 +140,8 @@ class Manifest:
         }
         if self.faults is not None:
             data["faults"] = self.faults
+        if self.shard is not None:
+            data["shard"] = self.shard
         return data
 
     def to_json(self) -> str:
@@ -156,6 +161,7 @@ class Manifest:
             tables={name: TableEntry(**entry) for name, entry in data["tables"].items()},
             faults=data.get("faults"),
             loads=list(data.get("loads", [])),
+            shard=data.get("shard"),
         )
 
     @classmethod
@@ -350,13 +356,15 @@ def write_raw(
     pieces: Iterable[tuple[str, pl.DataFrame]],
     progress: Progress | None = None,
     faults: Callable[[], dict[str, Any]] | None = None,
+    shard: dict[str, Any] | None = None,
 ) -> Manifest:
     """Write every piece to ``params.out`` (replacing it atomically) and return the manifest.
 
     ``pieces`` is consumed lazily, one piece at a time; it is not started before the temporary
     folder exists, so output problems are reported before any generation work. ``faults``, when
     given, is called once every piece is written; its result becomes the manifest's ``faults``
-    section (the record of :class:`plantledger.faults.FaultInjector`).
+    section (the record of :class:`plantledger.faults.FaultInjector`); ``shard`` becomes the
+    manifest's ``shard`` section (a shard of a sharded generation).
     """
     progress = progress if progress is not None else NullProgress()
     out = normalise_out(params.out)
@@ -375,6 +383,7 @@ def write_raw(
             tables=tables,
             faults=faults() if faults is not None else None,
             loads=[initial_load(params, tables)],
+            shard=shard,
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         _replace(tmp, out)
