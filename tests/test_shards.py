@@ -218,3 +218,11 @@ def test_append_on_combined_folder(single: Path, combined: dict[int, Path], work
         results.append(json.loads((folder / MANIFEST_NAME).read_text()))
     assert results[0] == results[1]
     assert results[1]["loads"][-1]["load_id"] == 1
+
+
+def test_plc_feed_stays_in_id_order(combined: dict[int, Path]) -> None:
+    """PLC events are a feed: over the part files in order, ids ascend (validate's file_order
+    check), although each plan shard numbers its own (blocks, not interleaved ids)."""
+    ids = _read(combined[3], "plc_tag_events")["id"]
+    assert len(list((combined[3] / "plc_tag_events").glob("part-*.parquet"))) == PLAN_SHARDS
+    assert ids.is_sorted() and ids.n_unique() == ids.len()
