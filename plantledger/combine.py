@@ -23,6 +23,7 @@ from pathlib import Path
 
 import polars as pl
 
+import plantledger
 from plantledger.generator.ledger import build_inventory
 from plantledger.generator.operations import SHARDED_TABLES
 from plantledger.generator.shards import STOCK_COLUMNS
@@ -139,6 +140,12 @@ def check_shard_set(shards: Sequence[ShardFolder]) -> list[ShardFolder]:
             f"{_GIVE}"
         )
     ordered = [by_index[i] for i in range(count)]
+    if first.manifest.generator_version != plantledger.__version__:
+        raise ParameterError(
+            f"--combine: the shards were written by generator {first.manifest.generator_version}"
+            f", this is {plantledger.__version__} (it builds the inventory summary); combine "
+            f"with the version that generated them"
+        )
     for shard in ordered[1:]:
         for table in TABLES:
             if table in SHARDED_TABLES or table == "inventory":

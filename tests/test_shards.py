@@ -21,6 +21,7 @@ import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
 
+import plantledger
 from plantledger import cli
 from plantledger.generator import sharding
 from plantledger.generator.operations import SHARDED_TABLES
@@ -226,3 +227,16 @@ def test_plc_feed_stays_in_id_order(combined: dict[int, Path]) -> None:
     ids = _read(combined[3], "plc_tag_events")["id"]
     assert len(list((combined[3] / "plc_tag_events").glob("part-*.parquet"))) == PLAN_SHARDS
     assert ids.is_sorted() and ids.n_unique() == ids.len()
+
+
+def test_shards_of_another_generator_version_are_refused(
+    shard_sets: dict[int, list[Path]],
+    work: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The combining generator builds the inventory summary: it must be the shards' version."""
+    monkeypatch.setattr(plantledger, "__version__", "0.0.0-other")
+    assert _combine(work / "other-version", *shard_sets[2]) == 2
+    assert "written by generator" in one_error_line(capsys)
+    assert not (work / "other-version").exists()
