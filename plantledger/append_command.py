@@ -112,6 +112,10 @@ def read_manifest(out: Path) -> Manifest:
             f"continues the state of clean data only; generate a folder without --faults to "
             f"append to"
         )
+    if manifest.shard is not None:
+        from plantledger.rawfolder import refuse_shard
+
+        refuse_shard(out, manifest, "--out")
     return manifest
 
 

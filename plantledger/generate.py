@@ -33,7 +33,12 @@ the next N days (load 1, 2, ... after the initial load 0): new files in the tabl
 versions of the rows whose state changed (same id, the load's load_id), a few events up to 3
 days late (--late-days D: up to D days), and the manifest's end_date and loads updated last.
 Scale and seed come from the manifest; the same folder and N (and D) always give the same new
-files."""
+files.
+
+shards: 'plantledger generate --shard I/N --out SHARD_I' (same --scale, --seed and --end-date
+on every machine) writes shard I of N; 'plantledger generate --combine SHARD_0 ... --out DIR'
+checks the N shard folders form one generation and writes DIR, the same files as a single run.
+N may be at most the plan's shard count (1 up to scale 1, about one per unit of scale)."""
 
 
 def generate_pieces(params: GenerationParams) -> Iterator[tuple[str, pl.DataFrame]]:
@@ -94,6 +99,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with --append-days: date late events up to D days before the new days "
         "(default: 3, the warehouse's lookback; older ones are restated by a plain dbt build)",
     )
+    parser.add_argument(
+        "--shard",
+        default=None,
+        metavar="I/N",
+        help="write only shard I (0 to N-1) of N into --out, to be joined with --combine",
+    )
+    parser.add_argument(
+        "--combine",
+        default=None,
+        nargs="+",
+        metavar="SHARD_DIR",
+        help="write --out from the folders of all N shards (--shard I/N) of one generation",
+    )
     parser.add_argument("--quiet", action="store_true", help="print nothing but errors")
 
 
@@ -102,14 +120,31 @@ def run_from_args(args: argparse.Namespace) -> int:
     from plantledger.writer import NullProgress, check_output, write_raw
 
     if args.append_days is not None:
+        if args.shard is not None or args.combine is not None:
+            raise UsageError(
+                "--append-days continues a whole data set; append to the folder --combine "
+                "wrote, not with --shard or --combine"
+            )
         from plantledger.append_command import run_from_args as run_append
 
         return run_append(args)
+    if args.combine is not None:
+        return _run_combine(args)
     if args.late_days is not None:
         raise UsageError(
             "--late-days dates the late events of an append; use it with --append-days N "
             f"(see '{PROG} generate --help')"
         )
+    part = None
+    if args.shard is not None:
+        from plantledger.generator.shards import parse_shard
+
+        if args.faults is not None:
+            raise UsageError(
+                "--faults corrupts a whole data set; inject faults in a single run, not in a "
+                "--shard"
+            )
+        part = parse_shard(args.shard)
     faults = None
     if args.faults is not None:
         from plantledger.faults import parse_faults
@@ -135,7 +170,13 @@ def run_from_args(args: argparse.Namespace) -> int:
         from plantledger.progress import RichProgress
 
         progress = RichProgress()
-    pieces = generate_pieces(params)
+    shard_record = None
+    if part is None:
+        pieces = generate_pieces(params)
+    else:
+        from plantledger.generator.shards import shard_generation
+
+        pieces, shard_record = shard_generation(params, part)
     record = None
     if faults is not None:
         from plantledger.faults import inject_faults
@@ -144,7 +185,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         record = injector.record
     try:
         with raw_lock(params.out, "a generate"):
-            manifest = write_raw(params, pieces, progress, faults=record)
+            manifest = write_raw(params, pieces, progress, faults=record, shard=shard_record)
     except (OSError, pl.exceptions.PolarsError) as exc:
         # polars reports a full disk while writing parquet as a ComputeError, not an OSError
         raise ParameterError(
@@ -155,4 +196,43 @@ def run_from_args(args: argparse.Namespace) -> int:
         kinds = manifest.faults["kinds"]
         done = ", ".join(f"{kind} {entry['count']}" for kind, entry in kinds.items())
         print(f"Injected faults ({done}); see 'faults' in the manifest", file=sys.stderr)
+    return 0
+
+
+def _run_combine(args: argparse.Namespace) -> int:
+    given = [
+        option
+        for option, value in (
+            ("--scale", args.scale),
+            ("--seed", args.seed),
+            ("--end-date", args.end_date),
+            ("--faults", args.faults),
+            ("--shard", args.shard),
+            ("--late-days", args.late_days),
+        )
+        if value is not None
+    ]
+    if given:
+        raise UsageError(
+            f"--combine takes the parameters from the shards' manifests; leave out "
+            f"{', '.join(given)}"
+        )
+    from plantledger.combine import combine
+    from plantledger.writer import NullProgress
+
+    folders = [check_folder_path(folder, "--combine") for folder in args.combine]
+    out = check_folder_path(args.out, "--out")
+    if args.quiet:
+        progress = NullProgress()
+    else:
+        from plantledger.progress import RichProgress
+
+        progress = RichProgress()
+    try:
+        combine(out, folders, progress)
+    except (OSError, pl.exceptions.PolarsError) as exc:
+        raise ParameterError(
+            f"combining into --out {args.out} failed: {write_reason(exc)}; check the shard "
+            f"folders are readable, --out writable and the disk has free space"
+        ) from None
     return 0

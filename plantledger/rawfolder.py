@@ -77,6 +77,9 @@ class Manifest:
     format: int = MANIFEST_FORMAT
     faults: dict[str, Any] | None = None
     loads: list[dict[str, Any]] = field(default_factory=list)
+    shard: dict[str, Any] | None = None
+    """For one shard of a sharded generation (``generate --shard I/N``, :mod:`plantledger.
+    generator.shards`): which shard and which plan shards it holds; None (no key) otherwise."""
 
     @property
     def total_rows(self) -> int:
@@ -100,6 +103,8 @@ class Manifest:
         }
         if self.faults is not None:
             data["faults"] = self.faults
+        if self.shard is not None:
+            data["shard"] = self.shard
         return data
 
     def to_json(self) -> str:
@@ -119,6 +124,7 @@ class Manifest:
             tables={name: TableEntry(**entry) for name, entry in data["tables"].items()},
             faults=data.get("faults"),
             loads=list(data.get("loads", [])),
+            shard=data.get("shard"),
         )
 
     @classmethod
@@ -201,6 +207,16 @@ def listed_files(manifest: Manifest) -> dict[str, list[str]]:
     }
 
 
+def refuse_shard(raw: Path, manifest: Manifest, option: str = "--raw") -> None:
+    """A shard of a sharded generation (``generate --shard I/N``) is part of a data set, not one."""
+    if manifest.shard is not None:
+        shard = f"{manifest.shard.get('index')}/{manifest.shard.get('count')}"
+        raise ParameterError(
+            f"{option} {raw} is shard {shard} of a sharded generation, not a whole data set; "
+            f"join all shards first with 'plantledger generate --combine SHARD_DIR... --out DIR'"
+        )
+
+
 def check_raw_folder(raw: Path, manifest: Manifest, option: str = "--raw") -> dict[str, list[Path]]:
     """Every table's part files in ``raw``, in order, once the folder matches ``manifest``
     exactly (names, then sha256); ParameterError naming the first difference otherwise."""
@@ -208,6 +224,7 @@ def check_raw_folder(raw: Path, manifest: Manifest, option: str = "--raw") -> di
         "move it out of the folder (the warehouse reads every file there) or generate the "
         "folder again"
     )
+    refuse_shard(raw, manifest, option)
     missing_tables = [table for table in TABLES if table not in manifest.tables]
     if missing_tables:
         raise ParameterError(

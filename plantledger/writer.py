@@ -234,13 +234,15 @@ def write_raw(
     pieces: Iterable[tuple[str, pl.DataFrame]],
     progress: Progress | None = None,
     faults: Callable[[], dict[str, Any]] | None = None,
+    shard: dict[str, Any] | None = None,
 ) -> Manifest:
     """Write every piece to ``params.out`` (replacing it atomically) and return the manifest.
 
     ``pieces`` is consumed lazily, one piece at a time; it is not started before the temporary
     folder exists, so output problems are reported before any generation work. ``faults``, when
     given, is called once every piece is written; its result becomes the manifest's ``faults``
-    section (the record of :class:`plantledger.faults.FaultInjector`).
+    section (the record of :class:`plantledger.faults.FaultInjector`); ``shard`` becomes the
+    manifest's ``shard`` section (a shard of a sharded generation).
     """
     progress = progress if progress is not None else NullProgress()
     out = normalise_out(params.out)
@@ -259,6 +261,7 @@ def write_raw(
             tables=tables,
             faults=faults() if faults is not None else None,
             loads=[initial_load(params, tables)],
+            shard=shard,
         )
         (tmp / MANIFEST_NAME).write_text(manifest.to_json(), encoding="utf-8")
         _replace(tmp, out)

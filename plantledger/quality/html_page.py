@@ -23,7 +23,7 @@ from plantledger.quality.values import short_value
 
 if TYPE_CHECKING:
     from plantledger.quality.validate import Finding
-    from plantledger.writer import Manifest
+    from plantledger.rawfolder import Manifest
 
 PAGE_NAME = "quality.html"
 

@@ -20,6 +20,7 @@ MOVE_KINDS = {
     "status": None,  # status changes stay in place: read from status_changes() instead
 }
 
+
 # Status changes in [from, to) in the columns of sublot_moves_between: a release from quality
 # hold (321) or a hold (322), at one location; the status is the new one.
 def status_changes(known_at: int | None = None) -> str:
