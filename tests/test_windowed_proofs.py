@@ -117,20 +117,20 @@ def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: P
     window began (a balance only the carried-in running sum knows) fails the proof, with the
     running balance -1; a wrong whole-sublot move in the window fails the other proof."""
     first_credit_on_carried_stock = f"""
-        select journal_entry_id, location_running_quantity - quantity as carried
+        select entry_sequence, location_running_quantity - quantity as carried
         from intermediate.int_journal_running_balances
         where entry_at >= {WINDOW_START} and is_physical
         qualify row_number() over (
-            partition by material_sublot_id, location_code order by entry_at, entry_sequence
+            partition by material_sublot_id, storage_location_id order by entry_at, entry_sequence
         ) = 1
             and quantity < 0 and location_running_quantity - quantity > 0
-        order by journal_entry_id
+        order by entry_sequence
         limit 1
     """
     with duckdb.connect(str(daily.workdir / "warehouse.duckdb"), read_only=True) as con:
         found = con.sql(first_credit_on_carried_stock).fetchone()
         assert found is not None, "no window credit on carried stock"
-        entry_id, carried = found
+        sequence, carried = found
         move = con.sql(
             f"""
             select transaction_id, material_sublot_id, -quantity
@@ -139,12 +139,12 @@ def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: P
                 and -quantity > 1
                 and material_sublot_id <> (
                     select material_sublot_id from marts.fact_inventory_journal
-                    where journal_entry_id = ?
+                    where entry_sequence = ?
                 )
             order by transaction_id
             limit 1
             """,
-            params=[entry_id],
+            params=[sequence],
         ).fetchone()
         assert move is not None, "no putaway in the window"
     transaction_id, _, moved = move
@@ -154,8 +154,8 @@ def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: P
         [
             (
                 "update marts.fact_inventory_journal set quantity = -(? + 1)"
-                " where journal_entry_id = ?",
-                [carried, entry_id],
+                " where entry_sequence = ?",
+                [carried, sequence],
             ),
             (
                 "update marts.fact_inventory_journal set quantity = sign(quantity) * (? - 1)"
@@ -169,10 +169,9 @@ def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: P
     assert statuses["int_journal_running_balances"] == "success", run.tail()
     assert statuses[NO_NEGATIVE] == "fail" and statuses[WHOLE_SUBLOT] == "fail", statuses
     negative = {
-        row["journal_entry_id"]: row["running_quantity"]
-        for row in failing_rows(workdir, NO_NEGATIVE)
+        row["entry_sequence"]: row["running_quantity"] for row in failing_rows(workdir, NO_NEGATIVE)
     }
-    assert negative.get(entry_id) == -1, negative
+    assert negative.get(sequence) == -1, negative
     wrong = [
         row
         for row in failing_rows(workdir, WHOLE_SUBLOT)

@@ -10,7 +10,7 @@
 
 with negative_entries as (
 
-    select journal_entry_id, location_running_quantity as running_quantity
+    select entry_sequence, location_running_quantity as running_quantity
     from {{ ref('int_journal_running_balances') }}
     where is_physical
         and location_running_quantity < 0
@@ -40,4 +40,4 @@ select
     negative_entries.running_quantity
 from negative_entries
 inner join journal
-    on negative_entries.journal_entry_id = journal.journal_entry_id
+    on negative_entries.entry_sequence = journal.entry_sequence

@@ -6,12 +6,17 @@
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
 
--- The running balances of the inventory journal, one row per entry, keys and quantities only,
--- in entry order per sublot (entry_at, entry_sequence):
+-- The running balances of the inventory journal, one row per entry, integer keys and
+-- quantities only (entry_sequence is the entry's key), in entry order per sublot (entry_at,
+-- entry_sequence):
 -- - location_running_quantity: at a physical location, what the sublot holds there after the
 --   entry (the sum of its entries at that location so far); null elsewhere;
 -- - sublot_physical_quantity_before: what the sublot holds at all physical locations just
---   before the entry.
+--   before the entry;
+-- - is_whole_sublot_move / is_transit_receipt: the credits of the whole-sublot events
+--   (docs/raw_data_design.md: putaway, bin transfer, replenishment, pick, status changes and
+--   shipments move exactly what the sublot holds; a receipt from transit finds nothing
+--   physical).
 -- The proofs assert_no_negative_stock_at_physical_locations and
 -- assert_whole_sublot_moves_carry_full_quantity read them. On an incremental run the journal's
 -- entries before the window are unchanged (strategy 'lookback' replaces only entries at or after
@@ -23,16 +28,18 @@
 with window_entries as (
 
     select
-        journal_entry_id,
-        transaction_id,
-        entry_side,
-        entry_at,
         entry_sequence,
+        entry_at,
         material_sublot_id,
-        location_code,
+        storage_location_id,
         is_physical,
-        event_kind,
-        quantity
+        quantity,
+        entry_side = 'credit' and event_kind in (
+            'putaway', 'bin_transfer', 'replenish_to_line', 'pick',
+            'status_change_to_available', 'status_change_to_quality_hold',
+            'goods_issue_delivery', 'goods_issue_transit', 'goods_receipt_transit'
+        ) as is_whole_sublot_move,
+        entry_side = 'credit' and event_kind = 'goods_receipt_transit' as is_transit_receipt
     from {{ ref('fact_inventory_journal') }}
     {% if is_incremental() %}where {{ in_lookback('entry_at') }}{% endif %}
 
@@ -43,7 +50,7 @@ rows_before_window as (
 
     select
         material_sublot_id,
-        location_code,
+        storage_location_id,
         is_physical,
         entry_at,
         entry_sequence,
@@ -58,11 +65,11 @@ rows_before_window as (
 
 carried_per_location as (
 
-    select material_sublot_id, location_code, location_running_quantity as carried_quantity
+    select material_sublot_id, storage_location_id, location_running_quantity as carried_quantity
     from rows_before_window
     where is_physical
     qualify row_number() over (
-        partition by material_sublot_id, location_code
+        partition by material_sublot_id, storage_location_id
         order by entry_at desc, entry_sequence desc
     ) = 1
 
@@ -83,17 +90,17 @@ carried_per_sublot as (
 running as (
 
     select
-        window_entries.*,
-        case when window_entries.is_physical then
-            sum(window_entries.quantity) over (
-                partition by window_entries.material_sublot_id, window_entries.location_code
-                order by window_entries.entry_at, window_entries.entry_sequence
+        *,
+        case when is_physical then
+            sum(quantity) over (
+                partition by material_sublot_id, storage_location_id
+                order by entry_at, entry_sequence
                 rows between unbounded preceding and current row
             )
         end as location_change_so_far,
-        coalesce(sum(case when window_entries.is_physical then window_entries.quantity else 0 end) over (
-            partition by window_entries.material_sublot_id
-            order by window_entries.entry_at, window_entries.entry_sequence
+        coalesce(sum(case when is_physical then quantity else 0 end) over (
+            partition by material_sublot_id
+            order by entry_at, entry_sequence
             rows between unbounded preceding and 1 preceding
         ), 0) as sublot_change_before
     from window_entries
@@ -103,16 +110,14 @@ running as (
 final as (
 
     select
-        running.journal_entry_id,
-        running.transaction_id,
-        running.entry_side,
-        running.entry_at,
         running.entry_sequence,
+        running.entry_at,
         running.material_sublot_id,
-        running.location_code,
+        running.storage_location_id,
         running.is_physical,
-        running.event_kind,
         running.quantity,
+        running.is_whole_sublot_move,
+        running.is_transit_receipt,
         {% if is_incremental() -%}
         coalesce(carried_per_location.carried_quantity, 0) + running.location_change_so_far
             as location_running_quantity,
@@ -126,7 +131,7 @@ final as (
     {% if is_incremental() -%}
     left join carried_per_location
         on running.material_sublot_id = carried_per_location.material_sublot_id
-        and running.location_code = carried_per_location.location_code
+        and running.storage_location_id = carried_per_location.storage_location_id
         and running.is_physical
     left join carried_per_sublot
         on running.material_sublot_id = carried_per_sublot.material_sublot_id
