@@ -47,7 +47,7 @@ def daily(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> Daily
     if incremental.returncode != 0:
         pytest.fail(f"incremental dbt build exited {incremental.returncode}:\n{incremental.tail()}")
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
-        start = con.sql(f"select {WINDOW_START}").fetchone()
+        start = con.execute(f"select {WINDOW_START}").fetchone()
     assert start is not None and start[0] is not None, "the second build was not incremental"
     return Daily(raw, workdir)
 
@@ -83,7 +83,7 @@ def failing_rows(workdir: Path, test: str) -> list[dict[str, object]]:
 def scalar(workdir: Path, sql: str) -> object:
     """The first value of ``sql``'s first row (which must exist and not be null)."""
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
-        row = con.sql(sql).fetchone()
+        row = con.execute(sql).fetchone()
     assert row is not None and row[0] is not None, f"nothing found for the fault: {sql}"
     return row[0]
 
@@ -128,10 +128,10 @@ def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: P
         limit 1
     """
     with duckdb.connect(str(daily.workdir / "warehouse.duckdb"), read_only=True) as con:
-        found = con.sql(first_credit_on_carried_stock).fetchone()
+        found = con.execute(first_credit_on_carried_stock).fetchone()
         assert found is not None, "no window credit on carried stock"
         sequence, carried = found
-        move = con.sql(
+        move = con.execute(
             f"""
             select transaction_id, material_sublot_id, -quantity
             from marts.fact_inventory_journal
@@ -144,7 +144,7 @@ def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: P
             order by transaction_id
             limit 1
             """,
-            params=[sequence],
+            [sequence],
         ).fetchone()
         assert move is not None, "no putaway in the window"
     transaction_id, _, moved = move
