@@ -124,7 +124,7 @@ def test_incremental_run_passes_every_proof_on_its_window(daily: Daily) -> None:
     )
     assert isinstance(carried, int) and carried > 0, "no window credit draws on a carried balance"
     compiled = {
-        p.stem: p.read_text() for p in (daily.workdir / "target" / "run").rglob("assert_*.sql")
+        p.stem: p.read_text() for p in (daily.workdir / "target" / "compiled").rglob("assert_*.sql")
     }
     for test in (NO_NEGATIVE, WHOLE_SUBLOT, "assert_conveyor_tag_changes_are_all_moved"):
         assert "int_load_window" in compiled[test], test
