@@ -4,12 +4,25 @@
 -- and/or the departure of its old value (an inferred nil by a move with departure_inferred
 -- from its position at its instant). Returns the tag changes no move explains, with what is
 -- missing.
+--
+-- A full build checks every change; an incremental run the changes of the window it
+-- reprocessed (source_timestamp at or after the lookback start: the rows both models restated),
+-- against every move. The changes go through the joins with their keys only; the failing ones
+-- get their other columns at the end.
 
 with changes as (
 
-    select *
+    select
+        storage_location_id,
+        tag_sequence,
+        plc_tag_event_id,
+        source_timestamp,
+        tag_value,
+        previous_value,
+        is_inferred_nil
     from {{ ref('int_plc_tag_events__sequenced') }}
     where is_value_change
+        and {{ proof_in_lookback('source_timestamp') }}
 
 ),
 
@@ -37,10 +50,11 @@ inferred_departures as (
 
 ),
 
-checked as (
+unexplained as (
 
     select
-        changes.*,
+        changes.storage_location_id,
+        changes.tag_sequence,
         changes.tag_value is not null and arrivals.plc_tag_event_id is null as arrival_missing,
         changes.previous_value is not null
             and departures.plc_tag_event_id is null
@@ -57,9 +71,20 @@ checked as (
         and changes.previous_value = inferred_departures.sublot_code
         and changes.source_timestamp = inferred_departures.moved_at
         and changes.storage_location_id = inferred_departures.from_storage_location_id
+    where (changes.tag_value is not null and arrivals.plc_tag_event_id is null)
+        or (
+            changes.previous_value is not null
+            and departures.plc_tag_event_id is null
+            and inferred_departures.sublot_code is null
+        )
 
 )
 
-select *
-from checked
-where arrival_missing or departure_missing
+select
+    sequenced.*,
+    unexplained.arrival_missing,
+    unexplained.departure_missing
+from unexplained
+inner join {{ ref('int_plc_tag_events__sequenced') }} as sequenced
+    on unexplained.storage_location_id = sequenced.storage_location_id
+    and unexplained.tag_sequence = sequenced.tag_sequence

@@ -1,11 +1,24 @@
 -- No entry without a source: every journal entry points at an existing source row of its
 -- source table (for conveyor moves, at the PLC tag change the move is keyed on). Returns the
 -- orphan entries.
+--
+-- A full build checks every entry; an incremental run the entries of the window it restated
+-- (entry_at at or after the lookback start), looking up in the source tables only the ids
+-- those entries name.
+
+{%- set whole = proof_is_whole() %}
 
 with journal as (
 
     select journal_entry_id, transaction_id, source_table, source_id
     from {{ ref('fact_inventory_journal') }}
+    where {{ proof_in_lookback('entry_at') }}
+
+),
+
+named_sources as (
+
+    select distinct source_table, source_id from journal
 
 ),
 
@@ -13,18 +26,33 @@ sources as (
 
     select 'supplier_receipts' as source_table, supplier_receipt_id as source_id
     from {{ ref('int_supplier_receipts__accepted') }}
+    {% if not whole %}where supplier_receipt_id in (
+        select source_id from named_sources where source_table = 'supplier_receipts'
+    ){% endif %}
     union all
     select 'sublot_movements', sublot_movement_id
     from {{ ref('int_sublot_movements__accepted') }}
+    {% if not whole %}where sublot_movement_id in (
+        select source_id from named_sources where source_table = 'sublot_movements'
+    ){% endif %}
     union all
     select 'material_transactions', material_transaction_id
     from {{ ref('int_material_transactions__accepted') }}
+    {% if not whole %}where material_transaction_id in (
+        select source_id from named_sources where source_table = 'material_transactions'
+    ){% endif %}
     union all
     select 'shipment_sublots', shipment_sublot_id
     from {{ ref('stg_plantledger__shipment_sublots') }}
+    {% if not whole %}where shipment_sublot_id in (
+        select source_id from named_sources where source_table = 'shipment_sublots'
+    ){% endif %}
     union all
     select 'plc_tag_events', plc_tag_event_id
     from {{ ref('int_plc_tag_events__accepted') }}
+    {% if not whole %}where plc_tag_event_id in (
+        select source_id from named_sources where source_table = 'plc_tag_events'
+    ){% endif %}
 
 )
 

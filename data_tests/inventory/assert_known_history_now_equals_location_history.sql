@@ -2,7 +2,8 @@
 -- fact_sublot_location_history, row for row, for the sublots it recomputes per load (those
 -- with entries from several loads, so intervals recorded by several loads; the others are
 -- copied from the history): as known after the newest load it must give today's answer.
--- Returns the rows found on one side only.
+-- Returns the rows found on one side only. A sublot-grained proof: both models rebuild the
+-- window's sublots whole (int_window_sublots), so an incremental run checks exactly those.
 
 {%- set compared = 'sublot_location_history_id, material_sublot_id, location_code, status, quantity, valid_from, valid_until' %}
 
@@ -10,6 +11,7 @@ with recomputed_sublots as (
 
     select material_sublot_id
     from {{ ref('fact_sublot_location_history_known') }}
+    where {{ proof_in_window_sublots('material_sublot_id') }}
     group by material_sublot_id
     having count(distinct recorded_load_id) > 1
 

@@ -2,16 +2,26 @@
 -- location, facility, quantity and status (docs/raw_data_design.md, "Current state").
 -- Returns each sublot where they differ (or that is on one side only), both versions side by
 -- side.
+--
+-- A sublot-grained proof: an incremental run checks the sublots whose replay it rebuilt (the
+-- window's, int_window_sublots) and those whose stated row came with a load it consumed; no
+-- other sublot changed on either side. A full build checks every sublot.
 
 with stated as (
 
-    select * from {{ ref('stg_plantledger__material_sublots') }}
+    select *
+    from {{ ref('stg_plantledger__material_sublots') }}
+    where {{ proof_in_window_sublots('material_sublot_id') }}
+        or {{ proof_in_new_loads('load_id') }}
 
 ),
 
 replayed as (
 
-    select * from {{ ref('int_sublot_state_replayed') }}
+    select *
+    from {{ ref('int_sublot_state_replayed') }}
+    where {{ proof_in_window_sublots('material_sublot_id') }}
+        or material_sublot_id in (select material_sublot_id from stated)
 
 )
 
