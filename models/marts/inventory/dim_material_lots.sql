@@ -1,6 +1,48 @@
-with lots as (
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='material_lot_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
+-- Every material lot with its material, origin (supplier or work order) and its sublots'
+-- count and initial quantity.
+--
+-- Incremental (delete+insert on material_lot_id): a run rebuilds the lots with a version, or a
+-- sublot with a version, in a load not consumed yet, and the lots of work orders with such a
+-- version; a changed part, product or supplier rebuilds every lot. Lots are never deleted.
+
+with all_lots as (
 
     select * from {{ ref('stg_plantledger__material_lots') }}
+
+),
+
+all_sublots as (
+
+    select * from {{ ref('stg_plantledger__material_sublots') }}
+
+),
+
+lots as (
+
+    select * from all_lots
+    {%- if is_incremental() %}
+    where {{ in_unconsumed_loads() }}
+        or material_lot_id in (select material_lot_id from all_sublots where {{ in_unconsumed_loads() }})
+        or work_order_id in (
+            select work_order_id from {{ ref('stg_plantledger__work_orders') }}
+            where {{ in_unconsumed_loads() }}
+        )
+        or exists (
+            select 1 from {{ ref('stg_plantledger__parts') }} where {{ in_unconsumed_loads() }}
+            union all
+            select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
+            union all
+            select 1 from {{ ref('stg_plantledger__suppliers') }} where {{ in_unconsumed_loads() }}
+        )
+    {%- endif %}
 
 ),
 
@@ -10,7 +52,10 @@ sublots as (
         material_lot_id,
         count(*) as sublot_count,
         sum(initial_quantity) as sublot_initial_quantity
-    from {{ ref('stg_plantledger__material_sublots') }}
+    from all_sublots
+    {%- if is_incremental() %}
+    where material_lot_id in (select material_lot_id from lots)
+    {%- endif %}
     group by material_lot_id
 
 ),

@@ -1,9 +1,46 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='material_sublot_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('stg_plantledger__storage_locations') }}
+
 -- Every sublot with its lot, material and origin, and its current state as the source system
 -- states it (location, quantity, status), which the journal replay reproduces.
+--
+-- Incremental (delete+insert on material_sublot_id): a run rebuilds the sublots with a version
+-- in a load not consumed yet, of a lot or at a storage location of such a load; a changed part,
+-- product or facility rebuilds every sublot. Sublots are never deleted.
 
-with sublots as (
+with all_sublots as (
 
     select * from {{ ref('stg_plantledger__material_sublots') }}
+
+),
+
+sublots as (
+
+    select * from all_sublots
+    {%- if is_incremental() %}
+    where {{ in_unconsumed_loads() }}
+        or material_lot_id in (
+            select material_lot_id from {{ ref('stg_plantledger__material_lots') }}
+            where {{ in_unconsumed_loads() }}
+        )
+        or storage_location_id in (
+            select storage_location_id from {{ ref('stg_plantledger__storage_locations') }}
+            where {{ in_unconsumed_loads() }}
+        )
+        or exists (
+            select 1 from {{ ref('stg_plantledger__parts') }} where {{ in_unconsumed_loads() }}
+            union all
+            select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
+            union all
+            select 1 from {{ ref('stg_plantledger__facilities') }} where {{ in_unconsumed_loads() }}
+        )
+    {%- endif %}
 
 ),
 

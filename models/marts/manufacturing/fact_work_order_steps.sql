@@ -1,10 +1,51 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='work_order_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
 -- One row per work order step: what went in, came out and was scrapped, how long it took,
 -- the hours booked and what they cost at the work centre's hourly rate. Carries the
 -- neighbouring steps' quantities for the step-chain checks.
+--
+-- Incremental (delete+insert on work_order_id): a run rebuilds the steps of the work orders
+-- with a new version of themselves or of a step in a load not consumed yet; a changed routing
+-- or work centre rebuilds every work order. Work orders and steps are never deleted.
 
-with steps as (
+with all_steps as (
 
     select * from {{ ref('stg_plantledger__work_order_steps') }}
+
+),
+
+{%- if is_incremental() %}
+
+changed_work_orders as (
+
+    select work_order_id from all_steps where {{ in_unconsumed_loads() }}
+    union
+    select work_order_id from {{ ref('stg_plantledger__work_orders') }}
+    where {{ in_unconsumed_loads() }}
+        or exists (
+            select 1 from {{ ref('stg_plantledger__production_routings') }}
+            where {{ in_unconsumed_loads() }}
+            union all
+            select 1 from {{ ref('stg_plantledger__work_centers') }}
+            where {{ in_unconsumed_loads() }}
+        )
+
+),
+
+{%- endif %}
+
+steps as (
+
+    select * from all_steps
+    {%- if is_incremental() %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
 
 ),
 

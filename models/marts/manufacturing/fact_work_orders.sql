@@ -1,10 +1,71 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='delete+insert',
+    unique_key='work_order_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_material_transactions__screened') }}
+-- depends_on: {{ ref('stg_plantledger__production_routings') }}
+-- depends_on: {{ ref('stg_plantledger__work_centers') }}
+-- depends_on: {{ ref('stg_plantledger__work_order_steps') }}
+
 -- One row per work order: plan versus actual, the step roll-up, the material it drew and
 -- produced (from its material transactions), hours and costs. The columns the work-order
 -- rules compare (step scrap, last step output, receipts, issues) sit side by side.
+--
+-- Incremental (delete+insert on work_order_id): a run rebuilds the work orders with a new
+-- version of themselves, of their order or of a step in a load not consumed yet, or with a
+-- screened material transaction in the window; a changed product, facility, routing or work
+-- centre rebuilds every work order. Work orders are never deleted.
 
-with work_orders as (
+with all_work_orders as (
 
     select * from {{ ref('stg_plantledger__work_orders') }}
+
+),
+
+{%- if is_incremental() %}
+
+master_changed as (
+
+    select exists (
+        select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
+        union all
+        select 1 from {{ ref('stg_plantledger__facilities') }} where {{ in_unconsumed_loads() }}
+        union all
+        select 1 from {{ ref('stg_plantledger__production_routings') }} where {{ in_unconsumed_loads() }}
+        union all
+        select 1 from {{ ref('stg_plantledger__work_centers') }} where {{ in_unconsumed_loads() }}
+    ) as is_changed
+
+),
+
+changed_work_orders as (
+
+    select work_order_id from all_work_orders
+    where {{ in_unconsumed_loads() }}
+        or (select is_changed from master_changed)
+        or order_id in (
+            select order_id from {{ ref('stg_plantledger__orders') }} where {{ in_unconsumed_loads() }}
+        )
+    union
+    select work_order_id from {{ ref('stg_plantledger__work_order_steps') }}
+    where {{ in_unconsumed_loads() }}
+    union
+    select work_order_id from {{ ref('int_material_transactions__screened') }}
+    where {{ in_lookback('transacted_at') }}
+
+),
+
+{%- endif %}
+
+work_orders as (
+
+    select * from all_work_orders
+    {%- if is_incremental() %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
 
 ),
 
@@ -29,12 +90,18 @@ orders as (
 steps as (
 
     select * from {{ ref('fact_work_order_steps') }}
+    {%- if is_incremental() %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
 
 ),
 
 transactions as (
 
     select * from {{ ref('fact_material_transactions') }}
+    {%- if is_incremental() %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
 
 ),
 
@@ -52,8 +119,8 @@ step_rollup as (
         max(case when is_last_step then step_status end) as last_step_status,
         max(case when is_last_step then actual_end_at end) as last_step_actual_end_at,
         min(actual_start_at) as first_step_actual_start_at,
-        sum(labor_hours) as labor_hours,
-        sum(machine_hours) as machine_hours,
+        sum(labor_hours order by step_number) as labor_hours,  -- in step order: a float sum is deterministic only in a fixed order
+        sum(machine_hours order by step_number) as machine_hours,
         sum(labor_cost_usd) as labor_cost_usd,
         sum(machine_cost_usd) as machine_cost_usd
     from steps

@@ -1,7 +1,19 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='sublots',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
+
 -- When and how every sublot first came into stock (docs block stock_ageing): one row per sublot
 -- that ever held stock at a physical location, with the instant of its first receipt (a
 -- supplier goods receipt, 103, or a production receipt, 101). A sublot's age is counted from
 -- this instant; a transfer to another facility does not make it younger.
+--
+-- Incremental (strategy 'sublots', macros/incremental.sql): a run recomputes, whole, the
+-- sublots with an event in the window (int_window_sublots), the only ones whose journal
+-- entries can have changed.
 
 with first_debits as (
 
@@ -12,6 +24,9 @@ with first_debits as (
         arg_min(facility_code, entry_sequence) as received_at_facility_code
     from {{ ref('fact_inventory_journal') }}
     where is_physical and entry_side = 'debit'
+    {%- if is_incremental() %}
+        and {{ in_window_sublots('material_sublot_id') }}
+    {%- endif %}
     group by material_sublot_id
 
 ),

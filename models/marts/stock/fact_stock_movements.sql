@@ -1,3 +1,12 @@
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='entry_at',
+    unique_key='journal_entry_id',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
 -- Stock movements across a facility's boundary (docs block stock_movements): one row per
 -- journal entry at a physical location whose other entry is not at a physical location of the
 -- same facility, i.e. every entry that changes a facility's stock of a material. Moves inside a
@@ -14,17 +23,50 @@
 --   scrap           551 scrap
 -- quantity is signed as the stock changes (+ in, - out); value is quantity at the standard unit
 -- cost of dim_material_valuation.
+--
+-- Incremental (strategy 'lookback' on entry_at, macros/incremental.sql): a run recomputes the
+-- entries of the window from the journal's entries of the window (both entries of a stock
+-- event share its instant), and, since value is at the current standard cost as in a full
+-- refresh, every entry of a material whose standard cost is no longer the one its rows carry
+-- (unique_key journal_entry_id replaces them).
 
-with journal as (
-
-    select * from {{ ref('fact_inventory_journal') }}
-
-),
-
-valuation as (
+with valuation as (
 
     select material_type, material_code, standard_unit_cost
     from {{ ref('dim_material_valuation') }}
+
+),
+
+{%- if is_incremental() %}
+
+repriced_materials as (
+
+    -- materials whose rows were valued at another standard cost than today's
+    select distinct previous.material_type, previous.material_code
+    from {{ this }} as previous
+    inner join valuation
+        on previous.material_type = valuation.material_type
+        and previous.material_code = valuation.material_code
+    where previous.value
+        <> cast(previous.quantity * valuation.standard_unit_cost as decimal(18, 4))
+
+),
+
+{%- endif %}
+
+journal as (
+
+    select * from {{ ref('fact_inventory_journal') }}
+    {%- if is_incremental() %}
+    where {{ in_lookback('entry_at') }}
+        or transaction_id in (
+            select journal.transaction_id
+            from {{ ref('fact_inventory_journal') }} as journal
+            inner join repriced_materials
+                on journal.material_type = repriced_materials.material_type
+                and journal.material_code = repriced_materials.material_code
+        )
+    {%- endif %}
 
 ),
 

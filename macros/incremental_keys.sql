@@ -1,0 +1,36 @@
+{#
+    Custom incremental strategy 'keys' (config: unique_key, a column or a list of columns;
+    keys_placeholder_column): replace every row of the keys the model's rows name by the model's
+    rows for those keys. A model selects, on an incremental run, the rows of the source entities
+    that changed in the load window; for a changed entity that no longer has any row (an edge
+    that vanished), it selects one placeholder row: its key, with keys_placeholder_column null.
+    Placeholders delete that key's old rows and are not inserted. Unlike dbt's delete+insert,
+    rows never outlive their source. (docs block incremental_loads in models/docs.md)
+#}
+{% macro get_incremental_keys_sql(arg_dict) -%}
+    {%- set target = arg_dict['target_relation'] -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
+    {%- set placeholder = config.get('keys_placeholder_column') -%}
+    {%- if not unique_key or not placeholder -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ ": incremental_strategy 'keys' needs config unique_key and keys_placeholder_column") }}
+    {%- endif -%}
+    {%- set key = unique_key if unique_key is string else unique_key | join(', ') -%}
+    {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    delete from {{ target }}
+    where ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }});
+
+    insert into {{ target }} ({{ columns }})
+    select {{ columns }}
+    from {{ arg_dict['temp_relation'] }}
+    where {{ placeholder }} is not null
+{%- endmacro %}
+
+
+{#
+    True for a staging row of a load the warehouse had not consumed before this run
+    (int_load_window.previous_consumed_load_id: -1 on a first or full build, so every row).
+#}
+{% macro in_unconsumed_loads(column='load_id') -%}
+    ({{ column }} > (select previous_consumed_load_id from {{ ref('int_load_window') }}))
+{%- endmacro %}
