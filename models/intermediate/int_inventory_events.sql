@@ -15,10 +15,137 @@
 -- changes set it (to_status); every other event carries the status the sublot had just
 -- before it: the last status set by an earlier event of the sublot, in event order
 -- (occurred_at, then tie_break_rank, then source id).
+--
+-- The events are the candidate events (int_inventory_events__candidates) less the sublot
+-- movements the balance check rejected (int_sublot_movements__over_quantity; none on clean
+-- data). A sublot without a rejected movement keeps its candidate rows as they are: its running
+-- values read its own events only. The few sublots with one are replayed here from their
+-- mapped events without the rejected ones (the same two windows as the candidates). The event
+-- sequence numbers the accepted events in the candidates' order.
 
-{{ inventory_events_sql(
-    supplier_receipts=ref('int_supplier_receipts__accepted'),
-    sublot_movements=ref('int_sublot_movements__accepted'),
-    material_transactions=ref('int_material_transactions__accepted'),
-    conveyor_movements=ref('int_conveyor_movements')
-) }}
+{%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' %}
+
+with candidates as (
+
+    select * from {{ ref('int_inventory_events__candidates') }}
+    {% if is_incremental() %}where {{ in_lookback('occurred_at') }}{% endif %}
+
+),
+
+rejected_movements as (
+
+    select sublot_movement_id, material_sublot_id
+    from {{ ref('int_sublot_movements__over_quantity') }}
+
+),
+
+replayed_sublots as (
+
+    select distinct material_sublot_id from rejected_movements
+
+),
+
+kept_events as (
+
+    -- the sublots without a rejected movement: their candidate rows
+    select candidates.*
+    from candidates
+    left join replayed_sublots
+        on candidates.material_sublot_id = replayed_sublots.material_sublot_id
+    where replayed_sublots.material_sublot_id is null
+
+),
+
+replayed_mapped as (
+
+    -- the accepted mapped events of the sublots with a rejected movement, whole history
+    select mapped.*
+    from {{ ref('int_inventory_events__mapped') }} as mapped
+    inner join replayed_sublots
+        on mapped.material_sublot_id = replayed_sublots.material_sublot_id
+    where not (
+        mapped.source_table = 'sublot_movements'
+        and mapped.source_id in (select sublot_movement_id from rejected_movements)
+    )
+
+),
+
+replayed_status_before as (
+
+    select
+        replayed_mapped.*,
+        {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
+            as status_before,
+        sum(
+            case when to_is_physical then quantity else 0 end
+            - case when from_is_physical then quantity else 0 end
+        ) over (
+            partition by material_sublot_id
+            order by {{ event_order }}
+            rows between unbounded preceding and 1 preceding
+        ) as physical_quantity_before
+    from replayed_mapped
+
+),
+
+replayed_events as (
+
+    select
+        replayed.transaction_id,
+        -- the candidate number: the order the accepted events are numbered in
+        candidates.event_sequence,
+        replayed.source_table,
+        replayed.source_id,
+        nullif(replayed.source_event, '') as source_event,
+        replayed.event_kind,
+        replayed.movement_type,
+        replayed.tie_break_rank,
+        replayed.document_number,
+        replayed.occurred_at,
+        replayed.material_sublot_id,
+        coalesce(replayed.quantity, cast(replayed.physical_quantity_before as integer)) as quantity,
+        replayed.from_location_code,
+        replayed.to_location_code,
+        replayed.status_before,
+        case
+            when replayed.event_kind like 'status_change%' then replayed.recorded_from_status
+            else coalesce(replayed.sets_status, replayed.status_before)
+        end as from_status,
+        coalesce(replayed.sets_status, replayed.status_before) as to_status,
+        replayed.recorded_from_status,
+        replayed.recorded_to_status,
+        replayed.work_order_id,
+        replayed.shipment_id
+    from replayed_status_before as replayed
+    inner join candidates
+        on replayed.transaction_id = candidates.transaction_id
+
+),
+
+accepted_events as (
+
+    select * from kept_events
+    union all
+    select * from replayed_events
+
+),
+
+final as (
+
+    select
+        transaction_id,
+        {%- if is_incremental() %}
+        -- the events before the window keep their numbers: continue after them
+        (
+            select count(*) from {{ this }}
+            where occurred_at < {{ lookback_start() }}
+        ) + row_number() over (order by event_sequence) as event_sequence,
+        {%- else %}
+        row_number() over (order by event_sequence) as event_sequence,
+        {%- endif %}
+        * exclude (transaction_id, event_sequence)
+    from accepted_events
+
+)
+
+select * from final

@@ -56,36 +56,68 @@ sides as (
 
 ),
 
+event_facts as (
+
+    -- what an event's two entries share, joined once per event rather than per entry: its
+    -- sublot's material and its record time
+    select
+        events.*,
+        case when sublots.part_id is not null then 'part' else 'product' end as material_type,
+        coalesce(parts.part_number, products.sku) as material_code,
+        sublots.part_id,
+        sublots.product_id,
+        sublots.sublot_code as material_sublot_code,
+        event_loads.recorded_load_id
+    from events
+    left join sublots
+        on events.material_sublot_id = sublots.material_sublot_id
+    left join parts
+        on sublots.part_id = parts.part_id
+    left join products
+        on sublots.product_id = products.product_id
+    left join event_loads
+        on events.source_table = event_loads.source_table
+        and events.source_id = event_loads.source_id
+        and coalesce(events.source_event, '') = event_loads.source_event
+
+),
+
 entries as (
 
     select
-        events.transaction_id || ':' || sides.entry_side as journal_entry_id,
-        events.transaction_id,
+        event_facts.transaction_id || ':' || sides.entry_side as journal_entry_id,
+        event_facts.transaction_id,
         sides.entry_side,
-        events.event_sequence * 2 - 2 + sides.side_order as entry_sequence,
-        events.occurred_at as entry_at,
+        event_facts.event_sequence * 2 - 2 + sides.side_order as entry_sequence,
+        event_facts.occurred_at as entry_at,
         case sides.entry_side
-            when 'credit' then events.from_location_code
-            else events.to_location_code
+            when 'credit' then event_facts.from_location_code
+            else event_facts.to_location_code
         end as location_code,
-        events.material_sublot_id,
+        event_facts.material_sublot_id,
         case sides.entry_side
-            when 'credit' then events.from_status
-            else events.to_status
+            when 'credit' then event_facts.from_status
+            else event_facts.to_status
         end as status,
         case sides.entry_side
-            when 'credit' then -events.quantity
-            else events.quantity
+            when 'credit' then -event_facts.quantity
+            else event_facts.quantity
         end as quantity,
-        events.movement_type,
-        events.event_kind,
-        events.source_table,
-        events.source_id,
-        events.source_event,
-        events.document_number,
-        events.work_order_id,
-        events.shipment_id
-    from events
+        event_facts.movement_type,
+        event_facts.event_kind,
+        event_facts.source_table,
+        event_facts.source_id,
+        event_facts.source_event,
+        event_facts.document_number,
+        event_facts.work_order_id,
+        event_facts.shipment_id,
+        event_facts.material_type,
+        event_facts.material_code,
+        event_facts.part_id,
+        event_facts.product_id,
+        event_facts.material_sublot_code,
+        event_facts.recorded_load_id
+    from event_facts
     cross join sides
 
 ),
@@ -105,12 +137,12 @@ final as (
         locations.storage_location_id,
         locations.location_type,
         locations.is_physical,
-        case when sublots.part_id is not null then 'part' else 'product' end as material_type,
-        coalesce(parts.part_number, products.sku) as material_code,
-        sublots.part_id,
-        sublots.product_id,
+        entries.material_type,
+        entries.material_code,
+        entries.part_id,
+        entries.product_id,
         entries.material_sublot_id,
-        sublots.sublot_code as material_sublot_code,
+        entries.material_sublot_code,
         entries.status,
         entries.quantity,
         entries.movement_type,
@@ -121,20 +153,10 @@ final as (
         entries.document_number,
         entries.work_order_id,
         entries.shipment_id,
-        event_loads.recorded_load_id
+        entries.recorded_load_id
     from entries
     left join locations
         on entries.location_code = locations.location_code
-    left join sublots
-        on entries.material_sublot_id = sublots.material_sublot_id
-    left join parts
-        on sublots.part_id = parts.part_id
-    left join products
-        on sublots.product_id = products.product_id
-    left join event_loads
-        on entries.source_table = event_loads.source_table
-        and entries.source_id = event_loads.source_id
-        and coalesce(entries.source_event, '') = event_loads.source_event
 
 )
 

@@ -8,17 +8,10 @@
 
 -- Time each sublot spent at each physical location (the RFC's conveyor analysis, and dock,
 -- bin and staging dwell too): one row per stay, a run of back-to-back intervals of
--- fact_sublot_location_history at the same location (a status or quantity change during a stay
--- does not end it). fact_conveyor_dwell_summary sums it up per conveyor position.
+-- fact_sublot_location_history (read from int_sublot_location_balances) at the same location
+-- (a status or quantity change during a stay does not end it). fact_conveyor_dwell_summary sums it up per conveyor position.
 
-with history as (
-
-    select * from {{ ref('fact_sublot_location_history') }}
-    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
-
-),
-
-locations as (
+with locations as (
 
     select * from {{ ref('dim_storage_locations') }}
 
@@ -32,18 +25,24 @@ sublots as (
 
 physical_intervals as (
 
-    -- narrow on purpose: the windows below sort every interval (names are joined at the end)
+    -- the intervals of fact_sublot_location_history at physical locations, read from the
+    -- entries that open them (int_sublot_location_balances); narrow on purpose: the windows
+    -- below sort every interval (names are joined at the end)
     select
-        sublot_location_history_id,
-        material_sublot_id,
-        storage_location_id,
-        status,
-        quantity,
-        valid_from,
-        valid_to,
-        is_current
-    from history
-    where is_physical
+        balances.entry_sequence as sublot_location_history_id,
+        balances.material_sublot_id,
+        balances.storage_location_id,
+        balances.status,
+        cast(balances.balance as {{ dbt.type_int() }}) as quantity,
+        balances.entry_at as valid_from,
+        balances.next_entry_at as valid_to,
+        balances.next_entry_at is null as is_current
+    from {{ ref('int_sublot_location_balances') }} as balances
+    inner join locations
+        on balances.storage_location_id = locations.storage_location_id
+    where balances.opens_interval
+        and locations.is_physical
+        {% if is_incremental() %}and {{ in_window_sublots('balances.material_sublot_id') }}{% endif %}
 
 ),
 

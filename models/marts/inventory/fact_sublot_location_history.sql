@@ -8,7 +8,8 @@
 
 -- Where every sublot was, and when (docs block sublot_location_history): one row per interval
 -- during which a sublot held a constant quantity in one status at one location, from the
--- running balance of its journal entries per (sublot, location, status). A stay at a location
+-- running balance of its journal entries per (sublot, location, status)
+-- (int_sublot_location_balances). A stay at a location
 -- is one interval, or several when the status or the quantity changes during it.
 --
 -- Locations are those that relocate a sublot: physical ones, and the customer and in-transit
@@ -20,10 +21,14 @@
 -- facility's row groups, and valid_until (valid_to, or +infinity while current) keeps the
 -- as-of predicate free of an OR.
 
-with journal as (
+with balance_intervals as (
 
-    select * from {{ ref('fact_inventory_journal') }}
-    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
+    -- the entries that open an interval (int_sublot_location_balances: the running balance
+    -- per sublot, location and status, and the next entry there)
+    select *
+    from {{ ref('int_sublot_location_balances') }}
+    where opens_interval
+    {% if is_incremental() %}and {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
 
@@ -36,62 +41,6 @@ locations as (
 sublots as (
 
     select * from {{ ref('dim_material_sublots') }}
-
-),
-
-relocating_entries as (
-
-    -- narrow on purpose: the window below sorts every entry, so it carries only ids and short
-    -- values (names are joined from the small dimensions afterwards); every location that
-    -- relocates a sublot is a raw one, so storage_location_id stands for location_code
-    select
-        journal.entry_sequence,
-        journal.material_sublot_id,
-        journal.storage_location_id,
-        journal.status,
-        journal.entry_at,
-        journal.quantity,
-        journal.movement_type
-    from journal
-    inner join locations
-        on journal.location_code = locations.location_code
-    where locations.relocates_sublot
-
-),
-
-running_balances as (
-
-    select
-        relocating_entries.*,
-        sum(quantity) over (
-            partition by material_sublot_id, storage_location_id, status
-            order by entry_sequence
-            rows between unbounded preceding and current row
-        ) as balance,
-        lead(entry_sequence) over (
-            partition by material_sublot_id, storage_location_id, status
-            order by entry_sequence
-        ) as next_entry_sequence,
-        lead(entry_at) over (
-            partition by material_sublot_id, storage_location_id, status
-            order by entry_sequence
-        ) as next_entry_at,
-        lead(movement_type) over (
-            partition by material_sublot_id, storage_location_id, status
-            order by entry_sequence
-        ) as next_movement_type
-    from relocating_entries
-
-),
-
-balance_intervals as (
-
-    -- a zero balance is a gap (the sublot is elsewhere); an entry followed by another at the
-    -- same instant opens an empty interval that no as-of instant falls into
-    select *
-    from running_balances
-    where balance <> 0
-        and (next_entry_at is null or next_entry_at > entry_at)
 
 ),
 

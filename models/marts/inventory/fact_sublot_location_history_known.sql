@@ -22,9 +22,19 @@
 -- with superseded_load_id null are fact_sublot_location_history's rows
 -- (assert_known_history_now_equals_location_history checks the recomputed sublots).
 
-with journal as (
+with relocating_entries as (
 
-    select * from {{ ref('fact_inventory_journal') }}
+    -- the journal entries at locations that relocate a sublot (int_sublot_location_balances)
+    select
+        entry_sequence,
+        material_sublot_id,
+        storage_location_id,
+        status,
+        entry_at,
+        quantity,
+        movement_type,
+        recorded_load_id
+    from {{ ref('int_sublot_location_balances') }}
     {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
@@ -45,24 +55,6 @@ locations as (
 sublots as (
 
     select * from {{ ref('dim_material_sublots') }}
-
-),
-
-relocating_entries as (
-
-    select
-        journal.entry_sequence,
-        journal.material_sublot_id,
-        journal.storage_location_id,
-        journal.status,
-        journal.entry_at,
-        journal.quantity,
-        journal.movement_type,
-        journal.recorded_load_id
-    from journal
-    inner join locations
-        on journal.location_code = locations.location_code
-    where locations.relocates_sublot
 
 ),
 

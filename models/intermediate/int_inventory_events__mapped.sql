@@ -1,37 +1,51 @@
-{#
-    One row per stock event (one journal transaction) from the movement-bearing sources, in the
-    design's mapping (docs/raw_data_design.md, "Events and what each one does to stock"). The
-    body of int_inventory_events, as a macro so that the same mapping also builds
-    int_inventory_events__candidates: the events of the rows that passed the row checks, whose
-    running balances decide exceeds_sublot_quantity (int_sublot_movements__over_quantity).
-    The arguments are the relations (or parenthesised queries) of the screened sources;
-    shipments come from staging.
-#}
-{% macro inventory_events_sql(supplier_receipts, sublot_movements, material_transactions, conveyor_movements) -%}
-{#- the journal order of events: by time, then the design's tie-break rank, then source row -#}
-{%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' -%}
-{%- set final_order = 'with_status_before.occurred_at, with_status_before.tie_break_rank, with_status_before.source_id, with_status_before.source_event' -%}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='lookback',
+    lookback_column='occurred_at',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
+
+-- The event mapping, done once (docs/raw_data_design.md, "Events and what each one does to
+-- stock"): one row per stock event of the rows that passed the row checks (sublot movements
+-- before their balance check), mapped per source to a sublot, a quantity, a from and a to
+-- location (with whether each is physical), the status it sets, and its place in the journal
+-- order (occurred_at, tie_break_rank, source_id, source_event). Each row depends on its own
+-- source row only: no window. int_inventory_events__candidates adds the per-sublot running
+-- values (status before, a conveyor move's quantity) and the global order;
+-- int_inventory_events takes those of the accepted events.
+--
+-- Incremental (strategy lookback): the events at or after the lookback start are mapped again;
+-- the earlier ones stay as they were mapped (their source rows are not restated).
+
 with supplier_receipts as (
 
-    select * from {{ supplier_receipts }}
+    select * from {{ ref('int_supplier_receipts__accepted') }}
 
 ),
 
 sublot_movements as (
 
-    select * from {{ sublot_movements }}
+    -- the rows that passed the row checks, before their balance check
+    select *
+    from {{ ref('int_sublot_movements__prescreened') }}
+    where rejection_reason is null
+        and not is_removed_duplicate
+    {%- if is_incremental() %}
+        and {{ in_lookback('moved_at') }}
+    {%- endif %}
 
 ),
 
 material_transactions as (
 
-    select * from {{ material_transactions }}
+    select * from {{ ref('int_material_transactions__accepted') }}
 
 ),
 
 conveyor_movements as (
 
-    select * from {{ conveyor_movements }}
+    select * from {{ ref('int_conveyor_movements') }}
 
 ),
 
@@ -341,124 +355,45 @@ events as (
 
 ),
 
-{%- if is_incremental() %}
-
-window_sublots as (
-
-    -- incremental run: the sublots with an event in the reprocessed window, whose whole
-    -- history the per-sublot running values below need
-    select distinct material_sublot_id
-    from events
-    where {{ in_lookback('events.occurred_at') }}
-
-),
-
-scoped_events as (
-
-    select *
-    from events
-    where material_sublot_id in (select material_sublot_id from window_sublots)
-        or {{ in_lookback('events.occurred_at') }}
-
-),
-{%- else %}
-
-scoped_events as (
-
-    select * from events
-
-),
-{%- endif %}
-
-sequenced as (
-
-    select
-        scoped_events.*,
-        coalesce(from_location.is_physical, false) as from_is_physical,
-        coalesce(to_location.is_physical, false) as to_is_physical
-    from scoped_events
-    left join locations as from_location
-        on scoped_events.from_location_code = from_location.location_code
-    left join locations as to_location
-        on scoped_events.to_location_code = to_location.location_code
-
-),
-
-with_status_before as (
-
-    select
-        sequenced.*,
-        {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
-            as status_before,
-        -- a conveyor move carries the whole quantity the sublot has at that moment: the sum
-        -- of the quantities of its earlier events that entered (+) or left (-) physical
-        -- locations (moves between two physical locations change nothing)
-        sum(
-            case when to_is_physical then quantity else 0 end
-            - case when from_is_physical then quantity else 0 end
-        ) over (
-            partition by material_sublot_id
-            order by {{ event_order }}
-            rows between unbounded preceding and 1 preceding
-        ) as physical_quantity_before
-    from sequenced
-
-),
-
 final as (
 
     select
-        with_status_before.source_table || ':' || cast(with_status_before.source_id as {{ dbt.type_string() }})
+        events.source_table || ':' || cast(events.source_id as {{ dbt.type_string() }})
             || case
-                when with_status_before.source_table = 'shipment_sublots'
-                    then ':' || with_status_before.source_event
-                when with_status_before.source_table = 'plc_tag_events'
-                    then ':' || with_status_before.source_event
+                when events.source_table in ('shipment_sublots', 'plc_tag_events')
+                    then ':' || events.source_event
                 else ''
             end as transaction_id,
-        {%- if is_incremental() %}
-        -- the events before the window keep their numbers: continue after them
-        (
-            select count(*) from {{ this }}
-            where occurred_at < {{ lookback_start() }}
-        ) + row_number() over (order by {{ final_order }}) as event_sequence,
-        {%- else %}
-        row_number() over (order by {{ final_order }}) as event_sequence,
-        {%- endif %}
-        with_status_before.source_table,
-        with_status_before.source_id,
-        nullif(with_status_before.source_event, '') as source_event,
-        with_status_before.event_kind,
+        events.source_table,
+        events.source_id,
+        events.source_event,
+        events.event_kind,
         movement_types.movement_type,
-        with_status_before.tie_break_rank,
-        with_status_before.document_number,
-        with_status_before.occurred_at,
-        with_status_before.material_sublot_id,
-        coalesce(
-            with_status_before.quantity,
-            cast(with_status_before.physical_quantity_before as integer)
-        ) as quantity,
-        with_status_before.from_location_code,
-        with_status_before.to_location_code,
-        with_status_before.status_before,
-        case
-            when with_status_before.event_kind like 'status_change%'
-                then with_status_before.recorded_from_status
-            else coalesce(with_status_before.sets_status, with_status_before.status_before)
-        end as from_status,
-        coalesce(with_status_before.sets_status, with_status_before.status_before) as to_status,
-        with_status_before.recorded_from_status,
-        with_status_before.recorded_to_status,
-        with_status_before.work_order_id,
-        with_status_before.shipment_id
-    from with_status_before
+        events.tie_break_rank,
+        events.document_number,
+        events.occurred_at,
+        events.material_sublot_id,
+        events.quantity,
+        events.from_location_code,
+        events.to_location_code,
+        coalesce(from_location.is_physical, false) as from_is_physical,
+        coalesce(to_location.is_physical, false) as to_is_physical,
+        events.sets_status,
+        events.recorded_from_status,
+        events.recorded_to_status,
+        events.work_order_id,
+        events.shipment_id
+    from events
+    left join locations as from_location
+        on events.from_location_code = from_location.location_code
+    left join locations as to_location
+        on events.to_location_code = to_location.location_code
     left join movement_types
-        on with_status_before.event_kind = movement_types.event_kind
+        on events.event_kind = movement_types.event_kind
     {%- if is_incremental() %}
-    where {{ in_lookback('with_status_before.occurred_at') }}
+    where {{ in_lookback('events.occurred_at') }}
     {%- endif %}
 
 )
 
 select * from final
-{%- endmacro %}
