@@ -1,5 +1,6 @@
-"""Fold the column-level generic tests of every ``_*__models.yml`` (and ``seeds/_seeds.yml``) into
-one model-level ``column_rules`` test per model and severity (macros/generic_tests/column_rules.sql).
+"""Fold the column-level generic tests of every ``_*__models.yml`` (and seeds/_seeds.yml)
+into one model-level ``column_rules`` test per model and severity
+(macros/generic_tests/column_rules.sql).
 
     .venv/bin/python scripts/consolidate_tests.py                 # convert in place
     .venv/bin/python scripts/consolidate_tests.py --check --before main-target/manifest.json
@@ -241,7 +242,10 @@ def window_of(name: str, models: dict[str, dict[str, Any]]) -> dict[str, Any] | 
         if strategy == "lookback" and not config.get("unique_key"):
             column = config.get("lookback_column")
             if config.get("lookback_by_day"):
-                return {"lookback_day": column, "extra": int(config.get("lookback_by_day_extra", 0))}
+                return {
+                    "lookback_day": column,
+                    "extra": int(config.get("lookback_by_day_extra", 0)),
+                }
             return {"lookback": column}
         return None
     if name.startswith("stg_") and config.get("materialized") == "view":
@@ -261,7 +265,7 @@ FLOW_WIDTH = 60
 
 
 def flow_leaves(value: Any) -> Any:
-    """Short collections of scalars in flow style ([a, b], {to: .., field: ..}), the rest as blocks."""
+    """Short scalar collections in flow style ([a, b], {to: .., field: ..}), others as blocks."""
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
     short = len(json.dumps(value)) <= FLOW_WIDTH
@@ -290,7 +294,9 @@ def render_tests(resource: Resource, models: dict[str, dict[str, Any]], indent: 
         window = window_of(resource.name, models)
         if window:
             arguments["window"] = window
-        key = key_of(folded["columns"]) or (key_of(resource.groups.get("error", {}).get("columns", {})))
+        key = key_of(folded["columns"]) or (
+            key_of(resource.groups.get("error", {}).get("columns", {}))
+        )
         if key:
             arguments["key"] = key
         if folded["columns"]:
@@ -299,7 +305,10 @@ def render_tests(resource: Resource, models: dict[str, dict[str, Any]], indent: 
             arguments["rules"] = folded["rules"]
         suffix = "" if severity == "error" else f"_{severity}"
         entry: dict[str, Any] = {
-            "column_rules": {"name": f"column_rules_{resource.name}{suffix}", "arguments": arguments}
+            "column_rules": {
+                "name": f"column_rules_{resource.name}{suffix}",
+                "arguments": arguments,
+            }
         }
         if severity != "error":
             entry["column_rules"]["config"] = {"severity": severity}
@@ -342,7 +351,9 @@ def convert_text(text: str, models: dict[str, dict[str, Any]]) -> str:
 
 
 def canonical(kind: str, arguments: dict[str, Any]) -> str:
-    arguments = {k: v for k, v in plain(arguments).items() if k not in ("model", "column_name", "name")}
+    arguments = {
+        k: v for k, v in plain(arguments).items() if k not in ("model", "column_name", "name")
+    }
     if kind == "accepted_values":
         if arguments.get("quote", True) is True:
             arguments.pop("quote", None)
@@ -366,8 +377,14 @@ def rules_before(manifest: dict[str, Any]) -> set[Rule]:
         resource = (node.get("attached_node") or "").split(".")[-1]
         config = node["config"]
         rules.add(
-            (resource, column, kind, canonical(kind, meta["kwargs"]),
-             where_text(config.get("where")), severity_of(config))
+            (
+                resource,
+                column,
+                kind,
+                canonical(kind, meta["kwargs"]),
+                where_text(config.get("where")),
+                severity_of(config),
+            )
         )
     return rules
 
@@ -383,13 +400,29 @@ def rules_after(paths: Iterable[Path]) -> set[Rule]:
                     for entry in column.get("data_tests") or column.get("tests") or []:
                         kind, arguments, config, _ = parse_test(entry)
                         if kind in COLUMN_KINDS:
-                            rules.add((name, str(column["name"]), kind, canonical(kind, arguments),
-                                       where_text(config.get("where")), severity_of(config)))
+                            rules.add(
+                                (
+                                    name,
+                                    str(column["name"]),
+                                    kind,
+                                    canonical(kind, arguments),
+                                    where_text(config.get("where")),
+                                    severity_of(config),
+                                )
+                            )
                 for entry in node.get("data_tests") or []:
                     kind, arguments, config, _ = parse_test(entry)
                     if kind in MODEL_KINDS:
-                        rules.add((name, "", kind, canonical(kind, arguments),
-                                   where_text(config.get("where")), severity_of(config)))
+                        rules.add(
+                            (
+                                name,
+                                "",
+                                kind,
+                                canonical(kind, arguments),
+                                where_text(config.get("where")),
+                                severity_of(config),
+                            )
+                        )
                     elif kind == "column_rules":
                         rules |= expand(name, arguments, severity_of(config))
     return rules
@@ -418,19 +451,35 @@ def load_manifest(path: Path) -> dict[str, Any]:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as error:
-        raise InputError(f"cannot read the manifest {path}: {error}; run 'dbt parse' first") from None
+        raise InputError(
+            f"cannot read the manifest {path}: {error}; run 'dbt parse' first"
+        ) from None
 
 
 def parsed_models(root: Path) -> dict[str, dict[str, Any]]:
     with tempfile.TemporaryDirectory() as target:
         dbt = Path(sys.executable).with_name("dbt")
         run = subprocess.run(
-            [str(dbt), "parse", "--project-dir", str(root), "--profiles-dir", str(root),
-             "--target-path", target, "--quiet"],
-            capture_output=True, text=True, check=False, cwd=root,
+            [
+                str(dbt),
+                "parse",
+                "--project-dir",
+                str(root),
+                "--profiles-dir",
+                str(root),
+                "--target-path",
+                target,
+                "--quiet",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+            cwd=root,
         )
         if run.returncode != 0:
-            raise InputError(f"dbt parse failed ({run.stdout.strip()[-300:]}); fix the project first")
+            raise InputError(
+                f"dbt parse failed ({run.stdout.strip()[-300:]}); fix the project first"
+            )
         manifest = load_manifest(Path(target) / "manifest.json")
     return models_of(manifest)
 
@@ -441,25 +490,39 @@ def models_of(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--root", type=Path, default=REPO, help="the dbt project (default: this repo)")
-    parser.add_argument("--manifest", type=Path, help="a manifest of the project (default: dbt parse)")
-    parser.add_argument("--check", action="store_true", help="compare rules with --before; change nothing")
-    parser.add_argument("--before", type=Path, help="with --check: a manifest built before the conversion")
+    parser.add_argument(
+        "--root", type=Path, default=REPO, help="the dbt project (default: this repo)"
+    )
+    parser.add_argument(
+        "--manifest", type=Path, help="a manifest of the project (default: dbt parse)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="compare rules with --before; change nothing"
+    )
+    parser.add_argument(
+        "--before", type=Path, help="with --check: a manifest built before the conversion"
+    )
     args = parser.parse_args(argv)
     try:
         paths = yaml_files(args.root)
         if not paths:
-            raise InputError(f"no models/**/_*__models.yml under {args.root}: pass --root DBT_PROJECT")
+            raise InputError(
+                f"no models/**/_*__models.yml under {args.root}: pass --root DBT_PROJECT"
+            )
         if args.check:
             if args.before is None:
-                raise InputError("--check needs --before MANIFEST (a manifest built before the conversion)")
+                raise InputError(
+                    "--check needs --before MANIFEST (a manifest built before the conversion)"
+                )
             before, after = rules_before(load_manifest(args.before)), rules_after(paths)
             for label, rules in (("lost", before - after), ("added", after - before)):
                 for rule in sorted(rules):
                     print(f"{label}: {' | '.join(rule)}")
             print(f"rules before: {len(before)}, after: {len(after)}")
             return 1 if before != after else 0
-        models = models_of(load_manifest(args.manifest)) if args.manifest else parsed_models(args.root)
+        models = (
+            models_of(load_manifest(args.manifest)) if args.manifest else parsed_models(args.root)
+        )
         for path in paths:
             text = path.read_text(encoding="utf-8")
             converted = convert_text(text, models)

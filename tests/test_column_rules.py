@@ -1,0 +1,298 @@
+"""The consolidated generic test ``column_rules`` (macros/generic_tests/column_rules.sql) and its
+converter (scripts/consolidate_tests.py).
+
+Faults are injected into a copy of the small warehouse, one per rule kind, inside the window an
+incremental run wrote (int_load_window set as after such a run) and outside it; the test is then
+run alone: it fails, its stored rows name the rule and column of each fault inside the window, the
+fault outside is reported only with ``--vars '{full_proof: true}'``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import sys
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import duckdb
+import pytest
+
+from tests.conftest import Warehouse
+from tests.dbt_runner import REPO, DbtRun, dbt_build
+
+EVENTS_TEST = "column_rules_int_inventory_events"  # window {lookback: occurred_at}
+DWELL_TEST = "column_rules_fact_sublot_dwell"  # window {sublots: material_sublot_id}
+
+
+def load_converter() -> Any:
+    spec = importlib.util.spec_from_file_location(
+        "consolidate_tests", REPO / "scripts" / "consolidate_tests.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules["consolidate_tests"] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+# --- faults in a copy of the warehouse -----------------------------------------------------------
+
+
+class Faults(NamedTuple):
+    workdir: Path
+    stolen_key: int  # a transaction_id outside the window, given to a row inside it
+
+
+def inject_faults(path: Path) -> int:
+    """One fault per rule kind in rows of int_inventory_events inside the window (the last 3
+    days), one null outside it, and the same for fact_sublot_dwell by window sublot. The window
+    is set as an incremental run leaves it. Returns the key copied from outside the window."""
+    con = duckdb.connect(str(path))
+    events = "intermediate.int_inventory_events"
+    start = con.execute(f"select max(occurred_at) - interval 3 day from {events}").fetchone()[0]
+    con.execute("update intermediate.int_load_window set lookback_start = ?", [start])
+    inside = [
+        row[0]
+        for row in con.execute(
+            f"select transaction_id from {events} where occurred_at >= ? order by 1 limit 7",
+            [start],
+        ).fetchall()
+    ]
+    outside = [
+        row[0]
+        for row in con.execute(
+            f"select transaction_id from {events} where occurred_at < ? order by 1 limit 2",
+            [start],
+        ).fetchall()
+    ]
+    assert len(inside) == 7 and len(outside) == 2
+    faults = [
+        "update {t} set document_number = null where transaction_id = ?",  # not_null
+        "insert into {t} select * from {t} where transaction_id = ?",  # unique (a copied row)
+        "update {t} set source_table = 'bogus_table' where transaction_id = ?",  # accepted_values
+        "update {t} set material_sublot_id = -42 where transaction_id = ?",  # relationships
+        "update {t} set quantity = -1 where transaction_id = ?",  # expression_is_true
+    ]
+    for sql, key in zip(faults, inside, strict=False):
+        con.execute(sql.format(t=events), [key])
+    # unique over the WHOLE model: a window row takes the key of a row outside the window
+    con.execute(
+        f"update {events} set transaction_id = ? where transaction_id = ?", [outside[0], inside[5]]
+    )
+    # outside the window: reported only by a full proof
+    con.execute(f"update {events} set tie_break_rank = null where transaction_id = ?", [outside[1]])
+
+    dwell = "marts.fact_sublot_dwell"
+    sublots = [
+        row[0]
+        for row in con.execute(
+            f"select distinct material_sublot_id from {dwell} order by 1 limit 2"
+        ).fetchall()
+    ]
+    con.execute(
+        "delete from intermediate.int_window_sublots where material_sublot_id <> ?", [sublots[0]]
+    )
+    for sublot in sublots:  # the window's sublot, and one outside it
+        con.execute(
+            f"update {dwell} set material_code = null where material_sublot_id = ?", [sublot]
+        )
+    con.close()
+    return outside[0]
+
+
+@pytest.fixture(scope="module")
+def faulted(warehouse_small: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Faults:
+    workdir = tmp_path_factory.mktemp("column_rules_faults")
+    shutil.copy(warehouse_small.duckdb, workdir / "warehouse.duckdb")
+    return Faults(workdir, inject_faults(workdir / "warehouse.duckdb"))
+
+
+def run_tests(raw: Path, workdir: Path, *extra: str) -> DbtRun:
+    return dbt_build(raw, workdir, "--select", EVENTS_TEST, DWELL_TEST, *extra)
+
+
+def failures(run: DbtRun, test: str) -> set[tuple[str, str, str | None]]:
+    con = duckdb.connect(str(run.duckdb), read_only=True)
+    try:
+        rows = con.execute(
+            f"select rule, column_name, failing_value from test_failures.{test}"
+        ).fetchall()
+    finally:
+        con.close()
+    return set(rows)
+
+
+@pytest.fixture(scope="module")
+def windowed(faulted: Faults, warehouse_small: Warehouse) -> DbtRun:
+    return run_tests(warehouse_small.raw, faulted.workdir)
+
+
+@pytest.fixture(scope="module")
+def full_proof(faulted: Faults, warehouse_small: Warehouse, windowed: DbtRun) -> DbtRun:
+    return run_tests(warehouse_small.raw, faulted.workdir, "--vars", "{full_proof: true}")
+
+
+def test_the_clean_warehouse_passes_every_column_rules_test(warehouse_small: Warehouse) -> None:
+    from tests.dbt_runner import node_results
+
+    results = {r["unique_id"].split(".")[2]: r for r in node_results(warehouse_small.target)}
+    assert results[EVENTS_TEST]["status"] == "pass" and results[DWELL_TEST]["status"] == "pass"
+
+
+def test_each_fault_in_the_window_is_stored_with_its_rule_and_column(
+    windowed: DbtRun, faulted: Faults
+) -> None:
+    assert windowed.statuses() == {EVENTS_TEST: "fail", DWELL_TEST: "fail"}, windowed.tail()
+    found = {(rule, column) for rule, column, _ in failures(windowed, EVENTS_TEST)}
+    assert {
+        ("not_null", "document_number"),
+        ("unique", "transaction_id"),
+        ("unique", "event_sequence"),
+        ("accepted_values", "source_table"),
+        ("relationships", "material_sublot_id"),
+        ("expression_is_true", "quantity"),
+    } <= found
+    stored = failures(windowed, EVENTS_TEST)
+    assert ("accepted_values", "source_table", "bogus_table") in stored
+    assert ("relationships", "material_sublot_id", "-42") in stored
+
+
+def test_a_window_key_is_unique_over_the_whole_model(windowed: DbtRun, faulted: Faults) -> None:
+    assert ("unique", "transaction_id", str(faulted.stolen_key)) in failures(windowed, EVENTS_TEST)
+
+
+def test_a_fault_outside_the_window_is_left_to_the_run_that_wrote_it(windowed: DbtRun) -> None:
+    assert ("not_null", "tie_break_rank") not in {
+        (r, c) for r, c, _ in failures(windowed, EVENTS_TEST)
+    }
+    dwell = failures(windowed, DWELL_TEST)
+    assert dwell == {("not_null", "material_code", None)}  # the window sublot's rows only
+
+
+def test_full_proof_checks_every_row(full_proof: DbtRun, windowed: DbtRun) -> None:
+    assert full_proof.statuses() == {EVENTS_TEST: "fail", DWELL_TEST: "fail"}, full_proof.tail()
+    assert ("not_null", "tie_break_rank", None) in failures(full_proof, EVENTS_TEST)
+    con = duckdb.connect(str(full_proof.duckdb), read_only=True)
+    dwell_rows = con.execute(
+        f"select failing_rows from test_failures.{DWELL_TEST} where rule = 'not_null'"
+    ).fetchone()[0]
+    in_window = con.execute(
+        "select count(*) from marts.fact_sublot_dwell where material_sublot_id in "
+        "(select material_sublot_id from intermediate.int_window_sublots)"
+    ).fetchone()[0]
+    con.close()
+    assert dwell_rows > in_window  # both sublots' rows
+
+
+# --- the converter ------------------------------------------------------------------------------
+
+COLUMN_FORM = """\
+models:
+  # the model's comment stays
+  - name: orders
+    description: >
+      Orders,
+      one per row.
+    columns:
+      - name: order_id
+        description: Key.
+        data_tests: [unique, not_null]
+      - name: status
+        data_tests:
+          - accepted_values:
+              arguments:
+                values: [open, closed]
+              config:
+                where: "order_id > 0"
+          - not_null:
+              config:
+                severity: warn
+      - name: customer_id
+        data_tests:
+          - relationships:
+              arguments:
+                to: ref('customers')
+                field: customer_id
+    data_tests:
+      - sums_to_zero:
+          arguments:
+            column_name: amount
+      - unique_combination_of_columns:
+          arguments:
+            combination_of_columns: [order_id, status]
+"""
+
+
+def test_conversion_keeps_every_rule_and_is_idempotent() -> None:
+    converter = load_converter()
+    models = {
+        "orders": {
+            "name": "orders",
+            "config": {
+                "materialized": "incremental",
+                "incremental_strategy": "lookback",
+                "lookback_column": "ordered_at",
+            },
+        }
+    }
+    converted = converter.convert_text(COLUMN_FORM, models)
+    before = rules_of(converter, COLUMN_FORM)
+    after = rules_of(converter, converted)
+    assert len(before) == 6 and before == after
+    assert "data_tests: [unique, not_null]" not in converted
+    assert (
+        "# the model's comment stays" in converted
+        and "      Orders,\n      one per row.\n" in converted
+    )
+    assert "sums_to_zero" in converted  # not a column rule: kept as it is
+    assert "window: {lookback: ordered_at}" in converted
+    assert converter.convert_text(converted, models) == converted
+    # a column test added after the conversion (a merge) is folded into the same test
+    added = converted.replace(
+        "      - name: customer_id\n", "      - name: customer_id\n        data_tests: [not_null]\n"
+    )
+    again = converter.convert_text(added, models)
+    assert rules_of(converter, again) == before | {
+        ("orders", "customer_id", "not_null", "{}", "", "error")
+    }
+    assert again.count("column_rules_orders\n") == 1
+
+
+def test_check_exits_1_on_a_lost_rule(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    converter = load_converter()
+    (tmp_path / "models").mkdir()
+    yaml_path = tmp_path / "models" / "_x__models.yml"
+    yaml_path.write_text(converter.convert_text(COLUMN_FORM, {}), encoding="utf-8")
+    nodes = {}  # the manifest of the column form: one node per test
+    for index, (name, column, kind, arguments, where, severity) in enumerate(
+        rules_of(converter, COLUMN_FORM)
+    ):
+        nodes[f"test.x.t{index}"] = {
+            "resource_type": "test",
+            "attached_node": f"model.x.{name}",
+            "column_name": column or None,
+            "test_metadata": {"name": kind, "kwargs": json.loads(arguments)},
+            "config": {"where": where or None, "severity": severity.upper()},
+        }
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"nodes": nodes}), encoding="utf-8")
+    check = ["--check", "--before", str(manifest), "--root", str(tmp_path)]
+    assert converter.main(check) == 0
+    yaml_path.write_text(
+        yaml_path.read_text().replace("[unique, not_null]", "[unique]"), encoding="utf-8"
+    )
+    assert converter.main(check) == 1
+    assert "lost: orders | order_id | not_null" in capsys.readouterr().out
+    assert converter.main(["--check", "--root", str(tmp_path)]) == 2
+
+
+def rules_of(converter: Any, text: str) -> set[tuple[str, ...]]:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "_x__models.yml"
+        path.write_text(text, encoding="utf-8")
+        return converter.rules_after([path])
