@@ -19,7 +19,7 @@ import duckdb
 import pytest
 
 from tests.conftest import Warehouse
-from tests.dbt_runner import REPO, DbtRun, dbt_build
+from tests.dbt_runner import REPO, dbt_build
 
 EVENTS_TEST = "column_rules_int_inventory_events"  # window {lookback: occurred_at}
 DWELL_TEST = "column_rules_fact_sublot_dwell"  # window {sublots: material_sublot_id}
@@ -42,12 +42,14 @@ def load_converter() -> Any:
 class Faults(NamedTuple):
     workdir: Path
     stolen_key: int  # a transaction_id outside the window, given to a row inside it
+    dwell_rows: tuple[int, int]  # fact_sublot_dwell rows of the window sublot, of the other one
 
 
-def inject_faults(path: Path) -> int:
+def inject_faults(path: Path) -> tuple[int, tuple[int, int]]:
     """One fault per rule kind in rows of int_inventory_events inside the window (the last 3
     days), one null outside it, and the same for fact_sublot_dwell by window sublot. The window
-    is set as an incremental run leaves it. Returns the key copied from outside the window."""
+    is set as an incremental run leaves it. Returns the key copied from outside the window and
+    the dwell rows made faulty in and out of the window."""
     con = duckdb.connect(str(path))
     events = "intermediate.int_inventory_events"
     start = con.execute(f"select max(occurred_at) - interval 3 day from {events}").fetchone()[0]
@@ -105,84 +107,95 @@ def inject_faults(path: Path) -> int:
 def faulted(warehouse_small: Warehouse, tmp_path_factory: pytest.TempPathFactory) -> Faults:
     workdir = tmp_path_factory.mktemp("column_rules_faults")
     shutil.copy(warehouse_small.duckdb, workdir / "warehouse.duckdb")
-    return Faults(workdir, inject_faults(workdir / "warehouse.duckdb"))
+    stolen_key, dwell_rows = inject_faults(workdir / "warehouse.duckdb")
+    return Faults(workdir, stolen_key, dwell_rows)
 
 
-def run_tests(raw: Path, workdir: Path, *extra: str) -> DbtRun:
-    return dbt_build(raw, workdir, "--select", EVENTS_TEST, DWELL_TEST, *extra)
+class Outcome(NamedTuple):
+    status: str  # the test's status in run_results.json
+    failures: set[tuple[str, str | None, str | None]]  # stored (rule, column_name, failing_value)
+    failing_rows: int  # the not_null failing_rows of the stored rows (0 when none)
+    output: str
 
 
-def failures(run: DbtRun, test: str) -> set[tuple[str, str, str | None]]:
+def run_test(raw: Path, workdir: Path, test: str, *extra: str) -> Outcome:
+    """Run one test alone (a failing test would skip the other: dbt build skips what follows)."""
+    run = dbt_build(raw, workdir, "--select", test, *extra)
     con = duckdb.connect(str(run.duckdb), read_only=True)
     try:
         rows = con.execute(
-            f"select rule, column_name, failing_value from test_failures.{test}"
+            f"select rule, column_name, failing_value, failing_rows from test_failures.{test}"
         ).fetchall()
     finally:
         con.close()
-    return set(rows)
+    not_null = sum(row[3] for row in rows if row[0] == "not_null")
+    return Outcome(run.statuses().get(test, "missing"), {r[:3] for r in rows}, not_null, run.tail())
+
+
+def run_both(faulted: Faults, raw: Path, *extra: str) -> dict[str, Outcome]:
+    return {
+        test: run_test(raw, faulted.workdir, test, *extra) for test in (EVENTS_TEST, DWELL_TEST)
+    }
 
 
 @pytest.fixture(scope="module")
-def windowed(faulted: Faults, warehouse_small: Warehouse) -> DbtRun:
-    return run_tests(warehouse_small.raw, faulted.workdir)
+def windowed(faulted: Faults, warehouse_small: Warehouse) -> dict[str, Outcome]:
+    return run_both(faulted, warehouse_small.raw)
 
 
 @pytest.fixture(scope="module")
-def full_proof(faulted: Faults, warehouse_small: Warehouse, windowed: DbtRun) -> DbtRun:
-    return run_tests(warehouse_small.raw, faulted.workdir, "--vars", "{full_proof: true}")
+def full_proof(
+    faulted: Faults, warehouse_small: Warehouse, windowed: dict[str, Outcome]
+) -> dict[str, Outcome]:
+    return run_both(faulted, warehouse_small.raw, "--vars", "{full_proof: true}")
 
 
 def test_the_clean_warehouse_passes_every_column_rules_test(warehouse_small: Warehouse) -> None:
     from tests.dbt_runner import node_results
 
     results = {r["unique_id"].split(".")[2]: r for r in node_results(warehouse_small.target)}
+    rules = {name: r["status"] for name, r in results.items() if name.startswith("column_rules_")}
+    assert len(rules) > 80 and set(rules.values()) <= {"pass", "warn"}, rules
     assert results[EVENTS_TEST]["status"] == "pass" and results[DWELL_TEST]["status"] == "pass"
 
 
 def test_each_fault_in_the_window_is_stored_with_its_rule_and_column(
-    windowed: DbtRun, faulted: Faults
+    windowed: dict[str, Outcome],
 ) -> None:
-    assert windowed.statuses() == {EVENTS_TEST: "fail", DWELL_TEST: "fail"}, windowed.tail()
-    found = {(rule, column) for rule, column, _ in failures(windowed, EVENTS_TEST)}
-    assert {
+    events = windowed[EVENTS_TEST]
+    assert events.status == "fail", events.output
+    assert {(rule, column) for rule, column, _ in events.failures} == {
         ("not_null", "document_number"),
         ("unique", "transaction_id"),
         ("unique", "event_sequence"),
         ("accepted_values", "source_table"),
         ("relationships", "material_sublot_id"),
         ("expression_is_true", "quantity"),
-    } <= found
-    stored = failures(windowed, EVENTS_TEST)
-    assert ("accepted_values", "source_table", "bogus_table") in stored
-    assert ("relationships", "material_sublot_id", "-42") in stored
-
-
-def test_a_window_key_is_unique_over_the_whole_model(windowed: DbtRun, faulted: Faults) -> None:
-    assert ("unique", "transaction_id", str(faulted.stolen_key)) in failures(windowed, EVENTS_TEST)
-
-
-def test_a_fault_outside_the_window_is_left_to_the_run_that_wrote_it(windowed: DbtRun) -> None:
-    assert ("not_null", "tie_break_rank") not in {
-        (r, c) for r, c, _ in failures(windowed, EVENTS_TEST)
     }
-    dwell = failures(windowed, DWELL_TEST)
-    assert dwell == {("not_null", "material_code", None)}  # the window sublot's rows only
+    assert ("accepted_values", "source_table", "bogus_table") in events.failures
+    assert ("relationships", "material_sublot_id", "-42") in events.failures
 
 
-def test_full_proof_checks_every_row(full_proof: DbtRun, windowed: DbtRun) -> None:
-    assert full_proof.statuses() == {EVENTS_TEST: "fail", DWELL_TEST: "fail"}, full_proof.tail()
-    assert ("not_null", "tie_break_rank", None) in failures(full_proof, EVENTS_TEST)
-    con = duckdb.connect(str(full_proof.duckdb), read_only=True)
-    dwell_rows = con.execute(
-        f"select failing_rows from test_failures.{DWELL_TEST} where rule = 'not_null'"
-    ).fetchone()[0]
-    in_window = con.execute(
-        "select count(*) from marts.fact_sublot_dwell where material_sublot_id in "
-        "(select material_sublot_id from intermediate.int_window_sublots)"
-    ).fetchone()[0]
-    con.close()
-    assert dwell_rows > in_window  # both sublots' rows
+def test_a_window_key_is_unique_over_the_whole_model(
+    windowed: dict[str, Outcome], faulted: Faults
+) -> None:
+    assert ("unique", "transaction_id", str(faulted.stolen_key)) in windowed[EVENTS_TEST].failures
+
+
+def test_a_fault_outside_the_window_is_left_to_the_run_that_wrote_it(
+    windowed: dict[str, Outcome], faulted: Faults
+) -> None:
+    events = {(rule, column) for rule, column, _ in windowed[EVENTS_TEST].failures}
+    assert ("not_null", "tie_break_rank") not in events
+    dwell = windowed[DWELL_TEST]
+    assert dwell.status == "fail", dwell.output
+    assert dwell.failures == {("not_null", "material_code", None)}
+    assert dwell.failing_rows == faulted.dwell_rows[0]  # the window sublot's rows only
+
+
+def test_full_proof_checks_every_row(full_proof: dict[str, Outcome], faulted: Faults) -> None:
+    assert ("not_null", "tie_break_rank", None) in full_proof[EVENTS_TEST].failures
+    assert full_proof[DWELL_TEST].failing_rows == sum(faulted.dwell_rows)  # both sublots
 
 
 # --- the converter ------------------------------------------------------------------------------

@@ -48,7 +48,15 @@
     {%- if not checks -%}
         {{ exceptions.raise_compiler_error("column_rules on " ~ model ~ ": no rule given (columns or rules)") }}
     {%- endif -%}
-    {%- set windowed = window is not none and not var('full_proof', false) -%}
+    {#- the window's condition refs int_load_window (and int_window_sublots): built at parse
+        time too, so the test depends on them and never runs before the run's window is fixed -#}
+    {%- set window_condition = _column_rules_window(window) if window is not none else none -%}
+    {%- set windowed = window_condition is not none and not var('full_proof', false) -%}
+    {%- if windowed and execute -%}
+        {#- a full build (no lookback start) checks every row: the plain whole-model queries -#}
+        {%- set started = run_query("select lookback_start from " ~ ref('int_load_window')) -%}
+        {%- set windowed = started.columns[0].values()[0] is not none -%}
+    {%- endif -%}
 
     with checked_model as (
 
@@ -61,7 +69,7 @@
         select *
         from checked_model
         {% if windowed -%}
-        where {{ _column_rules_window(window) }}
+        where {{ window_condition }}
         {%- endif %}
 
     ),
