@@ -95,12 +95,18 @@ def inject_faults(path: Path) -> tuple[int, tuple[int, int]]:
     con.execute(
         "delete from intermediate.int_window_sublots where material_sublot_id <> ?", [sublots[0]]
     )
+    counts = []
     for sublot in sublots:  # the window's sublot, and one outside it
         con.execute(
             f"update {dwell} set material_code = null where material_sublot_id = ?", [sublot]
         )
+        counts.append(
+            con.execute(
+                f"select count(*) from {dwell} where material_sublot_id = ?", [sublot]
+            ).fetchone()[0]
+        )
     con.close()
-    return outside[0]
+    return outside[0], (counts[0], counts[1])
 
 
 @pytest.fixture(scope="module")
