@@ -165,6 +165,26 @@ def test_the_clean_warehouse_passes_every_column_rules_test(warehouse_small: War
     assert results[EVENTS_TEST]["status"] == "pass" and results[DWELL_TEST]["status"] == "pass"
 
 
+def test_a_windowed_test_runs_after_the_window_is_fixed(warehouse_small: Warehouse) -> None:
+    """The ref() in the test body registers the dependency: a windowed test never runs before
+    int_load_window (and int_window_sublots) of its run."""
+    import json
+
+    manifest = json.loads((warehouse_small.target / "manifest.json").read_text(encoding="utf-8"))
+    windows = {}
+    for node in manifest["nodes"].values():
+        meta = node.get("test_metadata") or {}
+        if meta.get("name") == "column_rules" and meta["kwargs"].get("window"):
+            window = next(iter(meta["kwargs"]["window"]))
+            windows[node["name"]] = window
+            parents = set(node["depends_on"]["nodes"])
+            assert "model.plantledger.int_load_window" in parents, node["name"]
+            if window == "sublots":
+                assert "model.plantledger.int_window_sublots" in parents, node["name"]
+    assert {"lookback", "sublots", "loads"} <= set(windows.values())
+    assert windows[EVENTS_TEST] == "lookback" and windows[DWELL_TEST] == "sublots"
+
+
 def test_each_fault_in_the_window_is_stored_with_its_rule_and_column(
     windowed: dict[str, Outcome],
 ) -> None:
