@@ -58,32 +58,14 @@
         {%- set windowed = started.columns[0].values()[0] is not none -%}
     {%- endif -%}
 
-    with checked_model as (
+    {#- the model and the window as inline subqueries, not CTEs: an engine may materialise a
+        CTE read by every rule (a copy of the whole model), where each rule needs a few columns -#}
+    {%- set window_rows = "(select * from " ~ model ~ (" where " ~ window_condition if windowed else "") ~ ")" -%}
 
-        select * from {{ model }}
-
-    ),
-
-    window_rows as (
-
-        select *
-        from checked_model
-        {% if windowed -%}
-        where {{ window_condition }}
-        {%- endif %}
-
-    ),
-
-    failures as (
-
-        {% for check in checks %}
-        {% if not loop.first %}union all{% endif %}
-        {{ _column_rules_select(check, windowed, key) }}
-        {% endfor %}
-
-    )
-
-    select * from failures
+    {% for check in checks %}
+    {% if not loop.first %}union all{% endif %}
+    {{ _column_rules_select(check, windowed, key, model, window_rows) }}
+    {% endfor %}
 
 {% endtest %}
 
@@ -134,7 +116,7 @@
 
 
 {# The select of one rule's failures (columns: rule, column_name, failing_value, failing_rows, example_key). #}
-{% macro _column_rules_select(check, windowed, key) -%}
+{% macro _column_rules_select(check, windowed, key, model, window_rows) -%}
     {%- set args = check.args -%}
     {%- set column = check.column -%}
     {%- set only = args.get('where') -%}
@@ -146,7 +128,7 @@
     {%- if check.kind == 'not_null' %}
     select {{ label }} as rule, {{ column_label }} as column_name,
         cast(null as {{ dbt.type_string() }}) as failing_value, count(*) as failing_rows, {{ example }} as example_key
-    from window_rows
+    from {{ window_rows }} as window_rows
     where {{ rows_where }} and {{ column }} is null
     having count(*) > 0
 
@@ -154,7 +136,7 @@
     {%- set quote = args.get('quote', true) -%}
     select {{ label }} as rule, {{ column_label }} as column_name,
         {{ _column_rules_text(column) }} as failing_value, count(*) as failing_rows, {{ example }} as example_key
-    from window_rows
+    from {{ window_rows }} as window_rows
     where {{ rows_where }} and {{ column }} not in (
         {%- for value in args['values'] -%}
         {% if quote %}'{{ value | string | replace("'", "''") }}'{% else %}{{ value }}{% endif %}{% if not loop.last %}, {% endif %}
@@ -166,7 +148,7 @@
         {{ _column_rules_text('child.' ~ column) }} as failing_value, count(*) as failing_rows,
         {% if key %}min({{ _column_rules_text('child.' ~ key) }}){% else %}cast(null as {{ dbt.type_string() }}){% endif %} as example_key
     from (
-        select * from window_rows
+        select * from {{ window_rows }} as window_rows
         where {{ rows_where }} and ({{ args.get('from_condition', '1 = 1') }})
     ) as child
     left join (
@@ -182,7 +164,7 @@
     {%- set expression = column ~ ' ' ~ args['expression'] if column else args['expression'] -%}
     select {{ label }} as rule, {{ column_label }} as column_name,
         cast(null as {{ dbt.type_string() }}) as failing_value, count(*) as failing_rows, {{ example }} as example_key
-    from window_rows
+    from {{ window_rows }} as window_rows
     where {{ rows_where }} and not coalesce(({{ expression }}), false)
     having count(*) > 0
 
@@ -197,12 +179,12 @@
     select {{ label }} as rule, {{ column_label if column else "'" ~ keys | join(', ') ~ "'" }} as column_name,
         {{ dbt.concat(texts) if texts | length > 1 else _column_rules_text(column) }} as failing_value,
         count(*) as failing_rows, cast(null as {{ dbt.type_string() }}) as example_key
-    from checked_model as candidate
+    from {{ model }} as candidate
     where {{ rows_where }}
         {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
         {% if windowed -%}
         and exists (
-            select 1 from window_rows
+            select 1 from {{ window_rows }} as window_rows
             where {{ rows_where }}
             {%- for part in keys %}
                 and window_rows.{{ part }} is not distinct from candidate.{{ part }}
