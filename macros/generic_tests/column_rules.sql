@@ -53,9 +53,17 @@
     {%- set window_condition = _column_rules_window(window) if window is not none else none -%}
     {%- set windowed = window_condition is not none and not var('full_proof', false) -%}
     {%- if windowed and execute -%}
-        {#- a full build (no lookback start) checks every row: the plain whole-model queries -#}
-        {%- set started = run_query("select lookback_start from " ~ ref('int_load_window')) -%}
-        {%- set windowed = started.columns[0].values()[0] is not none -%}
+        {#- a full build (no lookback start) checks every row: the plain whole-model queries;
+            else the window's bounds as constants, so the engine skips the older row groups -#}
+        {%- set started = run_query(
+            "select cast(lookback_start as " ~ dbt.type_string() ~ "), previous_consumed_load_id from "
+            ~ ref('int_load_window')) -%}
+        {%- set start_text = started.columns[0].values()[0] -%}
+        {%- set windowed = start_text is not none -%}
+        {%- if windowed -%}
+            {%- set window_condition = _column_rules_window_constant(
+                window, start_text, started.columns[1].values()[0]) -%}
+        {%- endif -%}
     {%- endif -%}
 
     {#- the model and the window as inline subqueries, not CTEs: an engine may materialise a
@@ -107,6 +115,24 @@
         {{ exceptions.raise_compiler_error("column_rules: window is one of {lookback: column}, {lookback_day: column, extra: n}, {sublots: column}, {loads: column}; got " ~ window) }}
     {%- endif -%}
     ({{ full_build }} or {{ condition }})
+{%- endmacro %}
+
+
+{# The window's condition with int_load_window's values as checked constants. #}
+{% macro _column_rules_window_constant(window, start_text, previous_load) -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
+        {{ exceptions.raise_compiler_error("column_rules: unexpected lookback_start " ~ start_text) }}
+    {%- endif -%}
+    {%- set start = "cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")" -%}
+    {%- if window.lookback is defined -%}
+        ({{ window.lookback }} >= {{ start }} or {{ window.lookback }} is null)
+    {%- elif window.lookback_day is defined -%}
+        {{ window.lookback_day }} >= cast({{ dbt.dateadd('day', -2, start) }} as date) - {{ (window.extra or 0) | int }}
+    {%- elif window.loads is defined -%}
+        {{ window.loads }} > {{ previous_load | int }}
+    {%- else -%}
+        {{ _column_rules_window(window) }}
+    {%- endif -%}
 {%- endmacro %}
 
 
