@@ -42,19 +42,32 @@ REPAIRED = {
     "plc_repeated_values": "collapsed_repeat",
     "plc_missing_nil": "inferred_nil",
 }
-# staging tests that see a fault kind (warnings: the rows are quarantined downstream)
+# staging rules that see a fault kind (warnings: the rows are quarantined downstream), as
+# (test, rule, column): the staging warnings are one column_rules test per source
 STAGING_WARNINGS = {
     "duplicate_events": [
-        "unique_stg_plantledger__sublot_movements_sublot_movement_id",
-        "unique_stg_plantledger__material_transactions_material_transaction_id",
-        "unique_stg_plantledger__plc_tag_events_plc_tag_event_id",
-        "unique_stg_plantledger__supplier_receipts_supplier_receipt_id",
+        ("column_rules_stg_plantledger__sublot_movements_warn", "unique", "sublot_movement_id"),
+        (
+            "column_rules_stg_plantledger__material_transactions_warn",
+            "unique",
+            "material_transaction_id",
+        ),
+        ("column_rules_stg_plantledger__plc_tag_events_warn", "unique", "plc_tag_event_id"),
+        ("column_rules_stg_plantledger__supplier_receipts_warn", "unique", "supplier_receipt_id"),
     ],
     "unknown_sublot": [
-        "relationships_stg_plantledger__sublot_movements_material_sublot_id__material_sublot_id__ref_stg_plantledger__material_sublots_"
+        (
+            "column_rules_stg_plantledger__sublot_movements_warn",
+            "relationships",
+            "material_sublot_id",
+        ),
     ],
     "missing_work_order": [
-        "relationships_stg_plantledger__material_transactions_work_order_id__work_order_id__ref_stg_plantledger__work_orders_"
+        (
+            "column_rules_stg_plantledger__material_transactions_warn",
+            "relationships",
+            "work_order_id",
+        ),
     ],
 }
 
@@ -108,7 +121,9 @@ def test_build_passes_every_test_with_faults(faulty: FaultyWarehouse) -> None:
     # the staging tests that see faulty rows, and the notice that rows were quarantined
     assert "assert_no_rows_quarantined" in warned
     staging = warned - {"assert_no_rows_quarantined"}
-    assert all(name.startswith(("unique_stg_", "relationships_stg_")) for name in staging), warned
+    assert all(
+        name.startswith("column_rules_stg_") and name.endswith("_warn") for name in staging
+    ), warned
 
 
 @pytest.mark.parametrize("kind", sorted(STAGING_WARNINGS))
@@ -119,11 +134,21 @@ def test_staging_tests_see_the_fault_as_a_warning(
 
     results = json.loads((faulty.run.target / "run_results.json").read_text())["results"]
     failures = {r["unique_id"].split(".")[2]: r["failures"] for r in results}
-    for name in STAGING_WARNINGS[kind]:
-        assert failures[name] > 0, name
+    con = faulty.connect()
+    try:
+        for test, rule, column in STAGING_WARNINGS[kind]:
+            assert failures[test] > 0, test
+            stored = con.execute(
+                f"select sum(failing_rows) from test_failures.{test} "
+                "where rule = ? and column_name = ?",
+                [rule, column],
+            ).fetchone()[0]
+            assert stored, (test, rule, column)  # the stored rows name the rule and column
+    finally:
+        con.close()
     clean = json.loads((warehouse_small.target / "run_results.json").read_text())["results"]
     clean_status = {r["unique_id"].split(".")[2]: r["status"] for r in clean}
-    assert all(clean_status[name] == "pass" for name in STAGING_WARNINGS[kind])
+    assert all(clean_status[test] == "pass" for test, _, _ in STAGING_WARNINGS[kind])
     assert clean_status["assert_no_rows_quarantined"] == "pass"
 
 

@@ -1,0 +1,223 @@
+{#
+    Every column rule of a model in ONE test node and one query: a union all of one select per
+    rule, each returning the rule's failures as rows of
+
+        rule          the rule (not_null, unique, accepted_values, relationships,
+                      expression_is_true, unique_combination_of_columns) or the name it was given
+        column_name   the column it is about (the columns of a combination; null for a model rule)
+        failing_value the offending value as text (null for a null; null for an expression)
+        failing_rows  how many rows of the checked window hold it
+        example_key   the `key` column of one such row, when the test names a key
+
+    so the stored failing rows say which rule, which column and which value. Written by
+    scripts/consolidate_tests.py from the column tests of _*__models.yml (it keeps the rules and
+    their arguments, the check mode proves none is lost).
+
+    Arguments:
+      columns  column -> list of rules, each a name (not_null, unique) or {rule: {arguments}}:
+                 accepted_values: {values, quote (true)}
+                 relationships:   {to, field, from_condition, to_condition} (relationships_where)
+                 expression_is_true: {expression} ("{{ column }} <expression>")
+               every rule also takes `where` (the rows it applies to, as dbt's where config).
+      rules    model rules, each {rule: {arguments}}: expression_is_true {expression, name},
+               unique_combination_of_columns {combination_of_columns, name}, with `where` too.
+      window   the rows the run wrote (docs block incremental_loads), checked in an incremental
+               run instead of the whole model; on a full build (int_load_window.lookback_start
+               null) and with --vars '{full_proof: true}' every row is checked:
+                 {lookback: column}        time-grained: in_lookback(column)
+                 {lookback_day: column, extra: n}  date-grained: column >= lookback_first_day() - n
+                 {sublots: column}         sublot-grained: in_window_sublots(column)
+                 {loads: column}           raw/staging: rows of loads the previous run had not consumed
+               The proof stays exact: a unique key of a window row must occur once in the WHOLE
+               model; a window row's foreign key must be in the whole parent (parents only grow:
+               a parent row once referenced is never deleted); rows outside the window were
+               proven by the run that wrote them and are not rewritten since.
+      key      a column naming a row in example_key (the model's primary key).
+#}
+{% test column_rules(model, columns={}, rules=[], window=none, key=none) %}
+
+    {%- set checks = [] -%}
+    {%- for column, column_rules in columns.items() -%}
+        {%- for entry in column_rules -%}
+            {%- do checks.append(_column_rules_entry(entry, column)) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {%- for entry in rules -%}
+        {%- do checks.append(_column_rules_entry(entry, none)) -%}
+    {%- endfor -%}
+    {%- if not checks -%}
+        {{ exceptions.raise_compiler_error("column_rules on " ~ model ~ ": no rule given (columns or rules)") }}
+    {%- endif -%}
+    {#- the window's condition refs int_load_window (and int_window_sublots): built at parse
+        time too, so the test depends on them and never runs before the run's window is fixed -#}
+    {%- set window_condition = _column_rules_window(window) if window is not none else none -%}
+    {%- set windowed = window_condition is not none and not var('full_proof', false) -%}
+    {%- if windowed and execute -%}
+        {#- a full build (no lookback start) checks every row: the plain whole-model queries;
+            else the window's bounds as constants, so the engine skips the older row groups -#}
+        {%- set started = run_query(
+            "select cast(lookback_start as " ~ dbt.type_string() ~ "), previous_consumed_load_id from "
+            ~ ref('int_load_window')) -%}
+        {%- set start_text = started.columns[0].values()[0] -%}
+        {%- set windowed = start_text is not none -%}
+        {%- if windowed -%}
+            {%- set window_condition = _column_rules_window_constant(
+                window, start_text, started.columns[1].values()[0]) -%}
+        {%- endif -%}
+    {%- endif -%}
+
+    {#- the model and the window as inline subqueries, not CTEs: an engine may materialise a
+        CTE read by every rule (a copy of the whole model), where each rule needs a few columns -#}
+    {%- set window_rows = "(select * from " ~ model ~ (" where " ~ window_condition if windowed else "") ~ ")" -%}
+
+    {% for check in checks %}
+    {% if not loop.first %}union all{% endif %}
+    {{ _column_rules_select(check, windowed, key, model, window_rows) }}
+    {% endfor %}
+
+{% endtest %}
+
+
+{# One rule as {kind, name, column, args}: from "not_null" or {"relationships": {...}}. #}
+{% macro _column_rules_entry(entry, column) -%}
+    {%- if entry is string -%}
+        {%- set kind, args = entry, {} -%}
+    {%- elif entry is mapping and entry | length == 1 -%}
+        {%- set kind = (entry.keys() | list)[0] -%}
+        {%- set args = entry[kind] or {} -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("column_rules: a rule is a name or {name: {arguments}}, got " ~ entry) }}
+    {%- endif -%}
+    {%- set known = ['not_null', 'unique', 'accepted_values', 'relationships', 'relationships_where',
+                     'expression_is_true', 'unique_combination_of_columns'] -%}
+    {%- if kind not in known -%}
+        {{ exceptions.raise_compiler_error("column_rules: unknown rule " ~ kind ~ " (known: " ~ known | join(', ') ~ ")") }}
+    {%- endif -%}
+    {%- if column is none and kind not in ['expression_is_true', 'unique_combination_of_columns'] -%}
+        {{ exceptions.raise_compiler_error("column_rules: rule " ~ kind ~ " belongs under columns") }}
+    {%- endif -%}
+    {{ return({'kind': kind, 'name': args.get('name', kind), 'column': column, 'args': args}) }}
+{%- endmacro %}
+
+
+{# The rows the run wrote; everything on a full build (no lookback start). #}
+{% macro _column_rules_window(window) -%}
+    {%- set full_build = "(select lookback_start from " ~ ref('int_load_window') ~ ") is null" -%}
+    {%- if window.lookback is defined -%}
+        {%- set condition = in_lookback(window.lookback) -%}
+    {%- elif window.lookback_day is defined -%}
+        {%- set condition = window.lookback_day ~ " >= " ~ lookback_first_day() ~ " - " ~ (window.extra or 0) | int -%}
+    {%- elif window.sublots is defined -%}
+        {%- set condition = in_window_sublots(window.sublots) -%}
+    {%- elif window.loads is defined -%}
+        {%- set condition = window.loads ~ " > (select previous_consumed_load_id from " ~ ref('int_load_window') ~ ")" -%}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("column_rules: window is one of {lookback: column}, {lookback_day: column, extra: n}, {sublots: column}, {loads: column}; got " ~ window) }}
+    {%- endif -%}
+    ({{ full_build }} or {{ condition }})
+{%- endmacro %}
+
+
+{# The window's condition with int_load_window's values as checked constants. #}
+{% macro _column_rules_window_constant(window, start_text, previous_load) -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
+        {{ exceptions.raise_compiler_error("column_rules: unexpected lookback_start " ~ start_text) }}
+    {%- endif -%}
+    {%- set start = "cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")" -%}
+    {%- if window.lookback is defined -%}
+        ({{ window.lookback }} >= {{ start }} or {{ window.lookback }} is null)
+    {%- elif window.lookback_day is defined -%}
+        {{ window.lookback_day }} >= cast({{ dbt.dateadd('day', -2, start) }} as date) - {{ (window.extra or 0) | int }}
+    {%- elif window.loads is defined -%}
+        {{ window.loads }} > {{ previous_load | int }}
+    {%- else -%}
+        {{ _column_rules_window(window) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{% macro _column_rules_text(expression) -%}
+    cast({{ expression }} as {{ dbt.type_string() }})
+{%- endmacro %}
+
+
+{# The select of one rule's failures (columns: rule, column_name, failing_value, failing_rows, example_key). #}
+{% macro _column_rules_select(check, windowed, key, model, window_rows) -%}
+    {%- set args = check.args -%}
+    {%- set column = check.column -%}
+    {%- set only = args.get('where') -%}
+    {%- set rows_where = '(' ~ only ~ ')' if only else '1 = 1' -%}
+    {%- set example = 'min(' ~ _column_rules_text(key) ~ ')' if key else 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {%- set label = "'" ~ check.name | replace("'", "''") ~ "'" -%}
+    {%- set column_label = "'" ~ column ~ "'" if column else "cast(null as " ~ dbt.type_string() ~ ")" -%}
+
+    {%- if check.kind == 'not_null' %}
+    select {{ label }} as rule, {{ column_label }} as column_name,
+        cast(null as {{ dbt.type_string() }}) as failing_value, count(*) as failing_rows, {{ example }} as example_key
+    from {{ window_rows }} as window_rows
+    where {{ rows_where }} and {{ column }} is null
+    having count(*) > 0
+
+    {%- elif check.kind == 'accepted_values' %}
+    {%- set quote = args.get('quote', true) -%}
+    select {{ label }} as rule, {{ column_label }} as column_name,
+        {{ _column_rules_text(column) }} as failing_value, count(*) as failing_rows, {{ example }} as example_key
+    from {{ window_rows }} as window_rows
+    where {{ rows_where }} and {{ column }} not in (
+        {%- for value in args['values'] -%}
+        {% if quote %}'{{ value | string | replace("'", "''") }}'{% else %}{{ value }}{% endif %}{% if not loop.last %}, {% endif %}
+        {%- endfor -%})
+    group by {{ column }}
+
+    {%- elif check.kind in ('relationships', 'relationships_where') %}
+    select {{ label }} as rule, {{ column_label }} as column_name,
+        {{ _column_rules_text('child.' ~ column) }} as failing_value, count(*) as failing_rows,
+        {% if key %}min({{ _column_rules_text('child.' ~ key) }}){% else %}cast(null as {{ dbt.type_string() }}){% endif %} as example_key
+    from (
+        select * from {{ window_rows }} as window_rows
+        where {{ rows_where }} and ({{ args.get('from_condition', '1 = 1') }})
+    ) as child
+    left join (
+        select distinct {{ args['field'] }} as parent_key
+        from {{ args['to'] }}
+        where {{ args.get('to_condition', '1 = 1') }}
+    ) as parents
+        on child.{{ column }} = parents.parent_key
+    where child.{{ column }} is not null and parents.parent_key is null
+    group by child.{{ column }}
+
+    {%- elif check.kind == 'expression_is_true' %}
+    {%- set expression = column ~ ' ' ~ args['expression'] if column else args['expression'] -%}
+    select {{ label }} as rule, {{ column_label }} as column_name,
+        cast(null as {{ dbt.type_string() }}) as failing_value, count(*) as failing_rows, {{ example }} as example_key
+    from {{ window_rows }} as window_rows
+    where {{ rows_where }} and not coalesce(({{ expression }}), false)
+    having count(*) > 0
+
+    {%- elif check.kind in ('unique', 'unique_combination_of_columns') %}
+    {%- set keys = [column] if check.kind == 'unique' else args['combination_of_columns'] -%}
+    {%- set texts = [] -%}
+    {%- for part in keys -%}
+        {%- do texts.append("coalesce(" ~ _column_rules_text(part) ~ ", 'null')") -%}
+        {%- if not loop.last %}{% do texts.append("', '") %}{% endif -%}
+    {%- endfor -%}
+    {#- the keys of the window's rows, counted over the whole model (all rows the rule applies to) -#}
+    select {{ label }} as rule, {{ column_label if column else "'" ~ keys | join(', ') ~ "'" }} as column_name,
+        {{ dbt.concat(texts) if texts | length > 1 else _column_rules_text(column) }} as failing_value,
+        count(*) as failing_rows, cast(null as {{ dbt.type_string() }}) as example_key
+    from {{ model }} as candidate
+    where {{ rows_where }}
+        {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
+        {% if windowed -%}
+        and exists (
+            select 1 from {{ window_rows }} as window_rows
+            where {{ rows_where }}
+            {%- for part in keys %}
+                and window_rows.{{ part }} is not distinct from candidate.{{ part }}
+            {%- endfor %}
+        )
+        {%- endif %}
+    group by {{ keys | join(', ') }}
+    having count(*) > 1
+    {%- endif %}
+{%- endmacro %}
