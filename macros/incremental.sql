@@ -75,6 +75,15 @@
 {%- endmacro %}
 
 
+{#
+    True for a staging row of a load the warehouse had not consumed before this run
+    (int_load_window.previous_consumed_load_id: -1 on a first or full build, so every row).
+#}
+{% macro in_unconsumed_loads(column='load_id') -%}
+    ({{ column }} > (select previous_consumed_load_id from {{ ref('int_load_window') }}))
+{%- endmacro %}
+
+
 {# True for a row of a sublot with an event in the reprocessed window (int_window_sublots). #}
 {% macro in_window_sublots(column) -%}
     {{ column }} in (select material_sublot_id from {{ ref('int_window_sublots') }})

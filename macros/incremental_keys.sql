@@ -25,12 +25,3 @@
     from {{ arg_dict['temp_relation'] }}
     where {{ placeholder }} is not null
 {%- endmacro %}
-
-
-{#
-    True for a staging row of a load the warehouse had not consumed before this run
-    (int_load_window.previous_consumed_load_id: -1 on a first or full build, so every row).
-#}
-{% macro in_unconsumed_loads(column='load_id') -%}
-    ({{ column }} > (select previous_consumed_load_id from {{ ref('int_load_window') }}))
-{%- endmacro %}

@@ -41,6 +41,6 @@
     {%- if proof_is_whole() -%}
         true
     {%- else -%}
-        {{ column }} > (select previous_consumed_load_id from {{ ref('int_load_window') }})
+        {{ in_unconsumed_loads(column) }}
     {%- endif -%}
 {%- endmacro %}

@@ -110,7 +110,7 @@
     {%- elif window.sublots is defined -%}
         {%- set condition = in_window_sublots(window.sublots) -%}
     {%- elif window.loads is defined -%}
-        {%- set condition = window.loads ~ " > (select previous_consumed_load_id from " ~ ref('int_load_window') ~ ")" -%}
+        {%- set condition = in_unconsumed_loads(window.loads) -%}
     {%- else -%}
         {{ exceptions.raise_compiler_error("column_rules: window is one of {lookback: column}, {lookback_day: column, extra: n}, {sublots: column}, {loads: column}; got " ~ window) }}
     {%- endif -%}
