@@ -56,6 +56,13 @@ class DbtRun(NamedTuple):
             for result in node_results(self.target)
         }
 
+    def test_names(self) -> set[str]:
+        """The names of every data test of the project (target/manifest.json), run or not."""
+        manifest = json.loads((self.target / "manifest.json").read_text(encoding="utf-8"))
+        return {
+            node["name"] for node in manifest["nodes"].values() if node["resource_type"] == "test"
+        }
+
     def with_status(self, *statuses: str) -> set[str]:
         return {name for name, status in self.statuses().items() if status in statuses}
 

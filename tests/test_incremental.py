@@ -273,7 +273,9 @@ def test_the_append_is_a_new_load(first_day):
 def test_incremental_build_passes_every_test(first_day):
     incremental = first_day.incremental
     assert incremental.ok, incremental.explain()
-    assert len(incremental.run.with_status("pass")) > 300  # every data test ran
+    passed = incremental.run.with_status("pass")
+    assert passed == incremental.run.test_names()  # every data test ran, and passed
+    assert sum(name.startswith("column_rules_") for name in passed) > 80  # rules of every layer
 
 
 def test_incremental_build_took_the_incremental_path(first_day):
