@@ -78,7 +78,9 @@ def test_sections_run_in_order_and_share_state(tmp_path):
 
 
 def test_every_section_is_registered_once_in_report_order():
-    assert list(SECTIONS) == ["generate", "dbt", "incremental", "point_in_time", "traceability"]
+    assert list(SECTIONS) == [
+        "generate", "dbt", "incremental", "point_in_time", "traceability", "sweep",
+    ]  # fmt: skip
     assert all(name == section.name for name, section in SECTIONS.items())
 
 

@@ -6,7 +6,14 @@ import none), so registering a section is adding it here.
 
 from __future__ import annotations
 
-from plantledger.bench import generation, incremental, point_in_time, traceability, warehouse
+from plantledger.bench import (
+    generation,
+    incremental,
+    point_in_time,
+    sweep,
+    traceability,
+    warehouse,
+)
 from plantledger.bench.config import Section, registry
 
 SECTIONS: dict[str, Section] = registry(
@@ -16,5 +23,10 @@ SECTIONS: dict[str, Section] = registry(
         incremental.SECTION,
         point_in_time.SECTION,
         traceability.SECTION,
+        sweep.SECTION,
     ]
 )
+
+# What `plantledger bench` runs without --sections: every section but the sweep, which repeats
+# the others' steps at each scale (run it on its own: --sections sweep).
+DEFAULT_SECTIONS: tuple[str, ...] = tuple(name for name in SECTIONS if name != "sweep")
