@@ -83,11 +83,16 @@ def vocabularies(seeds: Path | None = None) -> dict[str, tuple[str, ...]]:
     values: dict[str, list[str]] = {}
     for row in _rows(seeds / VALUE_SETS_SEED, ("vocabulary", "value")):
         values.setdefault(row["vocabulary"], []).append(row["value"])
-    location_rows = _rows(seeds / LOCATION_TYPES_SEED, (LOCATION_TYPE, "in_raw_data"))
-    values[LOCATION_TYPE] = [
-        row[LOCATION_TYPE] for row in location_rows if row["in_raw_data"].strip() == "true"
-    ]
+    values[LOCATION_TYPE] = list(location_types("in_raw_data", seeds))
     return {name: tuple(vals) for name, vals in values.items()}
+
+
+def location_types(flag: str, seeds: Path | None = None) -> tuple[str, ...]:
+    """The location types whose boolean column ``flag`` of the location_types seed is true
+    (is_physical, relocates_sublot, in_raw_data)."""
+    seeds = SEEDS_DIR if seeds is None else seeds
+    rows = _rows(seeds / LOCATION_TYPES_SEED, (LOCATION_TYPE, flag))
+    return tuple(row[LOCATION_TYPE] for row in rows if row[flag].strip() == "true")
 
 
 def _typed(text: str, dtype: pl.DataType, where: str) -> Any:
