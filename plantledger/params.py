@@ -25,7 +25,7 @@ EARLIEST_END_DATE = DIM_DATE_START + dt.timedelta(days=HISTORY_DAYS - 1)
 LATEST_END_DATE = DIM_DATE_END - dt.timedelta(days=1 + PLANNED_DAYS_AFTER_END)
 # Characters a raw folder path must not hold: DuckDB's glob (* ? [ ]) and dbt-duckdb's location
 # template ({ }) would read them as syntax; control characters have no place in a path. Quotes
-# are fine: the dbt project escapes them (macros/raw_data.sql).
+# are fine: the dbt project escapes them (macros/raw/raw_data.sql).
 UNSAFE_PATH_CHARACTERS = frozenset("*?[]{}") | {chr(code) for code in (*range(32), 127)}
 
 

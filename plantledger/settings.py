@@ -1,7 +1,7 @@
 """Settings: the environment variables plantledger reads and the default paths, in one place.
 
 The dbt side reads the same variables with the same defaults (``profiles.yml``, the sources YAML
-and ``macros/raw_data.sql``); ``tests/test_settings.py`` holds the two equal.
+and ``macros/raw/raw_data.sql``); ``tests/test_settings.py`` holds the two equal.
 """
 
 from __future__ import annotations

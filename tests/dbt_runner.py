@@ -70,18 +70,21 @@ class DbtRun(NamedTuple):
         return "\n".join(self.output.splitlines()[-lines:])
 
 
-def dbt_build(raw: Path, workdir: Path, *extra: str, timeout: float = 900) -> DbtRun:
+def dbt_build(
+    raw: Path, workdir: Path, *extra: str, timeout: float = 900, project: Path = REPO
+) -> DbtRun:
     """``dbt build`` of the whole project from the raw folder ``raw`` into ``workdir``.
 
     The warehouse is ``workdir/warehouse.duckdb``; target/ and logs/ are under ``workdir`` too.
-    ``extra`` arguments go to ``dbt build`` (``--select ...``, for instance).
+    ``extra`` arguments go to ``dbt build`` (``--select ...``, for instance). ``project`` is the
+    dbt project folder (with its profiles.yml): the repo's, or a test's edited copy of it.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     duckdb_path = workdir / "warehouse.duckdb"
     target = workdir / "target"
     env = dict(
         os.environ,
-        DBT_PROFILES_DIR=str(REPO),
+        DBT_PROFILES_DIR=str(project),
         PLANTLEDGER_RAW=str(raw),
         PLANTLEDGER_DUCKDB=str(duckdb_path),
         DBT_SEND_ANONYMOUS_USAGE_STATS="false",
@@ -90,7 +93,7 @@ def dbt_build(raw: Path, workdir: Path, *extra: str, timeout: float = 900) -> Db
         dbt_executable(),
         "build",
         "--project-dir",
-        str(REPO),
+        str(project),
         "--target-path",
         str(target),
         "--log-path",

@@ -72,7 +72,8 @@ def inject_faults(path: Path) -> tuple[int, tuple[int, int]]:
     faults = [
         "update {t} set document_number = null where transaction_id = ?",  # not_null
         "insert into {t} select * from {t} where transaction_id = ?",  # unique (a copied row)
-        "update {t} set source_table = 'bogus_table' where transaction_id = ?",  # accepted_values
+        # a value outside its vocabulary: relationships to the movement_types seed
+        "update {t} set source_table = 'bogus_table' where transaction_id = ?",
         "update {t} set material_sublot_id = -42 where transaction_id = ?",  # relationships
         "update {t} set quantity = -1 where transaction_id = ?",  # expression_is_true
     ]
@@ -194,11 +195,11 @@ def test_each_fault_in_the_window_is_stored_with_its_rule_and_column(
         ("not_null", "document_number"),
         ("unique", "transaction_id"),
         ("unique", "event_sequence"),
-        ("accepted_values", "source_table"),
+        ("relationships", "source_table"),
         ("relationships", "material_sublot_id"),
         ("expression_is_true", "quantity"),
     }
-    assert ("accepted_values", "source_table", "bogus_table") in events.failures
+    assert ("relationships", "source_table", "bogus_table") in events.failures
     assert ("relationships", "material_sublot_id", "-42") in events.failures
 
 

@@ -350,7 +350,7 @@ def test_late_events_of_the_second_append_are_in_the_journal(two_more_days):
 def test_a_regenerated_folder_is_refused_without_full_refresh(two_more_days, raw_small, tmp_path):
     """An incremental build continues appends only: from a folder regenerated with another
     seed, warehouse A's next plain build stops before any node runs (the on-run-start check of
-    macros/warehouse_generation.sql) with one line asking for --full-refresh, which then
+    macros/raw/warehouse_generation.sql) with one line asking for --full-refresh, which then
     rebuilds it."""
     params = raw_small.params
     raw = tmp_path / "raw"

@@ -34,7 +34,7 @@ LOOKBACK = dt.timedelta(days=3)  # var('incremental_lookback_days')
 
 @dataclass
 class Window:
-    """The row of int_load_window an incremental build left (macros/incremental.sql)."""
+    """The row of int_load_window an incremental build left (macros/incremental/incremental.sql)."""
 
     previous_newest_entry_at: dt.datetime
     lookback_start: dt.datetime

@@ -12,6 +12,7 @@ import pytest
 from plantledger.generator.catalogue import OPERATIONS, WORK_CENTER_TYPES
 from plantledger.generator.master import build_master
 from plantledger.params import GenerationParams
+from plantledger.quality.vocabularies import raw_value_set
 from plantledger.schema import RAW_SCHEMAS, cast_to_contract
 
 MASTER_TABLES = {
@@ -163,40 +164,21 @@ def test_creation_order(built: tuple[GenerationParams, Master]) -> None:
 
 # --- value sets and money ----------------------------------------------------------------------
 
+# the master tables' value sets, read from the seeds (their one home); the generator's operations
+MASTER_VALUE_COLUMNS = [
+    ("suppliers", "tier"),
+    ("supplier_relationships", "relationship_type"),
+    ("supplier_relationships", "relationship_status"),
+    ("parts", "base_uom"),
+    ("facilities", "facility_type"),
+    ("transport_routes", "transport_mode"),
+    ("transport_routes", "route_status"),
+    ("customers", "customer_type"),
+    ("work_centers", "work_center_type"),
+    ("storage_locations", "location_type"),
+]
 VALUE_SETS = {
-    ("suppliers", "tier"): {1, 2, 3},
-    ("supplier_relationships", "relationship_type"): {
-        "direct_supply",
-        "subcontract",
-        "strategic_partner",
-    },
-    ("supplier_relationships", "relationship_status"): {"active", "suspended", "terminated"},
-    ("parts", "base_uom"): {"each", "kg", "m", "L"},
-    ("facilities", "facility_type"): {"factory", "warehouse", "distribution_center"},
-    ("transport_routes", "transport_mode"): {"truck", "rail", "air", "sea"},
-    ("transport_routes", "route_status"): {"active", "inactive", "seasonal"},
-    ("customers", "customer_type"): {"retail", "wholesale", "enterprise"},
-    ("work_centers", "work_center_type"): {
-        "assembly",
-        "machining",
-        "fabrication",
-        "testing",
-        "packaging",
-    },
-    ("storage_locations", "location_type"): {
-        "site",
-        "area",
-        "bin",
-        "dock",
-        "staging",
-        "conveyor_line",
-        "conveyor_position",
-        "vendor",
-        "customer",
-        "scrap",
-        "adjustment",
-        "in_transit",
-    },
+    **{key: set(raw_value_set(*key)) for key in MASTER_VALUE_COLUMNS},
     ("production_routings", "operation_name"): set(OPERATIONS),
 }
 MONEY = [

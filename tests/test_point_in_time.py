@@ -19,23 +19,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from plantledger.quality.vocabularies import location_types
+
 EXAMPLES = settings(
     max_examples=40,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow],
 )
-RELOCATING_TYPES = (
-    "site",
-    "area",
-    "bin",
-    "dock",
-    "staging",
-    "conveyor_line",
-    "conveyor_position",
-    "customer",
-    "in_transit",
-)
+# the types where a positive entry sets the sublot's location: the location_types seed's rule
+RELOCATING_TYPES = location_types("relocates_sublot")
 ARRIVAL_KINDS = {
     "goods_receipt": "supplier_receipt",
     "goods_receipt_transit": "transfer_in",

@@ -1,11 +1,11 @@
 """No value from a file, a path or the environment is pasted into SQL (issue 17, finding 1).
 
 The dbt project reads two such values into SQL text: the raw folder (PLANTLEDGER_RAW, in
-macros/raw_data.sql and the sources' external_location) and the history's end date (the
-manifest's parameters.end_date or var history_end_date, in macros/quarantine.sql). A path with a
-quote must work (escaped by the adapter's quoting); a path with glob or template characters is
-refused in one line by generate, validate and dbt alike; an end date that is not a real
-YYYY-MM-DD day inside dim_date's calendar stops the run before any node runs.
+macros/raw/raw_data.sql and the sources' external_location) and the history's end date (the
+manifest's parameters.end_date or var history_end_date, in macros/quarantine/quarantine.sql). A
+path with a quote must work (escaped by the adapter's quoting); a path with glob or template
+characters is refused in one line by generate, validate and dbt alike; an end date that is not a
+real YYYY-MM-DD day inside dim_date's calendar stops the run before any node runs.
 """
 
 from __future__ import annotations

@@ -14,7 +14,8 @@ import duckdb
 
 # the schemas dbt writes models to (test_failures holds test results, not models)
 MODEL_SCHEMA_SUFFIXES = ("staging", "intermediate", "marts", "reference")
-# run bookkeeping, not data: the window an incremental run reprocessed (macros/incremental.sql)
+# run bookkeeping, not data: the window an incremental run reprocessed
+# (macros/incremental/incremental.sql)
 RUN_STATE_MODELS = frozenset({"int_load_window", "int_window_sublots"})
 
 

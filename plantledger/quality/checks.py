@@ -10,7 +10,8 @@ gets
 - ``<column>.not_null`` for every column not in ``NULLABLE``;
 - ``unique`` for its keys and document numbers (in a versioned table, ``schema.VERSIONED_TABLES``,
   unique within one load: the key plus ``load_id``, since an append writes a new version of a
-  changed row under the same key), ``in_set`` for the value sets of the design notes,
+  changed row under the same key), ``in_set`` for the value sets (read from the dbt seeds,
+  ``plantledger.quality.vocabularies``),
   ``format`` for the code formats, ``range`` for quantities, prices, ``load_id`` and the like;
 - ``<column>.not_future`` for every instant that records something that happened (not planned
   times): at most the end of the manifest's ``end_date`` (23:59:59.999999 UTC), not the clock;
@@ -32,6 +33,7 @@ from typing import Any
 import polars as pl
 
 from plantledger.quality.severity import severity_of
+from plantledger.quality.vocabularies import RAW_VOCABULARIES, raw_value_set
 from plantledger.schema import LOAD_ID, RAW_SCHEMAS, TABLES, VERSIONED_TABLES
 
 # pandas dtype of each contract type after the conversion in plantledger.quality.gx.to_pandas
@@ -92,81 +94,6 @@ UNIQUE: dict[str, list[tuple[str, ...]]] = {
     "supplier_receipts": [("receipt_number",)],
     "sublot_movements": [("movement_number",)],
     "inventory": [("facility_id", "part_id")],
-}
-
-_STOCK = ["available", "quality_hold"]
-VALUE_SETS: dict[tuple[str, str], list[Any]] = {
-    ("suppliers", "tier"): [1, 2, 3],
-    ("supplier_relationships", "relationship_type"): [
-        "direct_supply",
-        "subcontract",
-        "strategic_partner",
-    ],
-    ("supplier_relationships", "relationship_status"): ["active", "suspended", "terminated"],
-    ("parts", "base_uom"): ["each", "kg", "m", "L"],
-    ("bill_of_materials", "unit"): ["each", "kg", "m", "L"],
-    ("facilities", "facility_type"): ["factory", "warehouse", "distribution_center"],
-    ("transport_routes", "transport_mode"): ["truck", "rail", "air", "sea"],
-    ("transport_routes", "route_status"): ["active", "inactive", "seasonal"],
-    ("customers", "customer_type"): ["retail", "wholesale", "enterprise"],
-    ("orders", "status"): ["pending", "confirmed", "shipped", "delivered", "cancelled"],
-    ("shipments", "shipment_type"): ["order_fulfillment", "transfer", "replenishment"],
-    ("shipments", "status"): ["in_transit", "delivered"],
-    ("work_centers", "work_center_type"): [
-        "assembly",
-        "machining",
-        "fabrication",
-        "testing",
-        "packaging",
-    ],
-    ("work_orders", "order_type"): ["make_to_order", "make_to_stock"],
-    ("work_orders", "status"): [
-        "released",
-        "in_progress",
-        "quality_hold",
-        "completed",
-        "cancelled",
-    ],
-    ("work_order_steps", "status"): ["pending", "in_progress", "completed", "skipped"],
-    ("material_transactions", "transaction_type"): [
-        "issue_to_wo",
-        "receipt_from_wo",
-        "scrap",
-        "return_to_stock",
-    ],
-    ("material_transactions", "reason_code"): [
-        "quality_defect",
-        "machine_error",
-        "operator_error",
-        "material_defect",
-    ],
-    ("storage_locations", "location_type"): [
-        "site",
-        "area",
-        "bin",
-        "dock",
-        "staging",
-        "conveyor_line",
-        "conveyor_position",
-        "vendor",
-        "customer",
-        "scrap",
-        "adjustment",
-        "in_transit",
-    ],
-    ("material_sublots", "status"): [*_STOCK, "in_transit", "shipped", "consumed"],
-    ("supplier_receipts", "status"): _STOCK,
-    ("sublot_movements", "movement_type"): [
-        "putaway",
-        "bin_transfer",
-        "replenish_to_line",
-        "pick",
-        "status_change",
-        "count_adjustment",
-    ],
-    ("sublot_movements", "from_status"): _STOCK,
-    ("sublot_movements", "to_status"): _STOCK,
-    ("plc_tag_events", "quality"): ["good"],
 }
 
 FORMATS: dict[tuple[str, str], str] = {
@@ -415,14 +342,14 @@ def _column_checks(
     """Per column: value sets, formats, ranges, no instant after the history, references."""
     checks: list[Check] = []
     for column in schema:
-        if (table, column) in VALUE_SETS:
+        if (table, column) in RAW_VOCABULARIES:
             checks.append(
                 Check(
                     table,
                     column,
                     "in_set",
                     "ExpectColumnValuesToBeInSet",
-                    {"column": column, "value_set": VALUE_SETS[(table, column)]},
+                    {"column": column, "value_set": raw_value_set(table, column)},
                 )
             )
         if (table, column) in FORMATS:

@@ -1,7 +1,7 @@
 """Point-in-time reports: inventory as of an instant, arrivals and moves in a period, conveyor
 dwell. Each reads the table macros ``dbt build`` leaves in the warehouse
-(macros/point_in_time.sql), so an analyst's ``select * from inventory_as_of(...)`` and the
-report give the same answer.
+(macros/table_macros/point_in_time.sql), so an analyst's ``select * from inventory_as_of(...)``
+and the report give the same answer.
 
 A company-wide report asks one question per time zone (a day is each facility's own local
 day): one ``union all`` part per distinct instant, each limited to the facilities it applies

@@ -5,8 +5,9 @@ prints everything made from it: its sublots, the work orders that consumed them,
 those produced (and onwards, for in-house subassemblies), the shipments they left in and the
 customers or facilities those went to. ``--backward CODE`` (a sublot code) prints everything it
 was made from, up to the suppliers. Both read the table macros ``trace_forward`` and
-``trace_backward`` that ``dbt build`` leaves in the warehouse (macros/traceability.sql), so
-``select * from trace_forward('LOT-...')`` gives the same rows as the report.
+``trace_backward`` that ``dbt build`` leaves in the warehouse
+(macros/table_macros/traceability.sql), so ``select * from trace_forward('LOT-...')`` gives the
+same rows as the report.
 
 A node reached from several parents (a work order that consumed two sublots of the lot, a
 customer that received several shipments) is shown under each; its own branch is printed

@@ -40,7 +40,7 @@
     {%- if execute and flags.WHICH in ('run', 'build', 'run-operation') -%}
         {%- set relations = {} -%}
         {%- for name in ['int_genealogy_edges', 'int_work_order_links', 'graph_nodes', 'dim_material_lots', 'dim_material_sublots'] -%}
-            {%- set relation = trace_model_relation(name) -%}
+            {%- set relation = table_macro_relation(name) -%}
             {%- if relation is none -%}
                 {{ log("trace macros not created: " ~ name ~ " is not built yet", info=true) }}
                 {{ return('') }}
@@ -56,20 +56,6 @@
     {%- endif -%}
     {{ return('') }}
 {% endmacro %}
-
-
-{# schema.identifier of a model of this project when it exists in the warehouse, else none. #}
-{% macro trace_model_relation(name) %}
-    {%- for node in graph.nodes.values()
-            if node.resource_type == 'model' and node.package_name == 'plantledger' and node.name == name -%}
-        {%- set relation = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
-        {%- if relation is not none -%}
-            {{ return(node.schema ~ '.' ~ node.alias) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(none) }}
-{% endmacro %}
-
 
 
 {#

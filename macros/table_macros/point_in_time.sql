@@ -1,8 +1,10 @@
 {#
     Point-in-time inventory: the engine-specific pieces of the as-of marts, and the on-run-end
     hook that leaves table macros in the warehouse (inventory_as_of, arrivals_between,
-    sublot_moves_between, sublot_location_as_of, conveyor_dwell_between) for analysts in the
-    DuckDB shell or Python and for `plantledger report`.
+    sublot_moves_between, sublot_location_as_of, conveyor_dwell_between, load_known_at) for
+    analysts in the DuckDB shell or Python and for `plantledger report`. Each table macro is
+    one Jinja macro rendering its create statement (<name>_sql(relations)), as the trace
+    macros of traceability.sql are.
 #}
 
 {# An instant later than every other: the open end of a current interval. #}
@@ -241,24 +243,6 @@
 
 
 {#
-    The relation of a model of this project, rendered schema.identifier (no database), so SQL
-    stored in the warehouse works from any connection that opened the warehouse file, whatever
-    its catalog is called. None when the model has not been built.
-#}
-{% macro point_in_time_relation(model_name) -%}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.package_name == 'plantledger' and node.name == model_name -%}
-        {%- set relation = adapter.get_relation(
-            database=node.database, schema=node.schema, identifier=node.alias) -%}
-        {%- if relation is not none -%}
-            {{ return(relation.include(database=false)) }}
-        {%- endif -%}
-    {%- endfor -%}
-    {{ return(none) }}
-{%- endmacro %}
-
-
-{#
     on-run-end hook: (re)create the point-in-time table macros in the target schema (main) after
     a run or build, so `select * from inventory_as_of(timestamptz '2026-11-13 23:59:59+00')`
     works in the DuckDB shell or from Python on the warehouse file, and `plantledger report`
@@ -273,7 +257,7 @@
         {%- for name in ['fact_sublot_location_history', 'fact_inventory_journal',
                          'fact_sublot_dwell', 'dim_storage_locations',
                          'fact_sublot_location_history_known', 'dim_loads'] -%}
-            {%- set relation = point_in_time_relation(name) -%}
+            {%- set relation = table_macro_relation(name) -%}
             {%- if relation is none -%}
                 {%- do missing.append(name) -%}
             {%- else -%}
@@ -298,60 +282,91 @@
 {%- endmacro %}
 
 {% macro default__point_in_time_macro_statements(relations) -%}
-    {%- set history = relations['fact_sublot_location_history'] -%}
-    {%- set journal = relations['fact_inventory_journal'] -%}
-    {%- set schema = target.schema -%}
-    {%- set statements = [] -%}
+    {{ return([
+        load_known_at_sql(relations),
+        inventory_as_of_sql(relations),
+        sublot_location_as_of_sql(relations),
+        arrivals_between_sql(relations),
+        sublot_moves_between_sql(relations),
+        conveyor_dwell_between_sql(relations),
+    ]) }}
+{%- endmacro %}
 
-    {#- Known at (docs block known_at): every macro takes an optional known_at, a load id; the
-        answer is then the one the warehouse gave after that load. Without it (null) the
-        macros read the current tables as before; with it, the intervals of
-        fact_sublot_location_history_known known then, and the journal entries recorded by
-        then. The known_at is null / is not null conditions fold to constants, so only one
-        branch is read. -#}
-    {%- set known = relations['fact_sublot_location_history_known'] -%}
-    {%- set loads = relations['dim_loads'] -%}
-    {%- set known_then = "recorded_load_id <= known_at
-            and coalesce(superseded_load_id, 2147483647) > known_at" -%}
 
-    {#- The load known at an instant: the newest load published (the end of its last day) at
-        or before it; null before the first. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".load_known_at(published_by) as (
-        select max(load_id) from " ~ loads ~ "
+{#
+    Known at (docs block known_at): every macro takes an optional known_at, a load id; the
+    answer is then the one the warehouse gave after that load. Without it (null) the macros
+    read the current tables; with it, the intervals of fact_sublot_location_history_known known
+    then, and the journal entries recorded by then. The known_at is null / is not null
+    conditions fold to constants, so only one branch is read.
+
+    known_then: an interval of fact_sublot_location_history_known the warehouse held after
+    load known_at.
+#}
+{% macro point_in_time_known_then() -%}
+    recorded_load_id <= known_at
+            and coalesce(superseded_load_id, 2147483647) > known_at
+{%- endmacro %}
+
+
+{# `columns` of the history intervals meeting `condition`: current ones, or those known then. #}
+{% macro point_in_time_intervals(relations, columns, condition) %}
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_history'] }}
+        where known_at is null
+            and {{ condition }}
+        union all
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_history_known'] }}
+        where known_at is not null
+            and {{ point_in_time_known_then() }}
+            and {{ condition }}
+{% endmacro %}
+
+
+{#
+    load_known_at(published_by): the load known at an instant, the newest load published (the
+    end of its last day) at or before it; null before the first.
+#}
+{% macro load_known_at_sql(relations) %}
+    create or replace macro {{ target.schema }}.load_known_at(published_by) as (
+        select max(load_id) from {{ relations['dim_loads'] }}
         where published_at <= cast(published_by as timestamp with time zone)
     )
-    ") -%}
+{% endmacro %}
 
-    {#- Stock at one instant: one row per physical location and sublot with non-zero quantity.
-        The history is clustered by (facility_code, valid_from), so a facility filter on the
-        result reads that facility's row groups only. -#}
-    {%- set inventory_columns = "facility_code,
+
+{#
+    inventory_as_of(as_of_at, known_at): stock at one instant, one row per physical location
+    and sublot with non-zero quantity. The history is clustered by (facility_code, valid_from),
+    so a facility filter on the result reads that facility's row groups only.
+#}
+{% macro inventory_as_of_sql(relations) %}
+    create or replace macro {{ target.schema }}.inventory_as_of(as_of_at, known_at := null) as table
+    {{ point_in_time_intervals(
+        relations,
+        columns="facility_code,
             location_code,
             material_code,
             material_sublot_code,
             status,
-            quantity" -%}
-    {%- set inventory_at = "is_physical
+            quantity",
+        condition="is_physical
             and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)" -%}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".inventory_as_of(as_of_at, known_at := null) as table
-        select " ~ inventory_columns ~ "
-        from " ~ history ~ "
-        where known_at is null
-            and " ~ inventory_at ~ "
-        union all
-        select " ~ inventory_columns ~ "
-        from " ~ known ~ "
-        where known_at is not null
-            and " ~ known_then ~ "
-            and " ~ inventory_at ~ "
-    ") -%}
+            and valid_until > cast(as_of_at as timestamp with time zone)") }}
+{% endmacro %}
 
-    {#- Where one sublot was at an instant (a physical location, or the customer or in-transit
-        location it was shipped to); no row before it existed or once it was used up. -#}
-    {%- set location_columns = "material_sublot_code,
+
+{#
+    sublot_location_as_of(sublot_code, as_of_at, known_at): where one sublot was at an instant
+    (a physical location, or the customer or in-transit location it was shipped to); no row
+    before it existed or once it was used up.
+#}
+{% macro sublot_location_as_of_sql(relations) %}
+    create or replace macro {{ target.schema }}.sublot_location_as_of(sublot_code, as_of_at, known_at := null) as table
+    {{ point_in_time_intervals(
+        relations,
+        columns="material_sublot_code,
             material_code,
             facility_code,
             location_code,
@@ -360,31 +375,23 @@
             status,
             quantity,
             valid_from as located_since,
-            valid_to as located_until" -%}
-    {%- set sublot_at = "material_sublot_code = sublot_code
+            valid_to as located_until",
+        condition="material_sublot_code = sublot_code
             and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)" -%}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".sublot_location_as_of(sublot_code, as_of_at, known_at := null) as table
-        select " ~ location_columns ~ "
-        from " ~ history ~ "
-        where known_at is null
-            and " ~ sublot_at ~ "
-        union all
-        select " ~ location_columns ~ "
-        from " ~ known ~ "
-        where known_at is not null
-            and " ~ known_then ~ "
-            and " ~ sublot_at ~ "
-    ") -%}
+            and valid_until > cast(as_of_at as timestamp with time zone)") }}
+{% endmacro %}
 
-    {#- What entered a facility from outside it in [from_at, to_at): supplier receipts, receipts
-        of transfers from other facilities, production receipts. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".arrivals_between(from_at, to_at, known_at := null) as table
+
+{#
+    arrivals_between(from_at, to_at, known_at): what entered a facility from outside it in
+    [from_at, to_at): supplier receipts, receipts of transfers from other facilities,
+    production receipts.
+#}
+{% macro arrivals_between_sql(relations) %}
+    create or replace macro {{ target.schema }}.arrivals_between(from_at, to_at, known_at := null) as table
         with arrival_entries as (
             select *
-            from " ~ journal ~ "
+            from {{ relations['fact_inventory_journal'] }}
             where event_kind in ('goods_receipt', 'goods_receipt_transit', 'receipt_from_wo')
                 and entry_at >= cast(from_at as timestamp with time zone)
                 and entry_at < cast(to_at as timestamp with time zone)
@@ -417,16 +424,20 @@
         from debits
         inner join credits
             on debits.transaction_id = credits.transaction_id
-    ") -%}
+{% endmacro %}
 
-    {#- Sublots that changed location within a facility in [from_at, to_at): transactions whose
-        credit and debit are at two different physical locations of one facility (putaways,
-        bin transfers, replenishments, picks, conveyor moves); status changes stay in place. -#}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".sublot_moves_between(from_at, to_at, known_at := null) as table
+
+{#
+    sublot_moves_between(from_at, to_at, known_at): sublots that changed location within a
+    facility in [from_at, to_at), transactions whose credit and debit are at two different
+    physical locations of one facility (putaways, bin transfers, replenishments, picks,
+    conveyor moves); status changes stay in place.
+#}
+{% macro sublot_moves_between_sql(relations) %}
+    create or replace macro {{ target.schema }}.sublot_moves_between(from_at, to_at, known_at := null) as table
         with physical_entries as (
             select *
-            from " ~ journal ~ "
+            from {{ relations['fact_inventory_journal'] }}
             where is_physical
                 and entry_at >= cast(from_at as timestamp with time zone)
                 and entry_at < cast(to_at as timestamp with time zone)
@@ -456,26 +467,34 @@
             on debits.transaction_id = credits.transaction_id
         where debits.facility_id = credits.facility_id
             and debits.location_code <> credits.location_code
-    ") -%}
+{% endmacro %}
 
-    {#- Dwell statistics per conveyor position (and line) over the stays that arrived in
-        [from_at, to_at): the same SQL as the fact_conveyor_dwell_summary mart, over
-        fact_sublot_dwell, or with known_at over the stays of the conveyor intervals known then
-        (grouped by sublot_stays_sql, as fact_sublot_dwell groups them). -#}
+
+{#
+    conveyor_dwell_between(from_at, to_at, known_at): dwell statistics per conveyor position
+    (and line) over the stays that arrived in [from_at, to_at): the same SQL as the
+    fact_conveyor_dwell_summary mart, over fact_sublot_dwell, or with known_at over the stays
+    of the conveyor intervals known then (grouped by sublot_stays_sql, as fact_sublot_dwell
+    groups them).
+#}
+{% macro conveyor_dwell_between_sql(relations) %}
     {%- set locations = relations['dim_storage_locations'] -%}
-    {%- set known_intervals = "(
+    {%- set known_intervals -%}
+        (
             select
                 sublot_location_history_id, material_sublot_id, storage_location_id, status,
                 quantity, valid_from, valid_to
-            from " ~ known ~ "
+            from {{ relations['fact_sublot_location_history_known'] }}
             where known_at is not null
-                and " ~ known_then ~ "
+                and {{ point_in_time_known_then() }}
                 and location_type in ('conveyor_line', 'conveyor_position')
-        )" -%}
-    {%- set dwell = "(
+        )
+    {%- endset -%}
+    {%- set dwell -%}
+        (
         select location_code, location_type, material_sublot_id, arrived_at, left_at,
             dwell_seconds
-        from " ~ relations['fact_sublot_dwell'] ~ "
+        from {{ relations['fact_sublot_dwell'] }}
         where known_at is null
         union all
         select
@@ -484,17 +503,15 @@
             known_stays.material_sublot_id,
             known_stays.arrived_at,
             known_stays.left_at,
-            " ~ seconds_between('known_stays.arrived_at', 'known_stays.left_at') ~ " as dwell_seconds
-        from (" ~ sublot_stays_sql(known_intervals) ~ ") as known_stays
-        inner join " ~ locations ~ " as locations
+            {{ seconds_between('known_stays.arrived_at', 'known_stays.left_at') }} as dwell_seconds
+        from ({{ sublot_stays_sql(known_intervals) }}) as known_stays
+        inner join {{ locations }} as locations
             on known_stays.storage_location_id = locations.storage_location_id
-    )" -%}
-    {%- do statements.append("
-    create or replace macro " ~ schema ~ ".conveyor_dwell_between(from_at, to_at, known_at := null) as table
-    " ~ conveyor_dwell_summary_sql(
-            dwell, locations,
-            'cast(from_at as timestamp with time zone)',
-            'cast(to_at as timestamp with time zone)')) -%}
-
-    {{ return(statements) }}
-{%- endmacro %}
+    )
+    {%- endset -%}
+    create or replace macro {{ target.schema }}.conveyor_dwell_between(from_at, to_at, known_at := null) as table
+    {{ conveyor_dwell_summary_sql(
+        dwell, locations,
+        'cast(from_at as timestamp with time zone)',
+        'cast(to_at as timestamp with time zone)') }}
+{% endmacro %}
