@@ -33,15 +33,9 @@ suppliers as (
 
 ),
 
-parts as (
+materials as (
 
-    select * from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select * from {{ ref('stg_plantledger__products') }}
+    select * from {{ ref('int_materials') }}
 
 ),
 
@@ -76,9 +70,7 @@ master_changed as (
     select exists (
         select 1 from suppliers where {{ in_unconsumed_loads() }}
         union all
-        select 1 from parts where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from products where {{ in_unconsumed_loads() }}
+        select 1 from materials where {{ in_unconsumed_loads() }}
     ) as is_changed
 
 ),
@@ -204,13 +196,12 @@ edges as (
         'OfMaterial',
         'MaterialLot', lots.lot_code,
         case when lots.part_id is not null then 'Part' else 'Product' end,
-        coalesce(parts.part_number, products.sku),
+        materials.material_code,
         lots.created_at, null, lots.lot_quantity, null
     from scoped_lots as lots
-    left join parts
-        on lots.part_id = parts.part_id
-    left join products
-        on lots.product_id = products.product_id
+    left join materials
+        on lots.part_id is not distinct from materials.part_id
+        and lots.product_id is not distinct from materials.product_id
 
     union all
 

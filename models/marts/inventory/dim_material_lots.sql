@@ -36,9 +36,7 @@ lots as (
             where {{ in_unconsumed_loads() }}
         )
         or exists (
-            select 1 from {{ ref('stg_plantledger__parts') }} where {{ in_unconsumed_loads() }}
-            union all
-            select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
+            select 1 from {{ ref('int_materials') }} where {{ in_unconsumed_loads() }}
             union all
             select 1 from {{ ref('stg_plantledger__suppliers') }} where {{ in_unconsumed_loads() }}
         )
@@ -60,15 +58,9 @@ sublots as (
 
 ),
 
-parts as (
+materials as (
 
-    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
+    select part_id, product_id, material_code from {{ ref('int_materials') }}
 
 ),
 
@@ -90,7 +82,7 @@ final as (
         lots.material_lot_id,
         lots.lot_code,
         case when lots.part_id is not null then 'part' else 'product' end as material_type,
-        coalesce(parts.part_number, products.sku) as material_code,
+        materials.material_code,
         lots.part_id,
         lots.product_id,
         case when lots.work_order_id is not null then 'work_order' else 'supplier' end as lot_origin,
@@ -106,10 +98,9 @@ final as (
     from lots
     left join sublots
         on lots.material_lot_id = sublots.material_lot_id
-    left join parts
-        on lots.part_id = parts.part_id
-    left join products
-        on lots.product_id = products.product_id
+    left join materials
+        on lots.part_id is not distinct from materials.part_id
+        and lots.product_id is not distinct from materials.product_id
     left join suppliers
         on lots.supplier_id = suppliers.supplier_id
     left join work_orders

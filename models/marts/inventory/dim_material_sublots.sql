@@ -34,9 +34,7 @@ sublots as (
             where {{ in_unconsumed_loads() }}
         )
         or exists (
-            select 1 from {{ ref('stg_plantledger__parts') }} where {{ in_unconsumed_loads() }}
-            union all
-            select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
+            select 1 from {{ ref('int_materials') }} where {{ in_unconsumed_loads() }}
             union all
             select 1 from {{ ref('stg_plantledger__facilities') }} where {{ in_unconsumed_loads() }}
         )
@@ -51,15 +49,9 @@ lots as (
 
 ),
 
-parts as (
+materials as (
 
-    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
+    select part_id, product_id, material_code from {{ ref('int_materials') }}
 
 ),
 
@@ -85,7 +77,7 @@ final as (
         sublots.material_lot_id,
         lots.lot_code,
         case when sublots.part_id is not null then 'part' else 'product' end as material_type,
-        coalesce(parts.part_number, products.sku) as material_code,
+        materials.material_code,
         sublots.part_id,
         sublots.product_id,
         lots.supplier_id,
@@ -104,10 +96,9 @@ final as (
     from sublots
     left join lots
         on sublots.material_lot_id = lots.material_lot_id
-    left join parts
-        on sublots.part_id = parts.part_id
-    left join products
-        on sublots.product_id = products.product_id
+    left join materials
+        on sublots.part_id is not distinct from materials.part_id
+        and sublots.product_id is not distinct from materials.product_id
     left join locations
         on sublots.storage_location_id = locations.storage_location_id
     left join facilities

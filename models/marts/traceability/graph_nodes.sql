@@ -104,11 +104,9 @@ shipments as (
 
 ),
 
-material_codes as (
+materials as (
 
-    select 'part' as material_type, part_id as material_id, part_number as material_code from parts
-    union all
-    select 'product' as material_type, product_id as material_id, sku as material_code from products
+    select part_id, product_id, material_code from {{ ref('int_materials') }}
 
 ),
 
@@ -294,24 +292,24 @@ nodes as (
     union all
 
     select 'MaterialLot', lots.lot_code,
-        material_codes.material_code || coalesce(' (supplier lot ' || lots.supplier_lot_number || ')', ''),
+        materials.material_code || coalesce(' (supplier lot ' || lots.supplier_lot_number || ')', ''),
         lots.material_lot_id, lots.created_at
     from lots
-    left join material_codes
-        on material_codes.material_id = coalesce(lots.part_id, lots.product_id)
-        and material_codes.material_type = case when lots.part_id is not null then 'part' else 'product' end
+    left join materials
+        on lots.part_id is not distinct from materials.part_id
+        and lots.product_id is not distinct from materials.product_id
     {%- if is_incremental() %}
     where lots.material_lot_id in (select source_id from changed_nodes where node_type = 'MaterialLot')
     {%- endif %}
 
     union all
 
-    select 'MaterialSublot', sublots.sublot_code, material_codes.material_code,
+    select 'MaterialSublot', sublots.sublot_code, materials.material_code,
         sublots.material_sublot_id, sublots.created_at
     from sublots
-    left join material_codes
-        on material_codes.material_id = coalesce(sublots.part_id, sublots.product_id)
-        and material_codes.material_type = case when sublots.part_id is not null then 'part' else 'product' end
+    left join materials
+        on sublots.part_id is not distinct from materials.part_id
+        and sublots.product_id is not distinct from materials.product_id
     {%- if is_incremental() %}
     where sublots.material_sublot_id in (select source_id from changed_nodes where node_type = 'MaterialSublot')
     {%- endif %}
