@@ -1,3 +1,5 @@
+-- Customers with the count and date range of their orders (the joins: int_customers__summarized).
+
 with customers as (
 
     select * from {{ ref('int_customers__summarized') }}

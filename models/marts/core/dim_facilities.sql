@@ -1,3 +1,5 @@
+-- Facilities with their counts of work centres and locations (the joins: int_facilities__summarized).
+
 with facilities as (
 
     select * from {{ ref('int_facilities__summarized') }}

@@ -1,3 +1,5 @@
+-- Parts with their suppliers, bill of materials and products (the joins: int_parts__summarized).
+
 with parts as (
 
     select * from {{ ref('int_parts__summarized') }}

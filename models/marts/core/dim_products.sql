@@ -1,3 +1,5 @@
+-- Products with their components' cost and their routing (the joins: int_products__summarized).
+
 with products as (
 
     select * from {{ ref('int_products__summarized') }}

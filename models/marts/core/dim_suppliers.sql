@@ -1,3 +1,5 @@
+-- Suppliers with certifications, tier network and parts (the joins: int_suppliers__summarized).
+
 with suppliers as (
 
     select * from {{ ref('int_suppliers__summarized') }}

@@ -1,3 +1,5 @@
+-- Work centres with their facility's code and time zone (the joins: int_work_centers__located).
+
 with work_centers as (
 
     select * from {{ ref('int_work_centers__located') }}
