@@ -6,6 +6,7 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_materials') }}
 
 -- The execution edges of graph_edges that come from the manufacturing plan: LocatedAt (from a
 -- work centre, source_table work_centers) and RoutesThrough (from a routing step, source_table

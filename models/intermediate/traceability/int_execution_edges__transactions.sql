@@ -6,6 +6,9 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_materials') }}
+-- depends_on: {{ ref('stg_plantledger__facilities') }}
+-- depends_on: {{ ref('stg_plantledger__work_centers') }}
 -- depends_on: {{ ref('int_material_transactions__screened') }}
 
 -- The execution edges of graph_edges that come from a material transaction (source_table

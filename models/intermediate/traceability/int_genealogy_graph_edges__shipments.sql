@@ -6,6 +6,9 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_materials') }}
+-- depends_on: {{ ref('stg_plantledger__material_lots') }}
+-- depends_on: {{ ref('stg_plantledger__suppliers') }}
 -- depends_on: {{ ref('stg_plantledger__shipment_sublots') }}
 
 -- The genealogy edges of graph_edges that come from a shipment (source_table shipments):

@@ -6,6 +6,8 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_materials') }}
+-- depends_on: {{ ref('stg_plantledger__suppliers') }}
 -- depends_on: {{ ref('int_window_sublots') }}
 
 -- The genealogy edges of graph_edges that come from a sublot, from int_genealogy_edges with
