@@ -4,11 +4,12 @@
 -- place in the tree, plus the virtual production locations derived here: one
 -- <facility_code>/PRODUCTION per facility with work orders and, below it, one
 -- <facility_code>/PRODUCTION/<wo_number> per work order (the source and sink of its
--- material transactions). Keyed by location_code, which is unique across facilities.
+-- material transactions). Keyed by location_code, which is unique across facilities. The raw
+-- locations' place in the tree comes from int_storage_locations__walked.
 
-with locations as (
+with raw_locations as (
 
-    select * from {{ ref('stg_plantledger__storage_locations') }}
+    select * from {{ ref('int_storage_locations__walked') }}
 
 ),
 
@@ -30,47 +31,14 @@ location_types as (
 
 ),
 
-hierarchy as (
-
-    select * from (
-        {{ location_hierarchy(ref('stg_plantledger__storage_locations')) }}
-    ) as tree
-
-),
-
 sites as (
 
     select
-        locations.facility_id,
-        locations.location_code as site_location_code,
-        hierarchy.hierarchy_path as site_hierarchy_path
-    from locations
-    inner join hierarchy
-        on locations.storage_location_id = hierarchy.location_id
-    where locations.location_type = 'site'
-
-),
-
-raw_locations as (
-
-    select
-        locations.location_code,
-        locations.storage_location_id,
-        locations.location_name,
-        locations.facility_id,
-        parents.location_code as parent_location_code,
-        locations.location_type,
-        locations.is_physical,
-        locations.position_sequence,
-        hierarchy.depth,
-        hierarchy.hierarchy_path,
-        cast(null as bigint) as work_order_id,
-        false as is_derived
-    from locations
-    left join locations as parents
-        on locations.parent_storage_location_id = parents.storage_location_id
-    left join hierarchy
-        on locations.storage_location_id = hierarchy.location_id
+        facility_id,
+        location_code as site_location_code,
+        hierarchy_path as site_hierarchy_path
+    from raw_locations
+    where location_type = 'site' and hierarchy_path is not null
 
 ),
 

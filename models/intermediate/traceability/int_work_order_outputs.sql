@@ -32,15 +32,9 @@ lots as (
 
 ),
 
-parts as (
+materials as (
 
-    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
+    select part_id, product_id, material_code from {{ ref('int_materials') }}
 
 ),
 
@@ -58,7 +52,7 @@ final as (
         sublots.material_lot_id,
         lots.lot_code,
         case when sublots.part_id is not null then 'part' else 'product' end as material_type,
-        coalesce(parts.part_number, products.sku) as material_code,
+        materials.material_code,
         receipts.work_order_id,
         work_orders.wo_number,
         work_orders.facility_id,
@@ -71,10 +65,9 @@ final as (
         on receipts.material_sublot_id = sublots.material_sublot_id
     left join lots
         on sublots.material_lot_id = lots.material_lot_id
-    left join parts
-        on sublots.part_id = parts.part_id
-    left join products
-        on sublots.product_id = products.product_id
+    left join materials
+        on sublots.part_id is not distinct from materials.part_id
+        and sublots.product_id is not distinct from materials.product_id
     left join work_orders
         on receipts.work_order_id = work_orders.work_order_id
 

@@ -5,113 +5,49 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
--- depends_on: {{ ref('stg_plantledger__storage_locations') }}
 
 -- Every sublot with its lot, material and origin, and its current state as the source system
--- states it (location, quantity, status), which the journal replay reproduces.
+-- states it (location, quantity, status), which the journal replay reproduces
+-- (int_material_sublots__located).
 --
 -- Incremental (delete+insert on material_sublot_id): a run rebuilds the sublots with a version
 -- in a load not consumed yet, of a lot or at a storage location of such a load; a changed part,
--- product or facility rebuilds every sublot. Sublots are never deleted.
+-- product or facility rebuilds every sublot (input_load_id). Sublots are never deleted.
 
-with all_sublots as (
+with sublots as (
 
-    select * from {{ ref('stg_plantledger__material_sublots') }}
-
-),
-
-sublots as (
-
-    select * from all_sublots
+    select * from {{ ref('int_material_sublots__located') }}
     {%- if is_incremental() %}
-    where {{ in_unconsumed_loads() }}
-        or material_lot_id in (
-            select material_lot_id from {{ ref('stg_plantledger__material_lots') }}
-            where {{ in_unconsumed_loads() }}
-        )
-        or storage_location_id in (
-            select storage_location_id from {{ ref('stg_plantledger__storage_locations') }}
-            where {{ in_unconsumed_loads() }}
-        )
-        or exists (
-            select 1 from {{ ref('stg_plantledger__parts') }} where {{ in_unconsumed_loads() }}
-            union all
-            select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
-            union all
-            select 1 from {{ ref('stg_plantledger__facilities') }} where {{ in_unconsumed_loads() }}
-        )
+    where {{ in_unconsumed_loads('input_load_id') }}
     {%- endif %}
-
-),
-
-lots as (
-
-    select material_lot_id, lot_code, supplier_id, work_order_id
-    from {{ ref('stg_plantledger__material_lots') }}
-
-),
-
-parts as (
-
-    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
-
-),
-
-locations as (
-
-    select storage_location_id, location_code, location_type
-    from {{ ref('int_storage_locations') }}
-    where storage_location_id is not null
-
-),
-
-facilities as (
-
-    select facility_id, facility_code from {{ ref('stg_plantledger__facilities') }}
 
 ),
 
 final as (
 
     select
-        sublots.material_sublot_id,
-        sublots.sublot_code,
-        sublots.material_lot_id,
-        lots.lot_code,
-        case when sublots.part_id is not null then 'part' else 'product' end as material_type,
-        coalesce(parts.part_number, products.sku) as material_code,
-        sublots.part_id,
-        sublots.product_id,
-        lots.supplier_id,
-        lots.work_order_id,
-        sublots.initial_quantity,
-        sublots.quantity,
-        sublots.sublot_status,
-        sublots.quantity > 0 as holds_stock,
-        sublots.facility_id,
-        facilities.facility_code,
-        sublots.storage_location_id,
-        locations.location_code,
-        locations.location_type,
-        sublots.created_at,
-        sublots.updated_at
+        material_sublot_id,
+        sublot_code,
+        material_lot_id,
+        lot_code,
+        material_type,
+        material_code,
+        part_id,
+        product_id,
+        supplier_id,
+        work_order_id,
+        initial_quantity,
+        quantity,
+        sublot_status,
+        holds_stock,
+        facility_id,
+        facility_code,
+        storage_location_id,
+        location_code,
+        location_type,
+        created_at,
+        updated_at
     from sublots
-    left join lots
-        on sublots.material_lot_id = lots.material_lot_id
-    left join parts
-        on sublots.part_id = parts.part_id
-    left join products
-        on sublots.product_id = products.product_id
-    left join locations
-        on sublots.storage_location_id = locations.storage_location_id
-    left join facilities
-        on sublots.facility_id = facilities.facility_id
 
 )
 

@@ -23,15 +23,9 @@ movement_types as (
 
 ),
 
-parts as (
+materials as (
 
-    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
+    select part_id, product_id, material_code from {{ ref('int_materials') }}
 
 ),
 
@@ -49,7 +43,7 @@ final as (
         case when transactions.part_id is not null then 'part' else 'product' end as material_type,
         transactions.part_id,
         transactions.product_id,
-        coalesce(parts.part_number, products.sku) as material_code,
+        materials.material_code,
         transactions.quantity,
         case
             when transactions.transaction_type in ('issue_to_wo', 'scrap') then -transactions.quantity
@@ -65,10 +59,9 @@ final as (
     from transactions
     left join movement_types
         on transactions.transaction_type = movement_types.event_kind
-    left join parts
-        on transactions.part_id = parts.part_id
-    left join products
-        on transactions.product_id = products.product_id
+    left join materials
+        on transactions.part_id is not distinct from materials.part_id
+        and transactions.product_id is not distinct from materials.product_id
 
 )
 

@@ -6,9 +6,6 @@
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
 -- depends_on: {{ ref('int_material_transactions__screened') }}
--- depends_on: {{ ref('stg_plantledger__production_routings') }}
--- depends_on: {{ ref('stg_plantledger__work_centers') }}
--- depends_on: {{ ref('stg_plantledger__work_order_steps') }}
 
 -- One row per work order: plan versus actual, the step roll-up, the material it drew and
 -- produced (from its material transactions), hours and costs. The columns the work-order
@@ -17,41 +14,21 @@
 -- Incremental (delete+insert on work_order_id): a run rebuilds the work orders with a new
 -- version of themselves, of their order or of a step in a load not consumed yet, or with a
 -- screened material transaction in the window; a changed product, facility, routing or work
--- centre rebuilds every work order. Work orders are never deleted.
+-- centre rebuilds every work order (int_work_orders__joined.input_load_id). Work orders are
+-- never deleted.
 
 with all_work_orders as (
 
-    select * from {{ ref('stg_plantledger__work_orders') }}
+    select * from {{ ref('int_work_orders__joined') }}
 
 ),
 
 {%- if is_incremental() %}
 
-master_changed as (
-
-    select exists (
-        select 1 from {{ ref('stg_plantledger__products') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('stg_plantledger__facilities') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('stg_plantledger__production_routings') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('stg_plantledger__work_centers') }} where {{ in_unconsumed_loads() }}
-    ) as is_changed
-
-),
-
 changed_work_orders as (
 
     select work_order_id from all_work_orders
-    where {{ in_unconsumed_loads() }}
-        or (select is_changed from master_changed)
-        or order_id in (
-            select order_id from {{ ref('stg_plantledger__orders') }} where {{ in_unconsumed_loads() }}
-        )
-    union
-    select work_order_id from {{ ref('stg_plantledger__work_order_steps') }}
-    where {{ in_unconsumed_loads() }}
+    where {{ in_unconsumed_loads('input_load_id') }}
     union
     select work_order_id from {{ ref('int_material_transactions__screened') }}
     where {{ in_lookback('transacted_at') }}
@@ -66,24 +43,6 @@ work_orders as (
     {%- if is_incremental() %}
     where work_order_id in (select work_order_id from changed_work_orders)
     {%- endif %}
-
-),
-
-facilities as (
-
-    select facility_id, facility_code, timezone from {{ ref('stg_plantledger__facilities') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
-
-),
-
-orders as (
-
-    select order_id, order_number, customer_id from {{ ref('stg_plantledger__orders') }}
 
 ),
 
@@ -161,12 +120,12 @@ final as (
         work_orders.work_order_id,
         work_orders.wo_number,
         work_orders.product_id,
-        products.sku,
+        work_orders.sku,
         work_orders.facility_id,
-        facilities.facility_code,
+        work_orders.facility_code,
         work_orders.order_id,
-        orders.order_number,
-        orders.customer_id,
+        work_orders.order_number,
+        work_orders.customer_id,
         work_orders.order_type,
         work_orders.priority,
         work_orders.work_order_status,
@@ -189,8 +148,8 @@ final as (
         work_orders.planned_end_date,
         work_orders.actual_start_at,
         work_orders.actual_end_at,
-        {{ to_local_time('work_orders.actual_start_at', 'facilities.timezone') }} as actual_start_local_at,
-        {{ to_local_time('work_orders.actual_end_at', 'facilities.timezone') }} as actual_end_local_at,
+        {{ to_local_time('work_orders.actual_start_at', 'work_orders.facility_timezone') }} as actual_start_local_at,
+        {{ to_local_time('work_orders.actual_end_at', 'work_orders.facility_timezone') }} as actual_end_local_at,
         {{ utc_date('work_orders.actual_start_at') }} as actual_start_date,
         {{ utc_date('work_orders.actual_end_at') }} as actual_end_date,
         {{ dbt.datediff('work_orders.planned_start_date', 'work_orders.planned_end_date', 'day') }}
@@ -233,12 +192,6 @@ final as (
         work_orders.created_at,
         work_orders.updated_at
     from work_orders
-    left join facilities
-        on work_orders.facility_id = facilities.facility_id
-    left join products
-        on work_orders.product_id = products.product_id
-    left join orders
-        on work_orders.order_id = orders.order_id
     left join step_rollup
         on work_orders.work_order_id = step_rollup.work_order_id
     left join transaction_rollup

@@ -1,0 +1,91 @@
+-- The master-data nodes of graph_nodes: suppliers, parts, products, facilities, customers,
+-- work centres and routing steps, one row per entity, keyed by node_type and node_key (the
+-- business code) as graph_edges names its ends. graph_nodes rebuilds them on every
+-- incremental run (a few thousand rows).
+
+with suppliers as (
+
+    select * from {{ ref('stg_plantledger__suppliers') }}
+
+),
+
+parts as (
+
+    select * from {{ ref('stg_plantledger__parts') }}
+
+),
+
+products as (
+
+    select * from {{ ref('stg_plantledger__products') }}
+
+),
+
+facilities as (
+
+    select * from {{ ref('stg_plantledger__facilities') }}
+
+),
+
+customers as (
+
+    select * from {{ ref('stg_plantledger__customers') }}
+
+),
+
+work_centers as (
+
+    select * from {{ ref('stg_plantledger__work_centers') }}
+
+),
+
+routings as (
+
+    select * from {{ ref('stg_plantledger__production_routings') }}
+
+),
+
+final as (
+
+    select 'Supplier' as node_type, supplier_code as node_key, supplier_name as node_label,
+        supplier_id as source_id, created_at
+    from suppliers
+
+    union all
+
+    select 'Part', part_number, part_description, part_id, created_at
+    from parts
+
+    union all
+
+    select 'Product', sku, product_name, product_id, cast(launch_date as {{ type_timestamptz() }})
+    from products
+
+    union all
+
+    select 'Facility', facility_code, facility_name, facility_id, created_at
+    from facilities
+
+    union all
+
+    select 'Customer', customer_code, customer_name, customer_id, created_at
+    from customers
+
+    union all
+
+    select 'WorkCenter', work_center_code, work_center_name, work_center_id, created_at
+    from work_centers
+
+    union all
+
+    select 'ProductionRouting',
+        products.sku || '/' || cast(routings.step_sequence as varchar) || '/'
+            || cast(routings.effective_from as varchar),
+        routings.operation_name, routings.routing_step_id, routings.created_at
+    from routings
+    inner join products
+        on routings.product_id = products.product_id
+
+)
+
+select * from final
