@@ -65,9 +65,13 @@ target.mkdir(parents=True, exist_ok=True)
 run = target / "run" / "plantledger" / path
 run.parent.mkdir(parents=True, exist_ok=True)
 run.write_text("insert into x select 1" if existed else "create table x as select 1")
-(target / "run_results.json").write_text(json.dumps({"results": [], "verb": verb}))
+results = [{"unique_id": "model.plantledger.fact_inventory_journal", "execution_time": 1.5},
+           {"unique_id": "test.plantledger.t", "execution_time": 0.25},
+           {"unique_id": "test.plantledger.u", "execution_time": 0.5},
+           {"unique_id": "exposure.plantledger.e", "execution_time": 0.0}]
+(target / "run_results.json").write_text(json.dumps({"results": results, "verb": verb}))
 call = {"verb": verb, "warehouse": warehouse.parent.name, "before": before, "events": events,
-        "run_sql_left": left, "parsed": parsed}
+        "run_sql_left": left, "parsed": parsed, "argv": sys.argv[1:]}
 with calls.open("a") as out:
     out.write(json.dumps(call) + "\n")
 """
@@ -130,6 +134,7 @@ def fake_run(full_build, incremental_build, full_run, incremental_run, added=10,
         append=timed(append),
         incremental_build=timed(incremental_build),
         incremental_run=timed(incremental_run),
+        incremental_build_data_only=timed(incremental_build * 0.9),
         journal_before=1000,
         journal_after=1000 + added,
         incremental_models=("fact_inventory_journal", "int_inventory_events"),
@@ -268,21 +273,27 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
     run = bench_incremental.run_once(base, work, messages.append)
 
     calls = [json.loads(line) for line in (work / "dbt-calls.jsonl").read_text().splitlines()]
-    assert [c["verb"] for c in calls] == ["parse", "build", "seed", "run", "build", "run"]
-    assert [c["warehouse"] for c in calls] == ["build", "build", "run", "run", "build", "build"]
+    assert [c["verb"] for c in calls] == ["parse", "build", "seed", "run", "build", "run", "build"]
+    assert [c["warehouse"] for c in calls] == [
+        "build", "build", "run", "run", "build", "build", "build"
+    ]  # fmt: skip
     timed_calls = [c for c in calls if c["verb"] not in ("parse", "seed")]
     assert [(c["verb"], c["before"], c["events"]) for c in timed_calls] == [
         ("build", None, 5),  # full build: a new warehouse file
         ("run", None, 5),  # full run: another new file, same raw data
         ("build", 5, 6),  # incremental build: the full build's warehouse, a day more
         ("run", 5, 6),  # incremental run: the warehouse as it was before the append
+        ("build", 5, 6),  # incremental build without unit tests: before the append again
     ]
+    assert "--exclude-resource-type unit_test" in " ".join(calls[-1]["argv"])
+    assert "--exclude-resource-type" not in " ".join(calls[4]["argv"])
     # every timed dbt call finds the project parsed, and none the previous call's run SQL
     assert all(c["parsed"] and c["run_sql_left"] == [] for c in timed_calls)
     assert run.journal_before == 5 and run.journal_after == 6 and run.journal_added == 1
     assert run.incremental_models == ("fact_inventory_journal",)
     assert run.ran_incrementally == ("fact_inventory_journal",)
-    for step in ("full_build", "full_run", "append", "incremental_build", "incremental_run"):
+    steps = ("full_build", "full_run", "append", "incremental_build", "incremental_run")
+    for step in (*steps, "incremental_build_data_only"):
         assert 0 < getattr(run, step).seconds < 60, step
     assert (base / "events.txt").read_text() == "base\n" * 5  # the base folder is left alone
     assert (work / "raw" / "events.txt").read_text().endswith("late\n")
@@ -293,6 +304,7 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
     kept = sorted(path.name for path in (work / "build").glob("*.run_results.json"))
     assert kept == [
         "full-build.run_results.json",
+        "incremental-build-data-only.run_results.json",
         "incremental-build.run_results.json",
         "incremental-run.run_results.json",
     ]
@@ -302,8 +314,11 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
         ["append", "1"],
         ["incremental", "dbt"],
         ["incremental", "dbt"],
+        ["incremental", "dbt"],
     ]
     assert "1 journal entries added, 1/1 incremental models ran incrementally" in messages[3]
+    # where the incremental build's thread time went, per resource type (exposures left out)
+    assert run.incremental_nodes == (("model", 1, 1.5), ("test", 2, 0.75))
 
 
 # --- the report -------------------------------------------------------------------------------
@@ -315,10 +330,14 @@ def test_report_rows_give_medians_ratios_and_the_target():
         fake_run(120.0, 20.0, 90.0, 9.0, added=12),
         fake_run(110.0, 14.0, 70.0, 8.0, added=11),
     ]
-    build, run = bench_incremental.report_rows(1.0, runs)
+    build, data_only, run = bench_incremental.report_rows(1.0, runs)
     assert build == [
         "1", "3", "2.0", "1,000", "11", "2/2", "`dbt build`", "110.0", "14.0", "12.7 %",
         "<= 10 %: MISSED",
+    ]  # fmt: skip
+    # the same without unit tests (the fake runs take 0.9 of the plain build): no target
+    assert data_only[6:] == [
+        "`dbt build --exclude-resource-type unit_test`", "110.0", "12.6", "11.5 %", "–",
     ]  # fmt: skip
     assert run == [
         "1", "3", "2.0", "1,000", "11", "2/2", "`dbt run`", "80.0", "8.0", "10.0 %", "–",
@@ -405,13 +424,15 @@ def test_bench_command_runs_the_section_alone_and_fills_the_readme(
     # runs, journal entries after the full build, entries added, incremental models, command
     assert [row[1:2] + row[3:7] for row in cells] == [
         ["2", "4", "1", "1/1", "`dbt build`"],
+        ["2", "4", "1", "1/1", "`dbt build --exclude-resource-type unit_test`"],
         ["2", "4", "1", "1/1", "`dbt run`"],
     ]
-    assert captured.err.count("bench: incremental scale 0.5 run ") == 10  # 5 steps, 2 runs
+    assert captured.err.count("bench: incremental scale 0.5 run ") == 12  # 6 steps, 2 runs
+    assert "scale 0.5: 1 models 1.5 s, 2 tests 0.8 s" in captured.out  # the nodes' thread time
     assert captured.out in readme.read_text()
     with duckdb.connect(
         str(tmp_path / "work/scale-0.5/incremental/build/warehouse.duckdb"), read_only=True
-    ) as con:  # the last repeat's incremental run, on the restored warehouse, saw the new day
+    ) as con:  # the last repeat's last build, on the restored warehouse, saw the new day
         assert con.sql("select count(*) from marts.fact_inventory_journal").fetchall() == [(5,)]
 
 

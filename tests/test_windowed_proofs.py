@@ -109,7 +109,7 @@ def scalar(workdir: Path, sql: str) -> object:
 def test_incremental_run_passes_every_proof_on_its_window(daily: Daily) -> None:
     """Without a fault the windowed proofs pass (window credits consume stock carried in from
     before the window: a proof that started the window at zero would fail here), and the
-    compiled proofs read the window (int_load_window)."""
+    compiled proofs read the window (int_load_window's start, as a constant)."""
     run = DbtRun(0, "", daily.workdir / "warehouse.duckdb", daily.workdir / "target")
     statuses = {
         name: status for name, status in run.statuses().items() if name.startswith("assert_")
@@ -126,8 +126,12 @@ def test_incremental_run_passes_every_proof_on_its_window(daily: Daily) -> None:
     compiled = {
         p.stem: p.read_text() for p in (daily.workdir / "target" / "compiled").rglob("assert_*.sql")
     }
+    # the window's start, read from int_load_window when the proof compiled, as a constant
+    start = scalar(
+        daily.workdir, "select cast(lookback_start as varchar) from intermediate.int_load_window"
+    )
     for test in (NO_NEGATIVE, WHOLE_SUBLOT, "assert_conveyor_tag_changes_are_all_moved"):
-        assert "int_load_window" in compiled[test], test
+        assert f"cast('{start}' as timestamp with time zone)" in compiled[test], test
 
 
 def test_negative_stock_from_the_carried_balance_fails(daily: Daily, tmp_path: Path) -> None:
@@ -344,3 +348,39 @@ def test_incremental_proofs_skip_rows_before_the_window_but_full_proof_does_not(
     assert {test: windowed.get(test) for test in tests} == dict.fromkeys(tests, "pass")
     whole = rerun(daily, workdir, *tests, full_proof=True).statuses()
     assert {test: whole.get(test) for test in tests} == dict.fromkeys(tests, "fail")
+
+
+BALANCE = "fact_inventory_journal_balances_per_transaction_and_material"
+
+
+def test_the_journal_balance_checks_the_windows_transactions_over_all_their_entries(
+    daily: Daily, tmp_path: Path
+) -> None:
+    """sums_to_zero with a window: an unbalanced transaction in the window fails and is named;
+    one before the window is left to the run that wrote it, and `full_proof` finds it."""
+    inside, outside = (
+        scalar(
+            daily.workdir,
+            f"""select min(transaction_id) from marts.fact_inventory_journal
+                where entry_at {side} {WINDOW_START} and entry_side = 'debit'""",
+        )
+        for side in (">=", "<")
+    )
+    workdir = faulty_copy(
+        daily,
+        tmp_path,
+        [
+            (
+                "update marts.fact_inventory_journal set quantity = quantity + 1"
+                " where transaction_id = ? and entry_side = 'debit'",
+                [transaction],
+            )
+            for transaction in (inside, outside)
+        ],
+    )
+    windowed = rerun(daily, workdir, BALANCE)
+    assert windowed.statuses().get(BALANCE) == "fail", windowed.tail()
+    assert {row["transaction_id"] for row in failing_rows(workdir, BALANCE)} == {inside}
+    whole = rerun(daily, workdir, BALANCE, full_proof=True)
+    assert whole.statuses().get(BALANCE) == "fail", whole.tail()
+    assert {row["transaction_id"] for row in failing_rows(workdir, BALANCE)} == {inside, outside}

@@ -7,8 +7,11 @@
 --
 -- A full build checks every change; an incremental run the changes of the window it
 -- reprocessed (source_timestamp at or after the lookback start: the rows both models restated),
--- against every move. The changes go through the joins with their keys only; the failing ones
+-- against the moves that name those changes (by event id, or, for an inferred departure, by
+-- its instant, which is a change's and so in the window). The changes go through the joins with their keys only; the failing ones
 -- get their other columns at the end.
+
+{%- set whole = proof_is_whole() %}
 
 with changes as (
 
@@ -31,6 +34,9 @@ arrivals as (
     select arrival_event_id as plc_tag_event_id, sublot_code
     from {{ ref('int_conveyor_movements') }}
     where arrival_event_id is not null
+        {% if not whole -%}
+        and arrival_event_id in (select plc_tag_event_id from changes)
+        {%- endif %}
 
 ),
 
@@ -39,6 +45,9 @@ departures as (
     select departure_event_id as plc_tag_event_id, sublot_code
     from {{ ref('int_conveyor_movements') }}
     where departure_event_id is not null
+        {% if not whole -%}
+        and departure_event_id in (select plc_tag_event_id from changes)
+        {%- endif %}
 
 ),
 
@@ -47,6 +56,9 @@ inferred_departures as (
     select sublot_code, moved_at, from_storage_location_id
     from {{ ref('int_conveyor_movements') }}
     where departure_inferred
+        {% if not whole -%}
+        and moved_at >= {{ proof_window_start() }}
+        {%- endif %}
 
 ),
 

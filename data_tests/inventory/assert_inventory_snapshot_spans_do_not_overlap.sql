@@ -8,12 +8,14 @@
 -- checked before and do not overlap, so a restated span overlaps one of them exactly when it
 -- begins on or before the latest day they reach (carried into the window per key).
 
+{%- set whole = proof_is_whole() %}
+
 with restated_spans as (
 
     select location_code, material_code, status, first_snapshot_date, last_snapshot_date
     from {{ ref('fact_inventory_snapshot_spans') }}
-    {% if not proof_is_whole() -%}
-    where last_snapshot_date >= {{ lookback_first_day() }} - 1
+    {% if not whole -%}
+    where last_snapshot_date >= {{ proof_window_first_day() }} - 1
         or last_snapshot_date is null
     {%- endif %}
 
@@ -23,8 +25,11 @@ carried_spans as (
 
     select location_code, material_code, status, max(last_snapshot_date) as last_snapshot_date
     from {{ ref('fact_inventory_snapshot_spans') }}
-    where {{ 'false' if proof_is_whole() else 'true' }}
-        and last_snapshot_date < {{ lookback_first_day() }} - 1
+    {% if whole -%}
+    where false
+    {%- else -%}
+    where last_snapshot_date < {{ proof_window_first_day() }} - 1
+    {%- endif %}
         and (location_code, material_code, status) in (
             select (location_code, material_code, status) from restated_spans
         )

@@ -24,7 +24,7 @@ with journal_changes as (
     from {{ ref('fact_inventory_journal') }}
     where is_physical
         {% if not whole -%}
-        and entry_at >= date_trunc('month', {{ lookback_start() }})
+        and entry_at >= date_trunc('month', {{ proof_window_start() }})
         {%- endif %}
     group by all
 
@@ -40,7 +40,7 @@ movement_changes as (
         sum(quantity) as movement_change
     from {{ ref('fact_stock_movements') }}
     {% if not whole -%}
-    where entry_at >= date_trunc('month', {{ lookback_start() }})
+    where entry_at >= date_trunc('month', {{ proof_window_start() }})
     {%- endif %}
     group by all
 

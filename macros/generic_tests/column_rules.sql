@@ -48,27 +48,19 @@
     {%- if not checks -%}
         {{ exceptions.raise_compiler_error("column_rules on " ~ model ~ ": no rule given (columns or rules)") }}
     {%- endif -%}
-    {#- the window's condition refs int_load_window (and int_window_sublots): built at parse
-        time too, so the test depends on them and never runs before the run's window is fixed -#}
-    {%- set window_condition = _column_rules_window(window) if window is not none else none -%}
-    {%- set windowed = window_condition is not none and not var('full_proof', false) -%}
-    {%- if windowed and execute -%}
-        {#- a full build (no lookback start) checks every row: the plain whole-model queries;
-            else the window's bounds as constants, so the engine skips the older row groups -#}
-        {%- set started = run_query(
-            "select cast(lookback_start as " ~ dbt.type_string() ~ "), previous_consumed_load_id from "
-            ~ ref('int_load_window')) -%}
-        {%- set start_text = started.columns[0].values()[0] -%}
-        {%- set windowed = start_text is not none -%}
-        {%- if windowed -%}
-            {%- set window_condition = _column_rules_window_constant(
-                window, start_text, started.columns[1].values()[0]) -%}
-        {%- endif -%}
-    {%- endif -%}
+    {%- set window_condition = window_rows_condition(window) -%}
+    {%- set windowed = window_condition is not none -%}
 
-    {#- the model and the window as inline subqueries, not CTEs: an engine may materialise a
-        CTE read by every rule (a copy of the whole model), where each rule needs a few columns -#}
-    {%- set window_rows = "(select * from " ~ model ~ (" where " ~ window_condition if windowed else "") ~ ")" -%}
+    {#- a whole-model check reads the model itself in each rule, not a CTE: an engine may
+        materialise a CTE read by every rule (a copy of the whole model), where each rule needs
+        a few columns. A windowed check reads the window's rows (a few days of a large model)
+        once, materialised, instead of filtering the model again in every rule. -#}
+    {%- set window_rows = "window_rows" if windowed else model -%}
+    {%- if windowed %}
+    with window_rows as {{ column_rules_materialized() }} (
+        select * from {{ model }} where {{ window_condition }}
+    )
+    {%- endif %}
 
     {% for check in checks %}
     {% if not loop.first %}union all{% endif %}
@@ -76,6 +68,36 @@
     {% endfor %}
 
 {% endtest %}
+
+
+{#
+    The condition of the rows a windowed test checks (the `window` argument of column_rules and
+    sums_to_zero), or none when the test checks every row: no window, var full_proof, or a full
+    build (int_load_window.lookback_start null). The window's bounds are checked constants read
+    from int_load_window when the test runs, so the engine skips the older row groups. The
+    refs are made at parse time too, so the test depends on int_load_window (and
+    int_window_sublots) and never runs before the run's window is fixed.
+#}
+{% macro window_rows_condition(window) -%}
+    {%- if window is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set window_condition = _column_rules_window(window) -%}
+    {%- if var('full_proof', false) -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- if not execute -%}
+        {{ return(window_condition) }}
+    {%- endif -%}
+    {%- set started = run_query(
+        "select cast(lookback_start as " ~ dbt.type_string() ~ "), previous_consumed_load_id from "
+        ~ ref('int_load_window')) -%}
+    {%- set start_text = started.columns[0].values()[0] -%}
+    {%- if start_text is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(_column_rules_window_constant(window, start_text, started.columns[1].values()[0])) }}
+{%- endmacro %}
 
 
 {# One rule as {kind, name, column, args}: from "not_null" or {"relationships": {...}}. #}
@@ -181,6 +203,11 @@
         select distinct {{ args['field'] }} as parent_key
         from {{ args['to'] }}
         where {{ args.get('to_condition', '1 = 1') }}
+        {%- if windowed %}
+            {#- only the parents the window's rows name: the engine probes the (large) parent
+                with the window's few keys instead of collecting every key of it -#}
+            and {{ args['field'] }} in (select {{ column }} from {{ window_rows }} as window_rows)
+        {%- endif %}
     ) as parents
         on child.{{ column }} = parents.parent_key
     where child.{{ column }} is not null and parents.parent_key is null
@@ -210,7 +237,7 @@
         {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
         {% if windowed -%}
         and exists (
-            select 1 from {{ window_rows }} as window_rows
+            select 1 from window_rows
             where {{ rows_where }}
             {%- for part in keys %}
                 and window_rows.{{ part }} is not distinct from candidate.{{ part }}
@@ -220,4 +247,17 @@
     group by {{ keys | join(', ') }}
     having count(*) > 1
     {%- endif %}
+{%- endmacro %}
+
+
+{#- The keyword that makes a CTE be computed once (the window's rows, read by every rule). -#}
+{% macro column_rules_materialized() -%}
+    {{ return(adapter.dispatch('column_rules_materialized', 'plantledger')()) }}
+{%- endmacro %}
+
+{% macro default__column_rules_materialized() -%}
+{%- endmacro %}
+
+{% macro duckdb__column_rules_materialized() -%}
+    materialized
 {%- endmacro %}

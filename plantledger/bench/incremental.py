@@ -13,7 +13,10 @@ generation section left in ``state.raw`` (or one generated here first, untimed),
 4. ``plantledger generate --append-days 1`` on the copied raw folder: **append 1 day**;
 5. ``dbt build`` on the warehouse of step 2: **incremental build** (a plain ``dbt build``: the
    incremental models process only their lookback window);
-6. puts back the copy of step 2 (untimed), then ``dbt run`` on it: **incremental run**.
+6. puts back the copy of step 2 (untimed), then ``dbt run`` on it: **incremental run**;
+7. puts back the copy of step 2 again (untimed), then ``dbt build --exclude-resource-type
+   unit_test`` on it: **incremental build without unit tests**, the daily load as production
+   runs it (dbt's advice: unit tests, whose inputs are fixed, in development and CI only).
 
 Every timed step is a process of its own, measured as the ``dbt`` section measures its builds
 (``bench.timing.measure``: wall time from start-up to exit). Every timed dbt command finds
@@ -21,7 +24,8 @@ the project parsed in its target/ folder (an untimed ``dbt parse``, or ``dbt see
 for each new warehouse; the incremental build and run use the full build's target/), so all
 four parse partially, as in a project built every day, and the ratios compare the work, not
 the parsing. The report gives the medians, the ratios incremental / full for ``dbt build``
-and for ``dbt run`` (the target, at most 10 %, applies to ``dbt build``), the journal entries
+and for ``dbt run`` (the target, at most 10 %, applies to ``dbt build``), the nodes and thread
+seconds of the incremental build per resource type (from its run_results.json), the journal entries
 the day added, and how many of the project's incremental models the incremental build really
 ran incrementally (their SQL under ``target/run/`` inserts or merges into the existing table
 instead of creating it).
@@ -80,10 +84,13 @@ class IncrementalRun:
     append: Timed
     incremental_build: Timed
     incremental_run: Timed
+    incremental_build_data_only: Timed  # `dbt build --exclude-resource-type unit_test`
     journal_before: int  # rows of marts.fact_inventory_journal after the full build
     journal_after: int  # ... after the incremental build
     incremental_models: tuple[str, ...]  # the project's models materialized incremental
     ran_incrementally: tuple[str, ...]  # those the incremental build inserted or merged into
+    # resource type -> (nodes, thread seconds) of the incremental build (its run_results.json)
+    incremental_nodes: tuple[tuple[str, int, float], ...] = ()
 
     @property
     def journal_added(self) -> int:
@@ -141,8 +148,8 @@ def run_timed(
     return Timed(seconds, cpu, peak)
 
 
-def run_dbt(verb: str, raw: Path, workdir: Path, label: str) -> Timed:
-    """``dbt <verb>`` from ``raw`` into ``workdir/warehouse.duckdb`` (new or existing)."""
+def run_dbt(verb: str, raw: Path, workdir: Path, label: str, *extra: str) -> Timed:
+    """``dbt <verb> [extra]`` from ``raw`` into ``workdir/warehouse.duckdb`` (new or existing)."""
     if not (PROJECT_DIR / "dbt_project.yml").exists():
         raise BenchError(f"no dbt project at {PROJECT_DIR} (install plantledger editable)")
     workdir.mkdir(parents=True, exist_ok=True)
@@ -150,7 +157,8 @@ def run_dbt(verb: str, raw: Path, workdir: Path, label: str) -> Timed:
     shutil.rmtree(workdir / "target" / "run", ignore_errors=True)
     env = dbt_env(raw, workdir / WAREHOUSE)
     log = workdir / f"{label}.log"
-    timed = run_timed(dbt_command(verb, workdir), env, workdir, log, f"{label} (dbt {verb})")
+    command = [*dbt_command(verb, workdir), *extra]
+    timed = run_timed(command, env, workdir, log, f"{label} (dbt {verb})")
     results = workdir / "target" / "run_results.json"
     if results.exists():  # kept per step, for a look at where the time went
         shutil.copyfile(results, workdir / f"{label}.run_results.json")
@@ -205,6 +213,22 @@ def ran_incrementally(models: dict[str, Path]) -> set[str]:
         if INCREMENTAL_DML.search(sql) and not CREATES_TABLE.search(sql):
             ran.add(name)
     return ran
+
+
+def node_times(run_results: Path) -> tuple[tuple[str, int, float], ...]:
+    """(resource type, nodes, thread seconds) of a dbt run's ``run_results.json``: where the
+    time of a build goes (dbt's fixed cost per node, or the queries). Empty when absent."""
+    if not run_results.is_file():
+        return ()
+    results = json.loads(run_results.read_text(encoding="utf-8")).get("results", [])
+    totals: dict[str, tuple[int, float]] = {}
+    for result in results:
+        kind = str(result.get("unique_id", "")).split(".")[0]
+        if kind in ("", "exposure"):
+            continue
+        nodes, seconds = totals.get(kind, (0, 0.0))
+        totals[kind] = (nodes + 1, seconds + float(result.get("execution_time") or 0.0))
+    return tuple((kind, nodes, seconds) for kind, (nodes, seconds) in sorted(totals.items()))
 
 
 def copy_database(source: Path, destination: Path) -> None:
@@ -266,6 +290,12 @@ def run_once(
     copy_database(snapshot, built / WAREHOUSE)
     incremental_run = run_dbt("run", raw, built, "incremental-run")
     log(f"incremental dbt run {incremental_run.seconds:.1f} s")
+
+    copy_database(snapshot, built / WAREHOUSE)
+    data_only = run_dbt(
+        "build", raw, built, "incremental-build-data-only", "--exclude-resource-type", "unit_test"
+    )
+    log(f"incremental dbt build without unit tests {data_only.seconds:.1f} s")
     snapshot.unlink()
     return IncrementalRun(
         full_build=full_build,
@@ -273,10 +303,12 @@ def run_once(
         append=append,
         incremental_build=incremental_build,
         incremental_run=incremental_run,
+        incremental_build_data_only=data_only,
         journal_before=journal_before,
         journal_after=journal_after,
         incremental_models=tuple(sorted(models)),
         ran_incrementally=tuple(sorted(incremental)),
+        incremental_nodes=node_times(built / "incremental-build.run_results.json"),
     )
 
 
@@ -310,6 +342,11 @@ def report_rows(scale: float, runs: Sequence[IncrementalRun]) -> list[list[str]]
     rows = []
     for command, full_step, incremental_step in (
         ("`dbt build`", "full_build", "incremental_build"),
+        (
+            "`dbt build --exclude-resource-type unit_test`",
+            "full_build",
+            "incremental_build_data_only",
+        ),
         ("`dbt run`", "full_run", "incremental_run"),
     ):
         full = _median(runs, full_step)
@@ -327,7 +364,7 @@ def report_rows(scale: float, runs: Sequence[IncrementalRun]) -> list[list[str]]
                 f"{full:.1f}",
                 f"{incremental:.1f}",
                 _ratio_text(ratio),
-                _target_text(ratio) if full_step == "full_build" else "–",
+                _target_text(ratio) if incremental_step == "incremental_build" else "–",
             ]
         )
     return rows
@@ -386,8 +423,15 @@ def growth_rows(by_scale: dict[float, Sequence[IncrementalRun]]) -> list[list[st
     return rows
 
 
+def nodes_text(scale: float, run: IncrementalRun) -> str:
+    """Where the incremental build's time went, per resource type (the last repeat)."""
+    parts = [f"{nodes} {kind}s {seconds:.1f} s" for kind, nodes, seconds in run.incremental_nodes]
+    return f"scale {scale:g}: " + (", ".join(parts) if parts else "no run_results.json")
+
+
 def bench_incremental(config: BenchConfig, state: BenchState) -> str:
     rows_out = []
+    nodes_lines = []
     by_scale: dict[float, list[IncrementalRun]] = {}
     for scale in section_scales(config):
         base = base_raw(config, state, scale)
@@ -405,6 +449,7 @@ def bench_incremental(config: BenchConfig, state: BenchState) -> str:
                 )
             )
         rows_out += report_rows(scale, runs)
+        nodes_lines.append(nodes_text(scale, runs[-1]))
         by_scale[scale] = runs
     table = markdown_table(HEADER, rows_out)
     growth = (
@@ -426,8 +471,9 @@ def bench_incremental(config: BenchConfig, state: BenchState) -> str:
         f"A daily load: `plantledger generate --append-days {APPEND_DAYS}{late}` on a copy of the "
         "generated folder, then a plain `dbt build` on the warehouse built before the append "
         "(incremental: the event models process their lookback window only), against a full "
-        "`dbt build` into a new DuckDB file; the same for `dbt run` (models only: the tests of "
-        "`dbt build` scan whole tables whatever the load). Each step is its own process, timed "
+        "`dbt build` into a new DuckDB file; the same without the unit tests (`--exclude-"
+        "resource-type unit_test`: the daily load as production runs it, unit tests in CI) and "
+        "for `dbt run` (models only). Each step is its own process, timed "
         "from start-up to exit; every dbt command finds the project already parsed (an "
         "untimed `dbt parse`, or `dbt seed`, precedes each full one). Journal entries: after "
         "the full build; entries added: by the day's load; incremental models: those the "
@@ -436,6 +482,10 @@ def bench_incremental(config: BenchConfig, state: BenchState) -> str:
         + late_note
         + "\n\n"
         + table
+        + "\n\nThe incremental `dbt build`'s nodes and their thread seconds (dbt's "
+        "execution_time, summed over its threads), per resource type: "
+        + "; ".join(nodes_lines)
+        + "."
         + growth
     )
 
