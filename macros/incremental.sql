@@ -28,6 +28,43 @@
 {%- endmacro %}
 
 
+{#
+    The first instant of the normal window (the newest journal entry before this run less the
+    lookback days): a scalar SQL expression, never null. Unlike lookback_start() it ignores late
+    events: the chain restates a late event's sublots only (in_restated_window).
+#}
+{% macro recent_start() -%}
+    coalesce(
+        (select recent_start from {{ ref('int_load_window') }}),
+        cast('-infinity' as {{ type_timestamptz() }})
+    )
+{%- endmacro %}
+
+
+{#
+    True for a stock event (or journal entry) the inventory chain restates: at or after
+    recent_start(), without a time, or of a sublot that int_window_sublots restates from an
+    earlier instant (a late event's sublot) at or after that instant. The local restatement:
+    a late event of any age costs its sublots, not the history since it.
+#}
+{% macro in_restated_window(time_column, sublot_column) -%}
+    (
+        {{ time_column }} >= {{ recent_start() }}
+        or {{ time_column }} is null
+        or exists (
+            -- renamed, so that unqualified outer columns (a delete's target) resolve outside
+            select 1
+            from (
+                select material_sublot_id as restated_sublot_id, restated_from
+                from {{ ref('int_window_sublots') }}
+            ) as restated
+            where restated.restated_sublot_id = {{ sublot_column }}
+                and restated.restated_from <= {{ time_column }}
+        )
+    )
+{%- endmacro %}
+
+
 {# True for a row inside the reprocessed window (rows without a time are always reprocessed). #}
 {% macro in_lookback(column) -%}
     ({{ column }} >= {{ lookback_start() }} or {{ column }} is null)
@@ -36,7 +73,10 @@
 
 {#
     Custom incremental strategy 'lookback' (config: lookback_column): replace the target's rows
-    of the window by the model's rows, which hold exactly that window. A date-grained model
+    of the window by the model's rows, which hold exactly that window. A model of the inventory
+    chain sets lookback_sublot_column: its window is in_restated_window (the normal window, and
+    each restated sublot from its own instant on); lookback_recent the normal window only
+    (the model's rows add the late ones, replaced by unique_key). A date-grained model
     sets lookback_by_day: it replaces the rows whose date column is on or after
     lookback_first_day() less lookback_by_day_extra days. With a unique_key, the rows of the
     model's keys are replaced too (rows before the window that the model recomputes).
@@ -52,6 +92,10 @@
     delete from {{ target }}
     where {% if config.get('lookback_by_day') -%}
         {{ column }} >= {{ lookback_first_day() }} - {{ config.get('lookback_by_day_extra', 0) }}
+    {%- elif config.get('lookback_recent') -%}
+        ({{ column }} >= {{ recent_start() }} or {{ column }} is null)
+    {%- elif config.get('lookback_sublot_column') -%}
+        {{ in_restated_window(column, config.get('lookback_sublot_column')) }}
     {%- else -%}
         {{ in_lookback(column) }}
     {%- endif %}
