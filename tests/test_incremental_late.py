@@ -159,3 +159,94 @@ def test_the_next_load_builds_incrementally_to_the_full_refresh(next_day):
     assert next_day.full.ok, next_day.full.explain()
     assert not next_day.comparison, next_day.comparison
     assert next_day.incremental.hashes == next_day.full.hashes
+
+
+# --- the restatement is local: a late event costs its sublots, not the history since it ----------
+
+
+def restated_sublots(database: Path) -> dict[int, dt.datetime]:
+    """int_window_sublots as the build left it: sublot -> the instant it is restated from."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        rows = con.sql(
+            "select material_sublot_id, restated_from from intermediate.int_window_sublots"
+        ).fetchall()
+    return dict(rows)
+
+
+def test_every_sublot_of_a_late_entry_is_restated_from_its_earliest_late_entry(late):
+    """A sublot missing from int_window_sublots (or restated from too late an instant) would
+    keep its old entries after a late event: this names such a sublot before the content hashes
+    show it. The late entries are those the load brought before recent_start."""
+    window = late.window
+    recent_start = window.previous_newest_entry_at - LOOKBACK
+    restated = restated_sublots(late.incremental.run.duckdb)
+    with duckdb.connect(str(late.incremental.run.duckdb), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        earliest_late = dict(
+            con.execute(
+                f"""
+                select material_sublot_id, min(entry_at)
+                from marts.{JOURNAL}
+                where recorded_load_id = ? and entry_at < ?
+                group by material_sublot_id
+                """,
+                [window.consumed_load_id, recent_start],
+            ).fetchall()
+        )
+    assert earliest_late, "no late entry older than the normal window: the test is vacuous"
+    missed = {
+        sublot: at
+        for sublot, at in earliest_late.items()
+        if sublot not in restated or restated[sublot] > at
+    }
+    assert not missed, missed
+
+
+def test_a_late_event_restates_its_sublots_not_every_sublot_since_it(late):
+    """The sublots restated are those of the normal window and of the late events, far fewer
+    than every sublot with an entry since the earliest late event (what restating the history
+    from it would cost)."""
+    window = late.window
+    restated = restated_sublots(late.incremental.run.duckdb)
+    with duckdb.connect(str(late.incremental.run.duckdb), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        since_earliest_late = con.execute(
+            f"select count(distinct material_sublot_id) from marts.{JOURNAL} where entry_at >= ?",
+            [window.earliest_unconsumed_event_at],
+        ).fetchall()[0][0]
+    assert 0 < len(restated) < since_earliest_late / 2, (len(restated), since_earliest_late)
+
+
+def test_entries_untouched_by_a_late_event_keep_their_numbers(late, warehouse_small):
+    """Event numbers are stable keys (instant and rank within it): an entry the warehouse had
+    before the late load keeps its entry_sequence unless a late event shares its instant. With
+    dense numbers every entry after the earliest late event would be renumbered."""
+    with duckdb.connect() as con:
+        con.execute(f"attach '{warehouse_small.duckdb}' as before (read_only)")
+        con.execute(f"attach '{late.incremental.run.duckdb}' as after (read_only)")
+        kept, renumbered, renumbered_elsewhere = con.execute(
+            f"""
+            with late_instants as (
+                select distinct entry_at from after.marts.{JOURNAL}
+                where recorded_load_id = ?
+            ),
+            compared as (
+                select
+                    previous.entry_sequence = current.entry_sequence as same_number,
+                    previous.entry_at in (select entry_at from late_instants) as at_late_instant
+                from before.marts.{JOURNAL} as previous
+                inner join after.marts.{JOURNAL} as current
+                    on previous.journal_entry_id = current.journal_entry_id
+                where previous.entry_at >= ?
+            )
+            select
+                count(*) filter (where same_number),
+                count(*) filter (where not same_number),
+                count(*) filter (where not same_number and not at_late_instant)
+            from compared
+            """,
+            [late.window.consumed_load_id, late.window.earliest_unconsumed_event_at],
+        ).fetchall()[0]
+    assert kept > 0, "no entry after the earliest late event: the test is vacuous"
+    assert renumbered_elsewhere == 0, (kept, renumbered, renumbered_elsewhere)

@@ -80,7 +80,9 @@ physical_entries as (
 
 counterparts as (
 
-    select transaction_id, entry_side, facility_id, is_physical
+    -- an event's two entries are numbered one after the other, credit first
+    -- (fact_inventory_journal.entry_sequence): the counterpart is found by an integer key
+    select entry_sequence, facility_id, is_physical
     from journal
 
 ),
@@ -90,8 +92,8 @@ boundary_entries as (
     select physical_entries.*
     from physical_entries
     inner join counterparts
-        on physical_entries.transaction_id = counterparts.transaction_id
-        and physical_entries.entry_side <> counterparts.entry_side
+        on counterparts.entry_sequence = physical_entries.entry_sequence
+            + case when physical_entries.entry_side = 'credit' then 1 else -1 end
     where not (
         counterparts.is_physical and counterparts.facility_id = physical_entries.facility_id
     )
