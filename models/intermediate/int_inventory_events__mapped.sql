@@ -409,9 +409,13 @@ final as (
     left join movement_types
         on events.event_kind = movement_types.event_kind
     {%- if is_incremental() %}
-    where events.occurred_at >= {{ recent_start() }}
-        or events.occurred_at is null
-        or {{ in_unconsumed_loads('event_loads.recorded_load_id') }}
+    -- lookback_start: no late event is earlier (a bound the scans can use)
+    where {{ in_lookback('events.occurred_at') }}
+        and (
+            events.occurred_at >= {{ recent_start() }}
+            or events.occurred_at is null
+            or {{ in_unconsumed_loads('event_loads.recorded_load_id') }}
+        )
     {%- endif %}
 
 )

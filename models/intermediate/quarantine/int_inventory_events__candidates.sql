@@ -61,18 +61,32 @@ scoped_events as (
 ),
 {%- endif %}
 
-with_status_before as (
+window_inputs as (
+
+    -- only what the windows read: their sorts carry these columns, not the whole event
+    select
+        transaction_id,
+        material_sublot_id,
+        occurred_at,
+        tie_break_rank,
+        source_id,
+        source_event,
+        sets_status,
+        case when to_is_physical then quantity else 0 end
+            - case when from_is_physical then quantity else 0 end as physical_quantity_change
+    from scoped_events
+
+),
+
+running_values as (
 
     select
-        scoped_events.*,
+        transaction_id,
         {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
             as status_before,
         -- the sum of the quantities of the sublot's earlier events that entered (+) or left (-)
         -- physical locations (moves between two physical locations change nothing)
-        sum(
-            case when to_is_physical then quantity else 0 end
-            - case when from_is_physical then quantity else 0 end
-        ) over (
+        sum(physical_quantity_change) over (
             partition by material_sublot_id
             order by {{ event_order }}
             rows between unbounded preceding and 1 preceding
@@ -80,7 +94,20 @@ with_status_before as (
         row_number() over (
             partition by occurred_at order by tie_break_rank, source_id, source_event
         ) as instant_rank
+    from window_inputs
+
+),
+
+with_status_before as (
+
+    select
+        scoped_events.*,
+        running_values.status_before,
+        running_values.physical_quantity_before,
+        running_values.instant_rank
     from scoped_events
+    inner join running_values
+        on scoped_events.transaction_id = running_values.transaction_id
 
 ),
 
