@@ -16,6 +16,14 @@
 
     Both rebuild from the same upstream rows a full refresh reads, so an incremental build and
     `dbt build --full-refresh` give identical tables (tests/test_incremental.py).
+
+    The inventory chain (stock events, journal, stock movements, histories, dwell) restates a
+    late event locally instead: its sublots from that event on, every other sublot from
+    recent_start (the lookback start without the late events). int_window_sublots lists the
+    restated sublots with their restated_from; in_restated_window selects their rows; the
+    events are numbered by a stable key (event_sequence_key: instant and rank within it), so a
+    late event renumbers only the events of its own instant. Its cost follows the sublots the
+    late events touch, not their age (tests/test_incremental_late.py).
 #}
 
 
@@ -43,23 +51,25 @@
 
 {#
     True for a stock event (or journal entry) the inventory chain restates: at or after
-    recent_start(), without a time, or of a sublot that int_window_sublots restates from an
-    earlier instant (a late event's sublot) at or after that instant. The local restatement:
-    a late event of any age costs its sublots, not the history since it.
+    recent_start(), without a time, or of a sublot that int_window_sublots restates from before
+    recent_start (a late event's sublot) at or after the earliest such restated_from. The local
+    restatement: late events of any age cost their sublots, not the history since them. (The
+    earliest restated_from of the late sublots rather than each one's own: uncorrelated
+    subqueries, a semi join and a scalar, are several times faster than a correlated lookup
+    here, and restating a late sublot a little earlier gives the same rows.)
 #}
 {% macro in_restated_window(time_column, sublot_column) -%}
     (
         {{ time_column }} >= {{ recent_start() }}
         or {{ time_column }} is null
-        or exists (
-            -- renamed, so that unqualified outer columns (a delete's target) resolve outside
-            select 1
-            from (
-                select material_sublot_id as restated_sublot_id, restated_from
-                from {{ ref('int_window_sublots') }}
-            ) as restated
-            where restated.restated_sublot_id = {{ sublot_column }}
-                and restated.restated_from <= {{ time_column }}
+        or (
+            {{ sublot_column }} in (
+                select material_sublot_id from {{ ref('int_window_sublots') }}
+                where restated_from < {{ recent_start() }}
+            )
+            and {{ time_column }} >= (
+                select min(restated_from) from {{ ref('int_window_sublots') }}
+            )
         )
     )
 {%- endmacro %}
