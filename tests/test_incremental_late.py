@@ -58,12 +58,79 @@ def load_window(database: Path) -> Window:
 
 
 @dataclass
+class Locality:
+    """What an incremental build restated, read right after it (a later stage rebuilds A and B)."""
+
+    restated: dict[int, dt.datetime]  # int_window_sublots: sublot -> restated_from
+    earliest_late: dict[int, dt.datetime]  # full refresh: sublot -> its earliest late entry
+    sublots_since_earliest_late: int  # sublots with an entry at or after the earliest late event
+    kept: int  # entries after the earliest late event that kept their entry_sequence
+    renumbered: int  # those whose entry_sequence changed
+    renumbered_elsewhere: int  # those renumbered without a late event at their instant
+
+
+def locality(before: Path, incremental: Path, full: Path, window: Window) -> Locality:
+    """``before``: warehouse A as it stood before the incremental build (a copy). Late entries:
+    those the consumed load brought before recent_start (the lookback less the late events),
+    read from the full refresh, which has them all."""
+    recent_start = window.previous_newest_entry_at - LOOKBACK
+    with duckdb.connect() as con:
+        con.execute("set TimeZone = 'UTC'")
+        con.execute(f"attach '{before}' as before (read_only)")
+        con.execute(f"attach '{incremental}' as a (read_only)")
+        con.execute(f"attach '{full}' as b (read_only)")
+        restated = dict(
+            con.sql(
+                "select material_sublot_id, restated_from from a.intermediate.int_window_sublots"
+            ).fetchall()
+        )
+        earliest_late = dict(
+            con.execute(
+                f"""
+                select material_sublot_id, min(entry_at) from b.marts.{JOURNAL}
+                where recorded_load_id = ? and entry_at < ?
+                group by material_sublot_id
+                """,
+                [window.consumed_load_id, recent_start],
+            ).fetchall()
+        )
+        since = con.execute(
+            f"select count(distinct material_sublot_id) from b.marts.{JOURNAL} where entry_at >= ?",
+            [window.earliest_unconsumed_event_at],
+        ).fetchall()[0][0]
+        kept, renumbered, elsewhere = con.execute(
+            f"""
+            with late_instants as (
+                select distinct entry_at from a.marts.{JOURNAL} where recorded_load_id = ?
+            ),
+            compared as (
+                select
+                    previous.entry_sequence = current.entry_sequence as same_number,
+                    previous.entry_at in (select entry_at from late_instants) as at_late_instant
+                from before.marts.{JOURNAL} as previous
+                inner join a.marts.{JOURNAL} as current
+                    on previous.journal_entry_id = current.journal_entry_id
+                where previous.entry_at >= ?
+            )
+            select
+                count(*) filter (where same_number),
+                count(*) filter (where not same_number),
+                count(*) filter (where not same_number and not at_late_instant)
+            from compared
+            """,
+            [window.consumed_load_id, window.earliest_unconsumed_event_at],
+        ).fetchall()[0]
+    return Locality(restated, earliest_late, since, kept, renumbered, elsewhere)
+
+
+@dataclass
 class Stage:
     incremental: Build
     full: Build
     comparison: str  # '' when both hold the same rows
     late: LateEvents
     window: Window
+    locality: Locality
 
 
 def append(raw: Path, days: int) -> None:
@@ -76,11 +143,14 @@ def append(raw: Path, days: int) -> None:
 
 
 def stage(raw: Path, root: Path, load_id: int) -> Stage:
+    before = root / f"a_before_load_{load_id}.duckdb"
+    shutil.copy(root / "a" / "warehouse.duckdb", before)
     incremental = build(raw, root / "a")
     full = build(raw, root / "b", "--full-refresh")
     late = find_late_events(raw, load_id, incremental.run.duckdb, full.run.duckdb)
     window = load_window(incremental.run.duckdb)
-    return Stage(incremental, full, compare(incremental, full), late, window)
+    local = locality(before, incremental.run.duckdb, full.run.duckdb, window)
+    return Stage(incremental, full, compare(incremental, full), late, window, local)
 
 
 @pytest.fixture(scope="module")
@@ -159,3 +229,37 @@ def test_the_next_load_builds_incrementally_to_the_full_refresh(next_day):
     assert next_day.full.ok, next_day.full.explain()
     assert not next_day.comparison, next_day.comparison
     assert next_day.incremental.hashes == next_day.full.hashes
+
+
+# --- the restatement is local: a late event costs its sublots, not the history since it ----------
+
+
+def test_every_sublot_of_a_late_entry_is_restated_from_its_earliest_late_entry(late):
+    """A sublot missing from int_window_sublots (or restated from too late an instant) would
+    keep its old entries after a late event: this names such a sublot before the content hashes
+    show it."""
+    local = late.locality
+    assert local.earliest_late, "no late entry older than the normal window: the test is vacuous"
+    missed = {
+        sublot: at
+        for sublot, at in local.earliest_late.items()
+        if sublot not in local.restated or local.restated[sublot] > at
+    }
+    assert not missed, missed
+
+
+def test_a_late_event_restates_its_sublots_not_every_sublot_since_it(late):
+    """The sublots restated are those of the normal window and of the late events, far fewer
+    than every sublot with an entry since the earliest late event (what restating the history
+    from it would cost)."""
+    local = late.locality
+    assert 0 < len(local.restated) < local.sublots_since_earliest_late / 2, local
+
+
+def test_entries_untouched_by_a_late_event_keep_their_numbers(late):
+    """Event numbers are stable keys (instant and rank within it): an entry the warehouse had
+    before the late load keeps its entry_sequence unless a late event shares its instant. With
+    dense numbers every entry after the earliest late event would be renumbered."""
+    local = late.locality
+    assert local.renumbered_elsewhere == 0, local
+    assert local.kept > 0, "no entry after the earliest late event: the test is vacuous"

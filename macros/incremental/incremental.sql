@@ -16,6 +16,14 @@
 
     Both rebuild from the same upstream rows a full refresh reads, so an incremental build and
     `dbt build --full-refresh` give identical tables (tests/test_incremental.py).
+
+    The inventory chain (stock events, journal, stock movements, histories, dwell) restates a
+    late event locally instead: its sublots from that event on, every other sublot from
+    recent_start (the lookback start without the late events). int_window_sublots lists the
+    restated sublots with their restated_from; in_restated_window selects their rows; the
+    events are numbered by a stable key (event_sequence_key: instant and rank within it), so a
+    late event renumbers only the events of its own instant. Its cost follows the sublots the
+    late events touch, not their age (tests/test_incremental_late.py).
 #}
 
 
@@ -28,6 +36,45 @@
 {%- endmacro %}
 
 
+{#
+    The first instant of the normal window (the newest journal entry before this run less the
+    lookback days): a scalar SQL expression, never null. Unlike lookback_start() it ignores late
+    events: the chain restates a late event's sublots only (in_restated_window).
+#}
+{% macro recent_start() -%}
+    coalesce(
+        (select recent_start from {{ ref('int_load_window') }}),
+        cast('-infinity' as {{ type_timestamptz() }})
+    )
+{%- endmacro %}
+
+
+{#
+    True for a stock event (or journal entry) the inventory chain restates: at or after
+    recent_start(), without a time, or of a sublot that int_window_sublots restates from before
+    recent_start (a late event's sublot) at or after the earliest such restated_from. The local
+    restatement: late events of any age cost their sublots, not the history since them. (The
+    earliest restated_from of the late sublots rather than each one's own: uncorrelated
+    subqueries, a semi join and a scalar, are several times faster than a correlated lookup
+    here, and restating a late sublot a little earlier gives the same rows.)
+#}
+{% macro in_restated_window(time_column, sublot_column) -%}
+    (
+        {{ time_column }} >= {{ recent_start() }}
+        or {{ time_column }} is null
+        or (
+            {{ sublot_column }} in (
+                select material_sublot_id from {{ ref('int_window_sublots') }}
+                where restated_from < {{ recent_start() }}
+            )
+            and {{ time_column }} >= (
+                select min(restated_from) from {{ ref('int_window_sublots') }}
+            )
+        )
+    )
+{%- endmacro %}
+
+
 {# True for a row inside the reprocessed window (rows without a time are always reprocessed). #}
 {% macro in_lookback(column) -%}
     ({{ column }} >= {{ lookback_start() }} or {{ column }} is null)
@@ -36,7 +83,10 @@
 
 {#
     Custom incremental strategy 'lookback' (config: lookback_column): replace the target's rows
-    of the window by the model's rows, which hold exactly that window. A date-grained model
+    of the window by the model's rows, which hold exactly that window. A model of the inventory
+    chain sets lookback_sublot_column: its window is in_restated_window (the normal window, and
+    each restated sublot from its own instant on); lookback_recent the normal window only
+    (the model's rows add the late ones, replaced by unique_key). A date-grained model
     sets lookback_by_day: it replaces the rows whose date column is on or after
     lookback_first_day() less lookback_by_day_extra days. With a unique_key, the rows of the
     model's keys are replaced too (rows before the window that the model recomputes).
@@ -52,6 +102,10 @@
     delete from {{ target }}
     where {% if config.get('lookback_by_day') -%}
         {{ column }} >= {{ lookback_first_day() }} - {{ config.get('lookback_by_day_extra', 0) }}
+    {%- elif config.get('lookback_recent') -%}
+        ({{ column }} >= {{ recent_start() }} or {{ column }} is null)
+    {%- elif config.get('lookback_sublot_column') -%}
+        {{ in_restated_window(column, config.get('lookback_sublot_column')) }}
     {%- else -%}
         {{ in_lookback(column) }}
     {%- endif %}

@@ -25,3 +25,20 @@
     from {{ arg_dict['temp_relation'] }}
     where {{ placeholder }} is not null
 {%- endmacro %}
+
+
+{#
+    A stock event's number (event_sequence): a stable key in journal order, so that a late
+    event renumbers no other event but those sharing its instant. The instant in microseconds
+    since 1970, times 1024, plus the event's rank (from 1) among the events of that instant (in
+    journal order: tie_break_rank, source_id, source_event), less 1. Up to 1024 events may share
+    an instant (the unique test on event_sequence fails beyond); entry_sequence (twice as
+    large) fits a bigint up to the year 2100. Dispatched: the epoch is engine-specific.
+#}
+{% macro event_sequence_key(instant, instant_rank) -%}
+    {{ return(adapter.dispatch('event_sequence_key', 'plantledger')(instant, instant_rank)) }}
+{%- endmacro %}
+
+{% macro default__event_sequence_key(instant, instant_rank) -%}
+    (epoch_us({{ instant }}) * 1024 + {{ instant_rank }} - 1)
+{%- endmacro %}

@@ -2,9 +2,11 @@
     materialized='incremental',
     incremental_strategy='lookback',
     lookback_column='occurred_at',
+    lookback_sublot_column='material_sublot_id',
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- One row per stock event (one journal transaction) from every movement-bearing source, in the
 -- design's mapping (docs/raw_data_design.md, "Events and what each one does to stock"): which
@@ -20,15 +22,16 @@
 -- movements the balance check rejected (int_sublot_movements__over_quantity; none on clean
 -- data). A sublot without a rejected movement keeps its candidate rows as they are: its running
 -- values read its own events only. The few sublots with one are replayed here from their
--- mapped events without the rejected ones (the same two windows as the candidates). The event
--- sequence numbers the accepted events in the candidates' order.
+-- mapped events without the rejected ones (the same two windows as the candidates). An event
+-- keeps its candidate number (event_sequence, a stable key in journal order; the rejected
+-- movements leave gaps). Incremental: the candidates' restated events (in_restated_window).
 
 {%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' %}
 
 with candidates as (
 
     select * from {{ ref('int_inventory_events__candidates') }}
-    {% if is_incremental() %}where {{ in_lookback('occurred_at') }}{% endif %}
+    {% if is_incremental() %}where {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}
 
 ),
 
@@ -115,7 +118,8 @@ replayed_events as (
         replayed.recorded_from_status,
         replayed.recorded_to_status,
         replayed.work_order_id,
-        replayed.shipment_id
+        replayed.shipment_id,
+        replayed.recorded_load_id
     from replayed_status_before as replayed
     inner join candidates
         on replayed.transaction_id = candidates.transaction_id
@@ -132,19 +136,7 @@ accepted_events as (
 
 final as (
 
-    select
-        transaction_id,
-        {%- if is_incremental() %}
-        -- the events before the window keep their numbers: continue after them
-        (
-            select count(*) from {{ this }}
-            where occurred_at < {{ lookback_start() }}
-        ) + row_number() over (order by event_sequence) as event_sequence,
-        {%- else %}
-        row_number() over (order by event_sequence) as event_sequence,
-        {%- endif %}
-        * exclude (transaction_id, event_sequence)
-    from accepted_events
+    select * from accepted_events
 
 )
 

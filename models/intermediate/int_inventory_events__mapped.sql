@@ -2,6 +2,8 @@
     materialized='incremental',
     incremental_strategy='lookback',
     lookback_column='occurred_at',
+    lookback_recent=true,
+    unique_key='transaction_id',
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
@@ -15,8 +17,13 @@
 -- values (status before, a conveyor move's quantity) and the global order;
 -- int_inventory_events takes those of the accepted events.
 --
--- Incremental (strategy lookback): the events at or after the lookback start are mapped again;
--- the earlier ones stay as they were mapped (their source rows are not restated).
+-- recorded_load_id is the load after which the warehouse knew the event
+-- (int_inventory_event_loads).
+--
+-- Incremental (strategy lookback from recent_start, unique_key transaction_id): the events at
+-- or after recent_start are mapped again, and so are the events a load not consumed yet
+-- brought (late events of any age: recorded_load_id after previous_consumed_load_id); the
+-- other earlier ones stay as they were mapped (their source rows are not restated).
 
 with supplier_receipts as (
 
@@ -71,6 +78,12 @@ sublots as (
 locations as (
 
     select * from {{ ref('int_storage_locations') }}
+
+),
+
+event_loads as (
+
+    select * from {{ ref('int_inventory_event_loads') }}
 
 ),
 
@@ -382,8 +395,13 @@ final as (
         events.recorded_from_status,
         events.recorded_to_status,
         events.work_order_id,
-        events.shipment_id
+        events.shipment_id,
+        event_loads.recorded_load_id
     from events
+    left join event_loads
+        on events.source_table = event_loads.source_table
+        and events.source_id = event_loads.source_id
+        and events.source_event = event_loads.source_event
     left join locations as from_location
         on events.from_location_code = from_location.location_code
     left join locations as to_location
@@ -391,7 +409,13 @@ final as (
     left join movement_types
         on events.event_kind = movement_types.event_kind
     {%- if is_incremental() %}
+    -- lookback_start: no late event is earlier (a bound the scans can use)
     where {{ in_lookback('events.occurred_at') }}
+        and (
+            events.occurred_at >= {{ recent_start() }}
+            or events.occurred_at is null
+            or {{ in_unconsumed_loads('event_loads.recorded_load_id') }}
+        )
     {%- endif %}
 
 )

@@ -11,7 +11,9 @@
 -- var('incremental_lookback_days') days, or the earliest event of a load the warehouse has not
 -- consumed yet when that is earlier (a late event of any age: everything from it on is
 -- restated); null when there is nothing to continue (first build, --full-refresh, journal
--- missing), and the incremental models then rebuild everything. The journal and this model's
+-- missing), and the incremental models then rebuild everything. recent_start is the same
+-- without the late events: the inventory chain restates every event from it on, and a late
+-- event's sublots only from that event on (int_window_sublots, in_restated_window). The journal and this model's
 -- previous row are read by name, not ref(): the journal is built later in this same run.
 --
 -- consumed_load_id records the newest load of the raw folder (_manifest.json) this run reads;
@@ -132,6 +134,8 @@ final as (
                 coalesce(unconsumed.earliest_unconsumed_event_at, previous_journal.newest_entry_at)
             )
         end as lookback_start,
+        {{ dbt.dateadd("day", -var("incremental_lookback_days", 3), "previous_journal.newest_entry_at") }}
+            as recent_start,
         {{ var('incremental_lookback_days', 3) }} as lookback_days,
         {{ previous_consumed }} as previous_consumed_load_id,
         raw_loads.newest_load_id as consumed_load_id,

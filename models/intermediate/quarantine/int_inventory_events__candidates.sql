@@ -2,20 +2,26 @@
     materialized='incremental',
     incremental_strategy='lookback',
     lookback_column='occurred_at',
+    lookback_sublot_column='material_sublot_id',
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- The stock events of the rows that passed the row checks (int_inventory_events__mapped),
 -- sublot movements included before their balance check, with the values that depend on the
 -- sublot's earlier events, in journal order (occurred_at, tie_break_rank, source_id,
 -- source_event): the status before the event (the last status an earlier event set) and a
 -- conveyor move's quantity (the whole quantity the sublot holds at physical locations just
--- before it); and the event's place in the global journal order. Read by
+-- before it); and the event's number in the journal order (event_sequence_key: its instant and
+-- its rank among that instant's events, a key no later event changes). Read by
 -- int_sublot_movements__over_quantity, to replay each sublot's balance at the location a
 -- movement leaves; int_inventory_events keeps the accepted events from here.
 --
--- Incremental: the events of the window, computed over the whole history of their sublots.
+-- Incremental (in_restated_window): the events at or after recent_start, and those of the
+-- sublots int_window_sublots restates from their restated_from on (late events of any age),
+-- computed over the whole history of their sublots; each numbered among every event of its
+-- instant.
 
 {%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' %}
 
@@ -26,21 +32,24 @@ with mapped as (
 ),
 {%- if is_incremental() %}
 
-window_sublots as (
+restated_instants as (
 
-    -- the sublots with an event in the window, whose whole history the running values need
-    select distinct material_sublot_id
+    -- the instants of the restated events, whose every event the numbering needs
+    select distinct occurred_at
     from mapped
-    where {{ in_lookback('occurred_at') }}
+    where {{ in_restated_window('occurred_at', 'material_sublot_id') }}
 
 ),
 
 scoped_events as (
 
+    -- the whole history of the restated sublots (the running values need it), and every event
+    -- of a restated instant (the numbering needs it; other sublots' rows are not kept)
     select *
     from mapped
-    where material_sublot_id in (select material_sublot_id from window_sublots)
-        or {{ in_lookback('occurred_at') }}
+    where material_sublot_id in (select material_sublot_id from {{ ref('int_window_sublots') }})
+        or occurred_at in (select occurred_at from restated_instants)
+        or occurred_at is null
 
 ),
 {%- else %}
@@ -52,23 +61,53 @@ scoped_events as (
 ),
 {%- endif %}
 
-with_status_before as (
+window_inputs as (
+
+    -- only what the windows read: their sorts carry these columns, not the whole event
+    select
+        transaction_id,
+        material_sublot_id,
+        occurred_at,
+        tie_break_rank,
+        source_id,
+        source_event,
+        sets_status,
+        case when to_is_physical then quantity else 0 end
+            - case when from_is_physical then quantity else 0 end as physical_quantity_change
+    from scoped_events
+
+),
+
+running_values as (
 
     select
-        scoped_events.*,
+        transaction_id,
         {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
             as status_before,
         -- the sum of the quantities of the sublot's earlier events that entered (+) or left (-)
         -- physical locations (moves between two physical locations change nothing)
-        sum(
-            case when to_is_physical then quantity else 0 end
-            - case when from_is_physical then quantity else 0 end
-        ) over (
+        sum(physical_quantity_change) over (
             partition by material_sublot_id
             order by {{ event_order }}
             rows between unbounded preceding and 1 preceding
-        ) as physical_quantity_before
+        ) as physical_quantity_before,
+        row_number() over (
+            partition by occurred_at order by tie_break_rank, source_id, source_event
+        ) as instant_rank
+    from window_inputs
+
+),
+
+with_status_before as (
+
+    select
+        scoped_events.*,
+        running_values.status_before,
+        running_values.physical_quantity_before,
+        running_values.instant_rank
     from scoped_events
+    inner join running_values
+        on scoped_events.transaction_id = running_values.transaction_id
 
 ),
 
@@ -76,15 +115,7 @@ final as (
 
     select
         transaction_id,
-        {%- if is_incremental() %}
-        -- the events before the window keep their numbers: continue after them
-        (
-            select count(*) from {{ this }}
-            where occurred_at < {{ lookback_start() }}
-        ) + row_number() over (order by {{ event_order }}) as event_sequence,
-        {%- else %}
-        row_number() over (order by {{ event_order }}) as event_sequence,
-        {%- endif %}
+        {{ event_sequence_key('occurred_at', 'instant_rank') }} as event_sequence,
         source_table,
         source_id,
         nullif(source_event, '') as source_event,
@@ -108,10 +139,11 @@ final as (
         recorded_from_status,
         recorded_to_status,
         work_order_id,
-        shipment_id
+        shipment_id,
+        recorded_load_id
     from with_status_before
     {%- if is_incremental() %}
-    where {{ in_lookback('occurred_at') }}
+    where {{ in_restated_window('occurred_at', 'material_sublot_id') }}
     {%- endif %}
 
 )

@@ -2,9 +2,11 @@
     materialized='incremental',
     incremental_strategy='lookback',
     lookback_column='entry_at',
+    lookback_sublot_column='material_sublot_id',
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- The inventory journal (docs block double_entry): two entries per stock event, a credit
 -- (-quantity) where the quantity comes from and a debit (+quantity) where it goes, so every
@@ -14,7 +16,7 @@
 with events as (
 
     select * from {{ ref('int_inventory_events') }}
-    {% if is_incremental() %}where {{ in_lookback('occurred_at') }}{% endif %}
+    {% if is_incremental() %}where {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}
 
 ),
 
@@ -42,12 +44,6 @@ products as (
 
 ),
 
-event_loads as (
-
-    select * from {{ ref('int_inventory_event_loads') }}
-
-),
-
 sides as (
 
     select 'credit' as entry_side, 1 as side_order
@@ -59,15 +55,14 @@ sides as (
 event_facts as (
 
     -- what an event's two entries share, joined once per event rather than per entry: its
-    -- sublot's material and its record time
+    -- sublot's material (the record time, recorded_load_id, comes with the event)
     select
         events.*,
         case when sublots.part_id is not null then 'part' else 'product' end as material_type,
         coalesce(parts.part_number, products.sku) as material_code,
         sublots.part_id,
         sublots.product_id,
-        sublots.sublot_code as material_sublot_code,
-        event_loads.recorded_load_id
+        sublots.sublot_code as material_sublot_code
     from events
     left join sublots
         on events.material_sublot_id = sublots.material_sublot_id
@@ -75,10 +70,6 @@ event_facts as (
         on sublots.part_id = parts.part_id
     left join products
         on sublots.product_id = products.product_id
-    left join event_loads
-        on events.source_table = event_loads.source_table
-        and events.source_id = event_loads.source_id
-        and coalesce(events.source_event, '') = event_loads.source_event
 
 ),
 

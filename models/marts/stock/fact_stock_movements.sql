@@ -2,10 +2,12 @@
     materialized='incremental',
     incremental_strategy='lookback',
     lookback_column='entry_at',
+    lookback_sublot_column='material_sublot_id',
     unique_key='journal_entry_id',
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_window_sublots') }}
 
 -- Stock movements across a facility's boundary (docs block stock_movements): one row per
 -- journal entry at a physical location whose other entry is not at a physical location of the
@@ -24,9 +26,9 @@
 -- quantity is signed as the stock changes (+ in, - out); value is quantity at the standard unit
 -- cost of dim_material_valuation.
 --
--- Incremental (strategy 'lookback' on entry_at, macros/incremental.sql): a run recomputes the
--- entries of the window from the journal's entries of the window (both entries of a stock
--- event share its instant), and, since value is at the current standard cost as in a full
+-- Incremental (strategy 'lookback' on entry_at, restated per sublot: in_restated_window,
+-- macros/incremental.sql): a run recomputes the entries the journal restated (both entries of
+-- a stock event share its instant and sublot), and, since value is at the current standard cost as in a full
 -- refresh, every entry of a material whose standard cost is no longer the one its rows carry
 -- (unique_key journal_entry_id replaces them).
 
@@ -58,7 +60,7 @@ journal as (
 
     select * from {{ ref('fact_inventory_journal') }}
     {%- if is_incremental() %}
-    where {{ in_lookback('entry_at') }}
+    where {{ in_restated_window('entry_at', 'material_sublot_id') }}
         or transaction_id in (
             select journal.transaction_id
             from {{ ref('fact_inventory_journal') }} as journal
@@ -78,7 +80,9 @@ physical_entries as (
 
 counterparts as (
 
-    select transaction_id, entry_side, facility_id, is_physical
+    -- an event's two entries are numbered one after the other, credit first
+    -- (fact_inventory_journal.entry_sequence): the counterpart is found by an integer key
+    select entry_sequence, facility_id, is_physical
     from journal
 
 ),
@@ -88,8 +92,8 @@ boundary_entries as (
     select physical_entries.*
     from physical_entries
     inner join counterparts
-        on physical_entries.transaction_id = counterparts.transaction_id
-        and physical_entries.entry_side <> counterparts.entry_side
+        on counterparts.entry_sequence = physical_entries.entry_sequence
+            + case when physical_entries.entry_side = 'credit' then 1 else -1 end
     where not (
         counterparts.is_physical and counterparts.facility_id = physical_entries.facility_id
     )
