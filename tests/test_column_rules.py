@@ -225,6 +225,20 @@ def test_full_proof_checks_every_row(full_proof: dict[str, Outcome], faulted: Fa
     assert full_proof[DWELL_TEST].failing_rows == sum(faulted.dwell_rows)  # both sublots
 
 
+def test_a_value_outside_accepted_values_is_stored_with_its_rule(
+    warehouse_small: Warehouse, tmp_path: Path
+) -> None:
+    """accepted_values (the value sets the models define themselves: the seeds' vocabularies
+    are relationships rules): int_load_window's one row must have load_window_id 1."""
+    shutil.copy(warehouse_small.duckdb, tmp_path / "warehouse.duckdb")
+    with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
+        con.execute("update intermediate.int_load_window set load_window_id = 2")
+    test = "column_rules_int_load_window"
+    outcome = run_test(warehouse_small.raw, tmp_path, test)
+    assert outcome.status == "fail", outcome.output
+    assert outcome.failures == {("accepted_values", "load_window_id", "2")}
+
+
 # --- the converter ------------------------------------------------------------------------------
 
 COLUMN_FORM = """\

@@ -202,8 +202,8 @@
     left join (
         select distinct {{ args['field'] }} as parent_key
         from {{ args['to'] }}
-        where {{ args.get('to_condition', '1 = 1') }}
-        {%- if windowed %}
+        where ({{ args.get('to_condition', '1 = 1') }})
+        {% if windowed %}
             {#- only the parents the window's rows name: the engine probes the (large) parent
                 with the window's few keys instead of collecting every key of it -#}
             and {{ args['field'] }} in (select {{ column }} from {{ window_rows }} as window_rows)
