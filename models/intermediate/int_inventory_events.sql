@@ -143,7 +143,7 @@ final as (
         {%- else %}
         row_number() over (order by event_sequence) as event_sequence,
         {%- endif %}
-        * exclude (transaction_id, event_sequence)
+        {{ star_except(none, ['transaction_id', 'event_sequence']) }}
     from accepted_events
 
 )

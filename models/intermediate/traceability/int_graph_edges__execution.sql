@@ -151,8 +151,8 @@ routing_keys as (
 
     select
         routings.routing_step_id,
-        products.sku || '/' || cast(routings.step_sequence as varchar) || '/'
-            || cast(routings.effective_from as varchar) as routing_key
+        products.sku || '/' || cast(routings.step_sequence as {{ dbt.type_string() }}) || '/'
+            || cast(routings.effective_from as {{ dbt.type_string() }}) as routing_key
     from routings
     inner join products
         on routings.product_id = products.product_id
@@ -171,7 +171,7 @@ edges as (
         work_orders.created_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         cast(null as double) as quantity,
-        cast(null as varchar) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail
     from scoped_work_orders as work_orders
     inner join facilities
         on work_orders.facility_id = facilities.facility_id
@@ -209,7 +209,7 @@ edges as (
         'work_orders', work_orders.work_order_id,
         'HasStep',
         'WorkOrder', work_orders.wo_number,
-        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as varchar),
+        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         work_orders.created_at, null, work_order_steps.quantity_out, work_order_steps.step_status
     from work_order_steps
     inner join scoped_work_orders as work_orders
@@ -221,7 +221,7 @@ edges as (
     select
         'work_orders', work_orders.work_order_id,
         'UsesWorkCenter',
-        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as varchar),
+        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         'WorkCenter', work_centers.work_center_code,
         work_orders.created_at, null, null, work_order_steps.step_status
     from work_order_steps

@@ -206,7 +206,7 @@ known_once as (
 
     -- a sublot with one checkpoint: its history, known from that load on
     select
-        history.* exclude (is_current),
+        {{ star_except('history', ['is_current']) }},
         checkpoints.checkpoint_load_id as recorded_load_id,
         cast(null as integer) as superseded_load_id
     from history

@@ -250,7 +250,7 @@ nodes as (
     union all
 
     select 'WorkOrderStep',
-        work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as varchar),
+        work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         routings.operation_name, work_order_steps.work_order_step_id, work_orders.created_at
     from work_order_steps
     inner join work_orders
@@ -272,8 +272,8 @@ nodes as (
     union all
 
     select 'ProductionRouting',
-        products.sku || '/' || cast(routings.step_sequence as varchar) || '/'
-            || cast(routings.effective_from as varchar),
+        products.sku || '/' || cast(routings.step_sequence as {{ dbt.type_string() }}) || '/'
+            || cast(routings.effective_from as {{ dbt.type_string() }}),
         routings.operation_name, routings.routing_step_id, routings.created_at
     from routings
     inner join products

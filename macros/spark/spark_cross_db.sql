@@ -1,0 +1,154 @@
+{#
+    The Apache Spark implementations (dbt-spark, Spark 4) of the engine-specific macros the
+    models call through adapter.dispatch('<macro>', 'plantledger'). The DuckDB versions are the
+    default__ ones beside each macro's definition (macros/cross_db.sql, point_in_time.sql, ...).
+    Sessions run in UTC (profiles.yml: spark.sql.session.timeZone), so Spark's TIMESTAMP (a UTC
+    instant shown in the session zone) is the counterpart of DuckDB's TIMESTAMPTZ.
+#}
+
+{% macro spark__type_timestamptz() -%}
+    timestamp
+{%- endmacro %}
+
+
+{# Whole milliseconds, as DuckDB's epoch_ms (it truncates the microseconds too). #}
+{% macro spark__hours_between(start_at, end_at) -%}
+    (unix_millis({{ end_at }}) - unix_millis({{ start_at }})) / 3600000.0
+{%- endmacro %}
+
+
+{% macro spark__seconds_between(start_at, end_at) -%}
+    ((unix_micros({{ end_at }}) - unix_micros({{ start_at }})) / 1000000.0)
+{%- endmacro %}
+
+
+{# Spark's instants are UTC; from_utc_timestamp gives the wall clock of a zone (IANA names). #}
+{% macro spark__to_local_time(instant, time_zone) -%}
+    from_utc_timestamp({{ instant }}, {{ time_zone }})
+{%- endmacro %}
+
+
+{% macro spark__from_local_time(local_timestamp, time_zone) -%}
+    to_utc_timestamp(cast({{ local_timestamp }} as timestamp), {{ time_zone }})
+{%- endmacro %}
+
+
+{#
+    Spark has no infinite timestamp: the largest one it holds (9999-12-31 23:59:59.999999 UTC)
+    stands for the open end of a current interval; every real instant is before it.
+#}
+{% macro spark__timestamptz_infinity() -%}
+    timestamp '9999-12-31 23:59:59.999999'
+{%- endmacro %}
+
+
+{# Spark's percentile() interpolates between the two nearest values, as quantile_cont. #}
+{% macro spark__percentile_cont(expression, fraction) -%}
+    percentile({{ expression }}, {{ fraction }})
+{%- endmacro %}
+
+
+{#
+    One row per day in the select list: explode(sequence(...)) gives dates; cast to date like
+    DuckDB's callers do.
+#}
+{% macro spark__each_day(start_date, end_date) -%}
+    explode(sequence(cast({{ start_date }} as date), cast({{ end_date }} as date), interval 1 day))
+{%- endmacro %}
+
+
+{#
+    The columns of `relation_alias` (a CTE or table alias) except `columns`, in their order.
+    DuckDB: alias.* exclude (...). Spark has no EXCLUDE: a quoted regular expression selects
+    every column whose whole name is not one of them (needs spark.sql.parser.
+    quotedRegexColumnNames, set in profiles.yml). The names are checked to be plain identifiers.
+#}
+{% macro star_except(relation_alias, columns) -%}
+    {%- for column in columns -%}
+        {%- if not modules.re.fullmatch('[a-z_][a-z0-9_]*', column) -%}
+            {{ exceptions.raise_compiler_error("star_except: not a plain column name: " ~ column) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(adapter.dispatch('star_except', 'plantledger')(relation_alias, columns)) }}
+{%- endmacro %}
+
+{% macro default__star_except(relation_alias, columns) -%}
+    {{ relation_alias ~ '.' if relation_alias }}* exclude ({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__star_except(relation_alias, columns) -%}
+    {{ relation_alias ~ '.' if relation_alias }}`(?!({{ columns | join('|') }})$).+`
+{%- endmacro %}
+
+
+{# Recursive CTEs: Spark 4.1+ (WITH RECURSIVE, UNION ALL); strings are `string`. #}
+{% macro spark__location_hierarchy(relation, id, parent_id, name, separator) -%}
+    with recursive tree as (
+        select
+            {{ id }} as location_id,
+            {{ id }} as root_location_id,
+            0 as depth,
+            cast({{ name }} as string) as hierarchy_path
+        from {{ relation }}
+        where {{ parent_id }} is null
+        union all
+        select
+            child.{{ id }} as location_id,
+            tree.root_location_id,
+            tree.depth + 1 as depth,
+            concat(tree.hierarchy_path, '{{ separator }}', child.{{ name }}) as hierarchy_path
+        from {{ relation }} as child
+        inner join tree
+            on child.{{ parent_id }} = tree.location_id
+        where tree.depth < 32  -- a guard against cycles in bad data
+    )
+    select location_id, root_location_id, depth, hierarchy_path
+    from tree
+{%- endmacro %}
+
+
+{#
+    Spark has no USING KEY nor recurring.<cte>: every path is followed (up to max_depth, which
+    also ends cycles) and each reached node keeps its shortest depth, the same answer as the
+    DuckDB version, which expands a node once per start node in breadth-first order.
+#}
+{% macro spark__graph_reachability(start_nodes, edges, from_column, to_column, max_depth) -%}
+    with recursive paths (start_node_id, node_id, depth) as (
+        select
+            node_id as start_node_id,
+            node_id,
+            0 as depth
+        from {{ start_nodes }}
+        union all
+        select
+            paths.start_node_id,
+            edges.{{ to_column }} as node_id,
+            paths.depth + 1 as depth
+        from paths
+        inner join {{ edges }} as edges
+            on paths.node_id = edges.{{ from_column }}
+        where paths.depth < {{ max_depth }}
+    )
+    select start_node_id, node_id, min(depth) as depth
+    from paths
+    group by start_node_id, node_id
+{%- endmacro %}
+
+
+{#
+    The DuckDB table macros (trace_forward/backward, inventory_as_of, ...) have no Spark
+    counterpart (Spark SQL functions cannot return tables): on Spark the hooks create nothing,
+    and the same questions are the parameterised analyses in analyses/ (README, "Running on
+    Apache Spark").
+#}
+{% macro spark__create_trace_macros() -%}
+    {%- if execute and flags.WHICH in ('run', 'build') -%}
+        {{ log("trace macros: not created on Spark (use the analyses trace_*)", info=true) }}
+    {%- endif -%}
+    {{ return('') }}
+{%- endmacro %}
+
+{% macro spark__point_in_time_macro_statements(relations) -%}
+    {{ log("point-in-time macros: not created on Spark (use the analyses rfc_*, point_in_time_inventory)", info=true) }}
+    {{ return([]) }}
+{%- endmacro %}
