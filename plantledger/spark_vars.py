@@ -8,7 +8,7 @@ what the models read from the manifest as vars instead (macros/spark/spark_raw_d
 
 - ``history_end_date``: ``parameters.end_date`` (the quarantine's future-timestamp bound);
 - ``raw_generation``: scale/seed/first day of load 0 (int_load_window records it);
-- ``raw_newest_load_id``: the newest load of the folder.
+- ``raw_loads``: the manifest's loads (load_id, kind, first_day, last_day, days, late_events).
 
 Run it where the manifest is readable (a cluster's raw folder: copy ``_manifest.json`` out).
 """
@@ -28,7 +28,7 @@ class ManifestVarsError(ValueError):
     """The manifest is missing or lacks a fact Spark needs; the message is one line."""
 
 
-def manifest_vars(raw: Path | str) -> dict[str, str | int]:
+def manifest_vars(raw: Path | str) -> dict[str, object]:
     """The dbt vars of a Spark build of the raw folder ``raw`` (or of its manifest file)."""
     try:
         manifest = Manifest.load(raw)
@@ -42,7 +42,17 @@ def manifest_vars(raw: Path | str) -> dict[str, str | int]:
     try:
         end_date = dt.date.fromisoformat(str(parameters["end_date"])).isoformat()
         first_day = dt.date.fromisoformat(str(manifest.loads[0]["first_day"])).isoformat()
-        newest = max(int(load["load_id"]) for load in manifest.loads)
+        loads = [
+            {
+                "load_id": int(load["load_id"]),
+                "kind": str(load["kind"]),
+                "first_day": dt.date.fromisoformat(str(load["first_day"])).isoformat(),
+                "last_day": dt.date.fromisoformat(str(load["last_day"])).isoformat(),
+                "days": int(load["days"]),
+                "late_events": int(load.get("late_events", 0)),
+            }
+            for load in manifest.loads
+        ]
         generation = f"{float(parameters['scale'])}/{int(parameters['seed'])}/{first_day}"
     except (KeyError, IndexError, ValueError, TypeError) as exc:
         raise ManifestVarsError(
@@ -52,7 +62,7 @@ def manifest_vars(raw: Path | str) -> dict[str, str | int]:
     return {
         "history_end_date": end_date,
         "raw_generation": generation,
-        "raw_newest_load_id": newest,
+        "raw_loads": loads,
     }
 
 

@@ -6,6 +6,20 @@
     instant shown in the session zone) is the counterpart of DuckDB's TIMESTAMPTZ.
 #}
 
+{# The ISO day of the week of a date, Monday 1 .. Sunday 7. #}
+{% macro iso_day_of_week(day) -%}
+    {{ return(adapter.dispatch('iso_day_of_week', 'plantledger')(day)) }}
+{%- endmacro %}
+
+{% macro default__iso_day_of_week(day) -%}
+    extract(isodow from {{ day }})
+{%- endmacro %}
+
+{% macro spark__iso_day_of_week(day) -%}
+    extract(dow_iso from {{ day }})
+{%- endmacro %}
+
+
 {% macro spark__type_timestamptz() -%}
     timestamp
 {%- endmacro %}

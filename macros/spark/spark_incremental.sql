@@ -9,7 +9,7 @@
     "Running on Apache Spark").
 #}
 {% materialization incremental, adapter='spark' -%}
-    {{ return(dbt_spark.materialization_table_spark()) }}
+    {{ return(dbt.materialization_table_spark()) }}
 {%- endmaterialization %}
 
 

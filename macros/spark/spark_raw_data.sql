@@ -128,19 +128,52 @@
 {%- endmacro %}
 
 
-{# The load ids of the raw folder's manifest (its loads), one row each, column load_id. #}
+{#
+    The loads of the raw folder's manifest, one row each with the struct column load (load_id,
+    kind, first_day, last_day, days, late_events, as in _manifest.json).
+#}
+{% macro raw_manifest_loads() -%}
+    {{ return(adapter.dispatch('raw_manifest_loads', 'plantledger')()) }}
+{%- endmacro %}
+
+{% macro default__raw_manifest_loads() -%}
+    select unnest(loads) as load
+    from read_json_auto('{{ raw_path() }}/_manifest.json')
+{%- endmacro %}
+
+{#
+    Spark: from var raw_loads (python -m plantledger.spark_vars), every field checked to a
+    strict format before it becomes a literal.
+#}
+{% macro spark__raw_manifest_loads() -%}
+    {%- set loads = var('raw_loads', none) if execute else [] -%}
+    {%- if loads is none -%}{%- do spark_manifest_var('raw_loads', '') -%}{%- endif -%}
+    {%- set structs = [] -%}
+    {%- set formats = {'load_id': '[0-9]{1,6}', 'kind': '[a-z_]{1,20}',
+                       'first_day': '[0-9]{4}-[0-9]{2}-[0-9]{2}', 'last_day': '[0-9]{4}-[0-9]{2}-[0-9]{2}',
+                       'days': '[0-9]{1,6}', 'late_events': '[0-9]{1,9}'} -%}
+    {%- for load in loads -%}
+        {%- set fields = [] -%}
+        {%- for name, pattern in formats.items() -%}
+            {%- set value = (load[name] if load is mapping and name in load else '') | string -%}
+            {%- if not modules.re.fullmatch(pattern, value) -%}
+                {{ exceptions.raise_compiler_error(
+                    "var raw_loads: " ~ name ~ " is " ~ (value[:40] | tojson) ~ ", not what "
+                    ~ "python -m plantledger.spark_vars prints: pass its output as --vars") }}
+            {%- endif -%}
+            {%- set literal = value if name in ('load_id', 'days', 'late_events') else "'" ~ value ~ "'" -%}
+            {%- do fields.append("'" ~ name ~ "', " ~ literal) -%}
+        {%- endfor -%}
+        {%- do structs.append("named_struct(" ~ fields | join(', ') ~ ")") -%}
+    {%- endfor -%}
+    {%- if not structs -%}
+        {%- do structs.append("named_struct('load_id', 0, 'kind', 'initial', 'first_day', '2000-01-01', 'last_day', '2000-01-01', 'days', 0, 'late_events', 0)") -%}
+    {%- endif -%}
+    select explode(array({{ structs | join(', ') }})) as load
+{%- endmacro %}
+
+
+{# The load ids of the raw folder's manifest, one row each, column load_id. #}
 {% macro raw_manifest_load_ids() -%}
-    {{ return(adapter.dispatch('raw_manifest_load_ids', 'plantledger')()) }}
-{%- endmacro %}
-
-{% macro default__raw_manifest_load_ids() -%}
-    select raw_load.load_id
-    from (
-        select unnest(loads) as raw_load
-        from read_json_auto('{{ raw_path() }}/_manifest.json')
-    )
-{%- endmacro %}
-
-{% macro spark__raw_manifest_load_ids() -%}
-    select cast({{ spark_manifest_var('raw_newest_load_id', '[0-9]{1,6}') if execute else 0 }} as bigint) as load_id
+    select load.load_id from ({{ raw_manifest_loads() }})
 {%- endmacro %}
