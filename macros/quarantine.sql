@@ -117,7 +117,7 @@
 
     select
         {{ star_except('flagged', ['has_repeated_id']) }},
-        row_number() over (partition by {{ columns | join(', ') }}) as duplicate_rank,
+        row_number() over (partition by {{ columns | join(', ') }} order by {{ id }}) as duplicate_rank,
         dense_rank() over (
             partition by {{ id }}
             order by {{ event_time }}, {{ columns | join(', ') }}
