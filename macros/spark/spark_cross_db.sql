@@ -166,3 +166,17 @@
     {{ log("point-in-time macros: not created on Spark (use the analyses rfc_*, point_in_time_inventory)", info=true) }}
     {{ return([]) }}
 {%- endmacro %}
+
+
+{# The value of `value` on the row where `ordering` is smallest (an aggregate). #}
+{% macro value_at_min(value, ordering) -%}
+    {{ return(adapter.dispatch('value_at_min', 'plantledger')(value, ordering)) }}
+{%- endmacro %}
+
+{% macro default__value_at_min(value, ordering) -%}
+    arg_min({{ value }}, {{ ordering }})
+{%- endmacro %}
+
+{% macro spark__value_at_min(value, ordering) -%}
+    min_by({{ value }}, {{ ordering }})
+{%- endmacro %}
