@@ -180,3 +180,25 @@
 {% macro spark__value_at_min(value, ordering) -%}
     min_by({{ value }}, {{ ordering }})
 {%- endmacro %}
+
+
+{#
+    The sum of `expression` over a group, added in the order of `order_by`: a float sum is
+    reproducible only in a fixed order. Spark has no ordered aggregates: the group's values are
+    collected, sorted by (order_by, value) and folded.
+#}
+{% macro ordered_sum(expression, order_by) -%}
+    {{ return(adapter.dispatch('ordered_sum', 'plantledger')(expression, order_by)) }}
+{%- endmacro %}
+
+{% macro default__ordered_sum(expression, order_by) -%}
+    sum({{ expression }} order by {{ order_by }})
+{%- endmacro %}
+
+{% macro spark__ordered_sum(expression, order_by) -%}
+    case when count({{ expression }}) > 0 then aggregate(
+        array_sort(collect_list(struct({{ order_by }} as k, {{ expression }} as v))),
+        cast(0 as double),
+        (total, item) -> total + coalesce(item.v, 0)
+    ) end
+{%- endmacro %}
