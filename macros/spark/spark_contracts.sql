@@ -4,7 +4,9 @@
     comparing the model's column types with those of `select cast(null as <type>) ...`. On Spark
     the declared type is first mapped to the type Spark gives the same column: the project's
     override of dbt's get_empty_schema_sql (dispatched in the dbt namespace; the root project's
-    spark__ version comes first).
+    spark__ version comes first). A wall-clock time (DuckDB timestamp) is a Spark timestamp
+    holding the wall clock as if it were UTC (from_utc_timestamp), and DuckDB's float columns
+    are doubles on Spark.
 #}
 {% macro spark_data_type(data_type) -%}
     {%- set normalised = data_type | trim | lower -%}
@@ -13,7 +15,8 @@
         'text': 'string',
         'timestamp with time zone': 'timestamp',
         'timestamptz': 'timestamp',
-        'timestamp': 'timestamp_ntz',
+        'timestamp': 'timestamp',
+        'float': 'double',
         'integer': 'int',
         'hugeint': 'bigint',
         'ubigint': 'decimal(20,0)',

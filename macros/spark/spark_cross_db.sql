@@ -20,6 +20,29 @@
 {%- endmacro %}
 
 
+{# Spark takes IGNORE NULLS as the second argument of last_value. #}
+{% macro spark__last_non_null_value(expression, partition_by, order_by, include_current) -%}
+    last_value({{ expression }}, true) over (
+        partition by {{ partition_by }}
+        order by {{ order_by }}
+        rows between unbounded preceding and {{ 'current row' if include_current else '1 preceding' }}
+    )
+{%- endmacro %}
+
+
+{#
+    dbt-spark's datediff gives an int and refuses null dates; DuckDB's gives a bigint (null for
+    a null date). The project takes differences in days only. (The root project's spark__
+    version comes first in dbt's dispatch.)
+#}
+{% macro spark__datediff(first_date, second_date, datepart) -%}
+    {%- if datepart != 'day' -%}
+        {{ exceptions.raise_compiler_error("datediff on Spark: only 'day' is implemented, not " ~ datepart) }}
+    {%- endif -%}
+    cast(datediff({{ second_date }}, {{ first_date }}) as bigint)
+{%- endmacro %}
+
+
 {% macro spark__type_timestamptz() -%}
     timestamp
 {%- endmacro %}
@@ -27,12 +50,12 @@
 
 {# Whole milliseconds, as DuckDB's epoch_ms (it truncates the microseconds too). #}
 {% macro spark__hours_between(start_at, end_at) -%}
-    (unix_millis({{ end_at }}) - unix_millis({{ start_at }})) / 3600000.0
+    cast(unix_millis({{ end_at }}) - unix_millis({{ start_at }}) as double) / 3600000.0
 {%- endmacro %}
 
 
 {% macro spark__seconds_between(start_at, end_at) -%}
-    ((unix_micros({{ end_at }}) - unix_micros({{ start_at }})) / 1000000.0)
+    (cast(unix_micros({{ end_at }}) - unix_micros({{ start_at }}) as double) / 1000000.0)
 {%- endmacro %}
 
 
