@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import resource
 import shutil
 import subprocess
 import time
@@ -94,7 +95,11 @@ def spark_build(raw_small, tmp_path_factory) -> SparkBuild:
         check=False,
     )  # fmt: skip
     seconds = time.monotonic() - started
-    print(f"\nSpark build of raw_small: {seconds:.1f} s (exit {proc.returncode})")
+    peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(
+        f"\nSpark build of raw_small: {seconds:.1f} s (exit {proc.returncode}); largest child "
+        f"process so far (the Spark driver JVM): {peak_mib:.0f} MiB peak RSS"
+    )
     return SparkBuild(proc.returncode, proc.stdout + proc.stderr, warehouse, target, seconds)
 
 
