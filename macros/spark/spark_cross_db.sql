@@ -225,3 +225,29 @@
         (total, item) -> total + coalesce(item.v, 0)
     ) end
 {%- endmacro %}
+
+
+{#
+    Every row of two relations with the same columns, matched by name. DuckDB: UNION ALL BY
+    NAME. Spark has no such SQL: both sides select the model's columns in the order of its
+    YAML entry (model.columns; the model must list them, as a contract does).
+#}
+{% macro union_all_by_name(left, right) -%}
+    {{ return(adapter.dispatch('union_all_by_name', 'plantledger')(left, right)) }}
+{%- endmacro %}
+
+{% macro default__union_all_by_name(left, right) -%}
+    select * from {{ left }}
+    union all by name
+    select * from {{ right }}
+{%- endmacro %}
+
+{% macro spark__union_all_by_name(left, right) -%}
+    {%- set columns = model.columns.keys() | list -%}
+    {%- if not columns -%}
+        {{ exceptions.raise_compiler_error("union_all_by_name on Spark needs the model's columns in its YAML entry") }}
+    {%- endif -%}
+    select {{ columns | join(', ') }} from {{ left }}
+    union all
+    select {{ columns | join(', ') }} from {{ right }}
+{%- endmacro %}

@@ -223,9 +223,7 @@ known_once as (
 
 final as (
 
-    select * from recomputed
-    union all by name
-    select * from known_once
+    {{ union_all_by_name('recomputed', 'known_once') }}
 
 )
 
