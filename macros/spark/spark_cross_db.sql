@@ -244,10 +244,10 @@
 
 {% macro spark__union_all_by_name(left, right) -%}
     {%- set columns = model.columns.keys() | list -%}
-    {%- if not columns -%}
+    {%- if not columns and execute -%}
         {{ exceptions.raise_compiler_error("union_all_by_name on Spark needs the model's columns in its YAML entry") }}
     {%- endif -%}
-    select {{ columns | join(', ') }} from {{ left }}
+    select {{ columns | join(', ') or '*' }} from {{ left }}
     union all
-    select {{ columns | join(', ') }} from {{ right }}
+    select {{ columns | join(', ') or '*' }} from {{ right }}
 {%- endmacro %}
