@@ -251,3 +251,14 @@
     union all
     select {{ columns | join(', ') or '*' }} from {{ right }}
 {%- endmacro %}
+
+
+{#
+    dbt-spark's dateadd goes through unix seconds: it drops the microseconds and cannot add
+    one. timestampadd keeps them (Spark 3.3+); a date becomes a timestamp at midnight, as
+    DuckDB's date + interval. (The root project's spark__ version comes first in dbt's
+    dispatch.)
+#}
+{% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
+    timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})
+{%- endmacro %}
