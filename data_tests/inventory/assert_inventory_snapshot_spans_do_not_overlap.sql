@@ -25,9 +25,7 @@ carried_spans as (
     from {{ ref('fact_inventory_snapshot_spans') }}
     where {{ 'false' if proof_is_whole() else 'true' }}
         and last_snapshot_date < {{ lookback_first_day() }} - 1
-        and (location_code, material_code, status) in (
-            select (location_code, material_code, status) from restated_spans
-        )
+        and {{ columns_in(['location_code', 'material_code', 'status'], 'restated_spans') }}
     group by location_code, material_code, status
 
 ),

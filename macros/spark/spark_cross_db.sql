@@ -262,3 +262,21 @@
 {% macro spark__dateadd(datepart, interval, from_date_or_timestamp) -%}
     timestampadd({{ datepart }}, {{ interval }}, {{ from_date_or_timestamp }})
 {%- endmacro %}
+
+
+{#
+    True when the row's `columns` (a list of names) occur together in a row of `relation`
+    (a relation or CTE with columns of the same names). DuckDB compares them as one row value
+    (its IN subquery returns one column); Spark takes the columns of the subquery as they are.
+#}
+{% macro columns_in(columns, relation) -%}
+    {{ return(adapter.dispatch('columns_in', 'plantledger')(columns, relation)) }}
+{%- endmacro %}
+
+{% macro default__columns_in(columns, relation) -%}
+    ({{ columns | join(', ') }}) in (select ({{ columns | join(', ') }}) from {{ relation }})
+{%- endmacro %}
+
+{% macro spark__columns_in(columns, relation) -%}
+    ({{ columns | join(', ') }}) in (select {{ columns | join(', ') }} from {{ relation }})
+{%- endmacro %}
