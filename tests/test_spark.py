@@ -2,7 +2,7 @@
 method in a local Spark) gives the same marts as on DuckDB, and every data test passes there.
 
 Slow: it builds the small data set (``raw_small``, scale 0.01) on local Spark in a subprocess
-(about ten minutes on the 2-core machine) and compares it with ``warehouse_small``, the DuckDB
+(about seven minutes on the 2-core machine) and compares it with ``warehouse_small``, the DuckDB
 build of the same raw folder. Needs the ``spark`` extra and Java 17 (``make venv-spark``, which
 ``make test`` runs); skipped, with that reason, when the extra is not installed.
 
