@@ -79,7 +79,7 @@ entries as (
         event_facts.transaction_id || ':' || sides.entry_side as journal_entry_id,
         event_facts.transaction_id,
         sides.entry_side,
-        event_facts.event_sequence * 2 - 2 + sides.side_order as entry_sequence,
+        cast(event_facts.event_sequence * 2 - 2 + sides.side_order as bigint) as entry_sequence,  -- Spark: row_number() is an int
         event_facts.occurred_at as entry_at,
         case sides.entry_side
             when 'credit' then event_facts.from_location_code
