@@ -202,7 +202,8 @@
     left join (
         select distinct {{ args['field'] }} as parent_key
         from {{ args['to'] }}
-        where ({{ args.get('to_condition', '1 = 1') }})
+        {#- not `where (x)`: Spark (not ANSI) reads `from t where (x)` as an alias with a column list -#}
+        where 1 = 1 and ({{ args.get('to_condition', '1 = 1') }})
         {% if windowed %}
             {#- only the parents the window's rows name: the engine probes the (large) parent
                 with the window's few keys instead of collecting every key of it -#}
