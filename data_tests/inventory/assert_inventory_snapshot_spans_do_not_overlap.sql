@@ -30,9 +30,7 @@ carried_spans as (
     {%- else -%}
     where last_snapshot_date < {{ proof_window_first_day() }} - 1
     {%- endif %}
-        and (location_code, material_code, status) in (
-            select (location_code, material_code, status) from restated_spans
-        )
+        and {{ columns_in(['location_code', 'material_code', 'status'], 'restated_spans') }}
     group by location_code, material_code, status
 
 ),

@@ -75,9 +75,7 @@ unexplained_key_months as (
         sum(quantity) as journal_change
     from {{ ref('fact_inventory_journal') }}
     where is_physical
-        and (facility_code, material_type, material_code) in (
-            select (facility_code, material_type, material_code) from unexplained
-        )
+        and {{ columns_in(['facility_code', 'material_type', 'material_code'], 'unexplained') }}
     group by all
 
 ),

@@ -70,8 +70,8 @@ relationships_without_edges as (
 
     select distinct
         graph_schema.relationship,
-        cast(null as varchar) as from_node_type,
-        cast(null as varchar) as to_node_type,
+        cast(null as {{ dbt.type_string() }}) as from_node_type,
+        cast(null as {{ dbt.type_string() }}) as to_node_type,
         0 as edge_count,
         'relationship of the schema without any edge' as problem
     from graph_schema

@@ -107,7 +107,7 @@
     )
 
     select
-        flagged.* exclude (has_repeated_id),
+        {{ star_except('flagged', ['has_repeated_id']) }},
         cast(1 as bigint) as duplicate_rank,
         cast(1 as bigint) as id_rank
     from flagged
@@ -116,8 +116,8 @@
     union all
 
     select
-        flagged.* exclude (has_repeated_id),
-        row_number() over (partition by {{ columns | join(', ') }}) as duplicate_rank,
+        {{ star_except('flagged', ['has_repeated_id']) }},
+        row_number() over (partition by {{ columns | join(', ') }} order by {{ id }}) as duplicate_rank,
         dense_rank() over (
             partition by {{ id }}
             order by {{ event_time }}, {{ columns | join(', ') }}

@@ -159,7 +159,7 @@
                             location_type = 'conveyor_position' and stays > 0
                         order by mean_dwell_seconds desc, p90_dwell_seconds desc
                     )
-            end as dwell_rank_in_line
+            end::bigint as dwell_rank_in_line  -- rank() is an int on Spark
         from joined
 
     )

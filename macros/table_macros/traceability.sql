@@ -287,9 +287,9 @@
             node_type,
             node_id,
             0 as depth,
-            cast(null as varchar) as parent_node_type,
+            cast(null as {{ dbt.type_string() }}) as parent_node_type,
             cast(null as bigint) as parent_node_id,
-            cast(null as varchar) as relationship,
+            cast(null as {{ dbt.type_string() }}) as relationship,
             cast(null as double) as quantity,
             cast(null as {{ type_timestamptz() }}) as occurred_at
         from start_nodes
@@ -457,9 +457,9 @@
             node_type,
             node_id,
             0 as depth,
-            cast(null as varchar) as parent_node_type,
+            cast(null as {{ dbt.type_string() }}) as parent_node_type,
             cast(null as bigint) as parent_node_id,
-            cast(null as varchar) as relationship,
+            cast(null as {{ dbt.type_string() }}) as relationship,
             cast(null as double) as quantity,
             cast(null as {{ type_timestamptz() }}) as occurred_at
         from start_nodes

@@ -30,10 +30,7 @@
 -- run with one line asking for --full-refresh (appends keep it; a regeneration changes it).
 
 {%- set raw_generation_sql -%}
-    select
-        cast(parameters.scale as varchar) || '/' || cast(parameters.seed as varchar) || '/'
-            || cast(loads[1].first_day as varchar)
-    from read_json_auto('{{ raw_path() }}/_manifest.json')
+    {{ raw_generation_select() }}
 {%- endset -%}
 
 {%- set journal = none -%}
@@ -75,11 +72,8 @@ with previous_journal as (
 
 raw_loads as (
 
-    select max(raw_load.load_id) as newest_load_id
-    from (
-        select unnest(loads) as raw_load
-        from read_json_auto('{{ raw_path() }}/_manifest.json')
-    )
+    select max(load_id) as newest_load_id
+    from ({{ raw_manifest_load_ids() }})
 
 ),
 

@@ -56,14 +56,19 @@ running_balances as (
     select
         relocating_entries.*,
         sum(quantity) over location_order as balance,
-        lead(entry_sequence) over location_order as next_entry_sequence,
-        lead(entry_at) over location_order as next_entry_at,
-        lead(movement_type) over location_order as next_movement_type
+        -- lead() takes no frame on Spark: its own window, the same partition and order
+        lead(entry_sequence) over location_sequence as next_entry_sequence,
+        lead(entry_at) over location_sequence as next_entry_at,
+        lead(movement_type) over location_sequence as next_movement_type
     from relocating_entries
     window location_order as (
         partition by material_sublot_id, storage_location_id, status
         order by entry_sequence
         rows between unbounded preceding and current row
+    ),
+    location_sequence as (
+        partition by material_sublot_id, storage_location_id, status
+        order by entry_sequence
     )
 
 ),

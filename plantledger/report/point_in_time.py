@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from plantledger.params import ParameterError
+from plantledger.quality.vocabularies import vocabularies
 from plantledger.report.known_at import DataLoad, add_known_at_argument, data_load, known_window
 from plantledger.report.output import (
     Column,
@@ -48,7 +49,10 @@ from plantledger.report.warehouse import (
     open_warehouse,
 )
 
-STATUSES = ("available", "quality_hold")
+
+def stock_statuses() -> tuple[str, ...]:
+    """The stock statuses (``--status`` choices), from their one home: the value_sets seed."""
+    return vocabularies()["stock_status"]
 
 
 @dataclass(frozen=True)
@@ -89,7 +93,9 @@ def _add_filters(parser: argparse.ArgumentParser, materials: bool = True) -> Non
     )
     if materials:
         parser.add_argument("--material", default=None, metavar="CODE", help="a part number or SKU")
-        parser.add_argument("--status", default=None, choices=STATUSES, help="a stock status")
+        parser.add_argument(
+            "--status", default=None, choices=stock_statuses(), help="a stock status"
+        )
 
 
 def _add_common(parser: argparse.ArgumentParser, materials: bool = True) -> None:

@@ -128,7 +128,7 @@ numbered as (
 ordered as (
 
     select
-        numbered.* exclude (position_row, value_before_row),
+        {{ star_except('numbered', ['position_row', 'value_before_row']) }},
         {%- if is_incremental() %}
         coalesce(last_row_before.tag_sequence, 0) + numbered.position_row as tag_sequence,
         case
@@ -170,7 +170,7 @@ final as (
 redone as (
 
     select
-        last_accepted_before.* exclude (is_server_order_repaired),
+        {{ star_except('last_accepted_before', ['is_server_order_repaired']) }},
         coalesce(
             last_accepted_before.server_timestamp > next_accepted.server_timestamp, false
         ) as is_server_order_repaired

@@ -31,7 +31,7 @@ over_quantity as (
 final as (
 
     select
-        prescreened.* exclude (rejection_reason),
+        {{ star_except('prescreened', ['rejection_reason']) }},
         case
             when prescreened.is_removed_duplicate then null
             when prescreened.rejection_reason is not null then prescreened.rejection_reason

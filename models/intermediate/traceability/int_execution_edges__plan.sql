@@ -98,8 +98,8 @@ routing_keys as (
 
     select
         routings.routing_step_id,
-        products.sku || '/' || cast(routings.step_sequence as varchar) || '/'
-            || cast(routings.effective_from as varchar) as routing_key
+        products.sku || '/' || cast(routings.step_sequence as {{ dbt.type_string() }}) || '/'
+            || cast(routings.effective_from as {{ dbt.type_string() }}) as routing_key
     from routings
     inner join products
         on routings.product_id = products.product_id
@@ -118,7 +118,7 @@ edges as (
         work_centers.created_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         cast(null as double) as quantity,
-        cast(null as varchar) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail
     from scoped_work_centers as work_centers
     inner join facilities
         on work_centers.facility_id = facilities.facility_id

@@ -111,7 +111,7 @@ edges as (
         work_orders.created_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         cast(null as double) as quantity,
-        cast(null as varchar) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail
     from scoped_work_orders as work_orders
     inner join facilities
         on work_orders.facility_id = facilities.facility_id
@@ -149,7 +149,7 @@ edges as (
         'work_orders', work_orders.work_order_id,
         'HasStep',
         'WorkOrder', work_orders.wo_number,
-        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as varchar),
+        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         work_orders.created_at, null, work_order_steps.quantity_out, work_order_steps.step_status
     from work_order_steps
     inner join scoped_work_orders as work_orders
@@ -161,7 +161,7 @@ edges as (
     select
         'work_orders', work_orders.work_order_id,
         'UsesWorkCenter',
-        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as varchar),
+        'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         'WorkCenter', work_centers.work_center_code,
         work_orders.created_at, null, null, work_order_steps.step_status
     from work_order_steps

@@ -138,7 +138,7 @@ edges as (
         scoped_genealogy.occurred_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         scoped_genealogy.quantity,
-        cast(null as varchar) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail
     from scoped_genealogy
     inner join sublots
         on scoped_genealogy.to_node_id = sublots.material_sublot_id

@@ -79,8 +79,8 @@ final as (
     union all
 
     select 'ProductionRouting',
-        products.sku || '/' || cast(routings.step_sequence as varchar) || '/'
-            || cast(routings.effective_from as varchar),
+        products.sku || '/' || cast(routings.step_sequence as {{ dbt.type_string() }}) || '/'
+            || cast(routings.effective_from as {{ dbt.type_string() }}),
         routings.operation_name, routings.routing_step_id, routings.created_at
     from routings
     inner join products

@@ -112,7 +112,7 @@ final as (
     union all
 
     select 'WorkOrderStep',
-        work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as varchar),
+        work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         routings.operation_name, work_order_steps.work_order_step_id, work_orders.created_at,
         greatest(
             work_order_steps.load_id, work_orders.load_id,

@@ -23,9 +23,9 @@ final as (
         extract(quarter from date_day) as quarter_number,
         extract(month from date_day) as month_number,
         extract(day from date_day) as day_of_month,
-        extract(isodow from date_day) as iso_day_of_week,
+        {{ iso_day_of_week('date_day') }} as iso_day_of_week,
         extract(doy from date_day) as day_of_year,
-        extract(isodow from date_day) in (6, 7) as is_weekend
+        {{ iso_day_of_week('date_day') }} in (6, 7) as is_weekend
     from days
 
 )

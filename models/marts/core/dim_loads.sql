@@ -7,8 +7,7 @@
 
 with manifest_loads as (
 
-    select unnest(loads) as load
-    from read_json_auto('{{ raw_path() }}/_manifest.json')
+    {{ raw_manifest_loads() }}
 
 ),
 

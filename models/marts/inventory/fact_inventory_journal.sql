@@ -26,21 +26,9 @@ locations as (
 
 ),
 
-sublots as (
+sublot_materials as (
 
-    select * from {{ ref('stg_plantledger__material_sublots') }}
-
-),
-
-parts as (
-
-    select part_id, part_number from {{ ref('stg_plantledger__parts') }}
-
-),
-
-products as (
-
-    select product_id, sku from {{ ref('stg_plantledger__products') }}
+    select * from {{ ref('int_sublot_materials') }}
 
 ),
 
@@ -58,18 +46,14 @@ event_facts as (
     -- sublot's material (the record time, recorded_load_id, comes with the event)
     select
         events.*,
-        case when sublots.part_id is not null then 'part' else 'product' end as material_type,
-        coalesce(parts.part_number, products.sku) as material_code,
-        sublots.part_id,
-        sublots.product_id,
-        sublots.sublot_code as material_sublot_code
+        sublot_materials.material_type,
+        sublot_materials.material_code,
+        sublot_materials.part_id,
+        sublot_materials.product_id,
+        sublot_materials.material_sublot_code
     from events
-    left join sublots
-        on events.material_sublot_id = sublots.material_sublot_id
-    left join parts
-        on sublots.part_id = parts.part_id
-    left join products
-        on sublots.product_id = products.product_id
+    left join sublot_materials
+        on events.material_sublot_id = sublot_materials.material_sublot_id
 
 ),
 
@@ -79,7 +63,7 @@ entries as (
         event_facts.transaction_id || ':' || sides.entry_side as journal_entry_id,
         event_facts.transaction_id,
         sides.entry_side,
-        event_facts.event_sequence * 2 - 2 + sides.side_order as entry_sequence,
+        cast(event_facts.event_sequence * 2 - 2 + sides.side_order as bigint) as entry_sequence,  -- Spark: row_number() is an int
         event_facts.occurred_at as entry_at,
         case sides.entry_side
             when 'credit' then event_facts.from_location_code

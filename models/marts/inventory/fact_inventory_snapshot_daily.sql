@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}  {#- Spark: a table, so the comparison test reads its files -#}
 
 -- End-of-day stock (the Kimball periodic snapshot, docs block inventory_snapshot_daily): per
 -- facility, location, material and status, the quantity held at the end of every local day of

@@ -105,14 +105,19 @@ running_balances as (
     select
         known_entries.*,
         sum(quantity) over known_order as balance,
-        lead(entry_sequence) over known_order as next_entry_sequence,
-        lead(entry_at) over known_order as next_entry_at,
-        lead(movement_type) over known_order as next_movement_type
+        -- lead() takes no frame on Spark: its own window, the same partition and order
+        lead(entry_sequence) over known_sequence as next_entry_sequence,
+        lead(entry_at) over known_sequence as next_entry_at,
+        lead(movement_type) over known_sequence as next_movement_type
     from known_entries
     window known_order as (
         partition by checkpoint_load_id, material_sublot_id, storage_location_id, status
         order by entry_sequence
         rows between unbounded preceding and current row
+    ),
+    known_sequence as (
+        partition by checkpoint_load_id, material_sublot_id, storage_location_id, status
+        order by entry_sequence
     )
 
 ),
@@ -206,7 +211,7 @@ known_once as (
 
     -- a sublot with one checkpoint: its history, known from that load on
     select
-        history.* exclude (is_current),
+        {{ star_except('history', ['is_current']) }},
         checkpoints.checkpoint_load_id as recorded_load_id,
         cast(null as integer) as superseded_load_id
     from history
@@ -218,9 +223,7 @@ known_once as (
 
 final as (
 
-    select * from recomputed
-    union all by name
-    select * from known_once
+    {{ union_all_by_name('recomputed', 'known_once') }}
 
 )
 

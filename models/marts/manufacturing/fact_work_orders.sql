@@ -78,8 +78,8 @@ step_rollup as (
         max(case when is_last_step then step_status end) as last_step_status,
         max(case when is_last_step then actual_end_at end) as last_step_actual_end_at,
         min(actual_start_at) as first_step_actual_start_at,
-        sum(labor_hours order by step_number) as labor_hours,  -- in step order: a float sum is deterministic only in a fixed order
-        sum(machine_hours order by step_number) as machine_hours,
+        {{ ordered_sum("labor_hours", "step_number") }} as labor_hours,  -- in step order: a float sum is deterministic only in a fixed order
+        {{ ordered_sum("machine_hours", "step_number") }} as machine_hours,
         sum(labor_cost_usd) as labor_cost_usd,
         sum(machine_cost_usd) as machine_cost_usd
     from steps

@@ -19,9 +19,9 @@ with first_debits as (
 
     select
         material_sublot_id,
-        arg_min(entry_at, entry_sequence) as received_at,
-        arg_min(movement_type, entry_sequence) as received_by_movement_type,
-        arg_min(facility_code, entry_sequence) as received_at_facility_code
+        {{ value_at_min("entry_at", "entry_sequence") }} as received_at,
+        {{ value_at_min("movement_type", "entry_sequence") }} as received_by_movement_type,
+        {{ value_at_min("facility_code", "entry_sequence") }} as received_at_facility_code
     from {{ ref('fact_inventory_journal') }}
     where is_physical and entry_side = 'debit'
     {%- if is_incremental() %}

@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}  {#- Spark: a table, so the comparison test reads its files -#}
 
 -- Every relationship of the graph view, one row per edge, between two nodes of graph_nodes
 -- (a node is its node_type and node_key). Four groups, one intermediate model each:
