@@ -202,7 +202,7 @@
     left join (
         select distinct {{ args['field'] }} as parent_key
         from {{ args['to'] }}
-        {#- not `where (x)`: Spark (not ANSI) reads `from t where (x)` as an alias with a column list -#}
+        {# not `where (x)`: Spark (not ANSI) reads `from t where (x)` as an alias with a column list #}
         where 1 = 1 and ({{ args.get('to_condition', '1 = 1') }})
         {% if windowed %}
             {#- only the parents the window's rows name: the engine probes the (large) parent
