@@ -15,6 +15,10 @@ DEFAULTS = {
     settings.RAW_ENV: settings.DEFAULT_RAW,
     settings.DUCKDB_ENV: settings.DEFAULT_WAREHOUSE,
     settings.DUCKDB_MEMORY_LIMIT_ENV: settings.DEFAULT_DUCKDB_MEMORY_LIMIT,
+    settings.SPARK_MASTER_ENV: settings.DEFAULT_SPARK_MASTER,
+    settings.SPARK_WAREHOUSE_ENV: settings.DEFAULT_SPARK_WAREHOUSE,
+    settings.SPARK_DRIVER_MEMORY_ENV: settings.DEFAULT_SPARK_DRIVER_MEMORY,
+    settings.SPARK_SHUFFLE_PARTITIONS_ENV: settings.DEFAULT_SPARK_SHUFFLE_PARTITIONS,
 }
 ENV_VAR = re.compile(r"env_var\(\s*'(PLANTLEDGER_\w+)'\s*,\s*'([^']*)'\s*\)")
 
