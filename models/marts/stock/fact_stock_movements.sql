@@ -56,11 +56,10 @@ repriced_materials as (
 
 {%- endif %}
 
-journal as (
-
-    select * from {{ ref('fact_inventory_journal') }}
-    {%- if is_incremental() %}
-    where {{ in_restated_window('entry_at', 'material_sublot_id') }}
+{#- the journal entries this run recomputes (all of them on a full build) -#}
+{%- set in_recomputed_entries -%}
+    (
+        {{ in_restated_window('entry_at', 'material_sublot_id') }}
         or transaction_id in (
             select journal.transaction_id
             from {{ ref('fact_inventory_journal') }} as journal
@@ -68,13 +67,19 @@ journal as (
                 on journal.material_type = repriced_materials.material_type
                 and journal.material_code = repriced_materials.material_code
         )
-    {%- endif %}
-
-),
+    )
+{%- endset %}
 
 physical_entries as (
 
-    select * from journal where is_physical
+    -- narrow: the join below carries keys only (the journal is read once per use, by name,
+    -- so that each read takes only its columns rather than one wide copy shared by both)
+    select entry_sequence, entry_side, facility_id
+    from {{ ref('fact_inventory_journal') }}
+    where is_physical
+    {%- if is_incremental() %}
+        and {{ in_recomputed_entries }}
+    {%- endif %}
 
 ),
 
@@ -83,13 +88,16 @@ counterparts as (
     -- an event's two entries are numbered one after the other, credit first
     -- (fact_inventory_journal.entry_sequence): the counterpart is found by an integer key
     select entry_sequence, facility_id, is_physical
-    from journal
+    from {{ ref('fact_inventory_journal') }}
+    {%- if is_incremental() %}
+    where {{ in_recomputed_entries }}
+    {%- endif %}
 
 ),
 
-boundary_entries as (
+boundary_sequences as (
 
-    select physical_entries.*
+    select physical_entries.entry_sequence
     from physical_entries
     inner join counterparts
         on counterparts.entry_sequence = physical_entries.entry_sequence
@@ -97,6 +105,15 @@ boundary_entries as (
     where not (
         counterparts.is_physical and counterparts.facility_id = physical_entries.facility_id
     )
+
+),
+
+boundary_entries as (
+
+    -- the whole entries, by their key (entry_sequence is unique in the journal)
+    select *
+    from {{ ref('fact_inventory_journal') }}
+    where entry_sequence in (select entry_sequence from boundary_sequences)
 
 ),
 
