@@ -63,9 +63,9 @@ scoped_events as (
 
 window_inputs as (
 
-    -- only what the windows read: their sorts carry these columns, not the whole event
+    -- only what the windows read: their sorts carry these columns, not the whole event (nor
+    -- its long string key transaction_id: the event is found again by its order key below)
     select
-        transaction_id,
         material_sublot_id,
         occurred_at,
         tie_break_rank,
@@ -81,7 +81,9 @@ window_inputs as (
 running_values as (
 
     select
-        transaction_id,
+        tie_break_rank,
+        source_id,
+        source_event,
         {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
             as status_before,
         -- the sum of the quantities of the sublot's earlier events that entered (+) or left (-)
@@ -106,8 +108,12 @@ with_status_before as (
         running_values.physical_quantity_before,
         running_values.instant_rank
     from scoped_events
+    -- (tie_break_rank, source_id, source_event) names one event as transaction_id does: the
+    -- rank stands for the source table (and a shipment's event; 0 for none, never a rank)
     inner join running_values
-        on scoped_events.transaction_id = running_values.transaction_id
+        on coalesce(scoped_events.tie_break_rank, 0) = coalesce(running_values.tie_break_rank, 0)
+        and scoped_events.source_id = running_values.source_id
+        and scoped_events.source_event = running_values.source_event
 
 ),
 
