@@ -24,6 +24,11 @@
 -- the window in entry order: the balance carried into the window per (sublot, location), and
 -- per sublot, is the running value on its last row before the window, read from this table,
 -- never re-summed. The window's running sums start from it.
+--
+-- Entry order is entry_sequence alone: it is the instant (entry_at) in microseconds times 2048
+-- plus the entry's place among that instant's entries (fact_inventory_journal, macro
+-- event_sequence_key), so it sorts exactly as (entry_at, entry_sequence) while event_sequence
+-- is unique (tested), and the sorts carry one integer key instead of two.
 
 with window_entries as (
 
@@ -70,7 +75,7 @@ carried_per_location as (
     where is_physical
     qualify row_number() over (
         partition by material_sublot_id, storage_location_id
-        order by entry_at desc, entry_sequence desc
+        order by entry_sequence desc
     ) = 1
 
 ),
@@ -81,7 +86,7 @@ carried_per_sublot as (
     from rows_before_window
     qualify row_number() over (
         partition by material_sublot_id
-        order by entry_at desc, entry_sequence desc
+        order by entry_sequence desc
     ) = 1
 
 ),
@@ -94,13 +99,13 @@ running as (
         case when is_physical then
             sum(quantity) over (
                 partition by material_sublot_id, storage_location_id
-                order by entry_at, entry_sequence
+                order by entry_sequence
                 rows between unbounded preceding and current row
             )
         end as location_change_so_far,
         coalesce(sum(case when is_physical then quantity else 0 end) over (
             partition by material_sublot_id
-            order by entry_at, entry_sequence
+            order by entry_sequence
             rows between unbounded preceding and 1 preceding
         ), 0) as sublot_change_before
     from window_entries

@@ -49,16 +49,13 @@ relocating_entries as (
 
     select
         journal.material_sublot_id,
+        journal.entry_sequence,
         journal.location_code,
         journal.storage_location_id,
         journal.facility_id,
         journal.status,
         journal.entry_at,
-        locations.status_when_empty,
-        row_number() over (
-            partition by journal.material_sublot_id
-            order by journal.entry_at desc, journal.entry_sequence desc
-        ) as recency
+        locations.status_when_empty
     from journal
     inner join locations
         on journal.location_code = locations.location_code
@@ -67,11 +64,23 @@ relocating_entries as (
 
 ),
 
+latest_sequences as (
+
+    -- the sublot's latest such entry: entry_sequence sorts as (entry_at, entry_sequence) (the
+    -- instant in microseconds times 2048 plus the place among that instant's entries; unique),
+    -- so the latest is the greatest, found by an aggregate rather than a sort of every entry
+    select material_sublot_id, max(entry_sequence) as entry_sequence
+    from relocating_entries
+    group by material_sublot_id
+
+),
+
 latest_location as (
 
-    select *
+    select relocating_entries.*
     from relocating_entries
-    where recency = 1
+    inner join latest_sequences
+        on relocating_entries.entry_sequence = latest_sequences.entry_sequence
 
 ),
 
