@@ -28,6 +28,9 @@
 with supplier_receipts as (
 
     select * from {{ ref('int_supplier_receipts__accepted') }}
+    {%- if is_incremental() %}
+    where {{ in_lookback('received_at') }}
+    {%- endif %}
 
 ),
 
@@ -47,12 +50,18 @@ sublot_movements as (
 material_transactions as (
 
     select * from {{ ref('int_material_transactions__accepted') }}
+    {%- if is_incremental() %}
+    where {{ in_lookback('transacted_at') }}
+    {%- endif %}
 
 ),
 
 conveyor_movements as (
 
     select * from {{ ref('int_conveyor_movements') }}
+    {%- if is_incremental() %}
+    where {{ in_lookback('moved_at') }}
+    {%- endif %}
 
 ),
 
@@ -319,6 +328,9 @@ shipment_goods_issues as (
     left join virtual_locations as in_transit
         on shipped_sublots.origin_facility_id = in_transit.facility_id
         and in_transit.location_type = 'in_transit'
+    {%- if is_incremental() %}
+    where {{ in_lookback('shipped_sublots.shipped_at') }}
+    {%- endif %}
 
 ),
 
@@ -349,6 +361,9 @@ shipment_goods_receipts as (
         on shipped_sublots.to_location_id = destination.storage_location_id
     where shipped_sublots.shipment_type <> 'order_fulfillment'
         and shipped_sublots.delivered_at is not null
+        {%- if is_incremental() %}
+        and {{ in_lookback('shipped_sublots.delivered_at') }}
+        {%- endif %}
 
 ),
 
@@ -409,7 +424,8 @@ final as (
     left join movement_types
         on events.event_kind = movement_types.event_kind
     {%- if is_incremental() %}
-    -- lookback_start: no late event is earlier (a bound the scans can use)
+    -- lookback_start: no late event is earlier (a bound the scans can use; each source is
+    -- already bounded by it above, before its joins)
     where {{ in_lookback('events.occurred_at') }}
         and (
             events.occurred_at >= {{ recent_start() }}
