@@ -30,8 +30,10 @@ with history as (
     select * from {{ ref('fact_sublot_location_history') }}
     where is_physical
     {%- if is_incremental() %}
-        -- the intervals that can change a day from the first replaced one on
-        and (valid_to is null or valid_to >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day)
+        -- the intervals that can change a day from the first replaced one on (valid_until:
+        -- valid_to, or +infinity while current; one comparison, where an OR with the scalar
+        -- bound made DuckDB join every interval with it block by block)
+        and valid_until >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
     {%- endif %}
 
 ),
