@@ -75,9 +75,14 @@
 {%- endmacro %}
 
 
-{# True for a row inside the reprocessed window (rows without a time are always reprocessed). #}
+{#
+    True for a row inside the reprocessed window (rows without a time are always reprocessed).
+    One comparison (a missing time as +infinity, lookback_start() is never +infinity): DuckDB
+    applies it to the scan, where `column >= ... or column is null` joined every row with the
+    scalar bound.
+#}
 {% macro in_lookback(column) -%}
-    ({{ column }} >= {{ lookback_start() }} or {{ column }} is null)
+    (coalesce({{ column }}, {{ timestamptz_infinity() }}) >= {{ lookback_start() }})
 {%- endmacro %}
 
 
