@@ -59,6 +59,17 @@ kept_events as (
 
 ),
 
+candidate_numbers as (
+
+    -- the candidate numbers of the replayed sublots' events: a narrow second read of the
+    -- candidates, so that the wide one above streams rather than being kept for two readers
+    select transaction_id, event_sequence
+    from {{ ref('int_inventory_events__candidates') }}
+    where material_sublot_id in (select material_sublot_id from replayed_sublots)
+    {% if is_incremental() %}and {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}
+
+),
+
 replayed_mapped as (
 
     -- the accepted mapped events of the sublots with a rejected movement, whole history
@@ -96,7 +107,7 @@ replayed_events as (
     select
         replayed.transaction_id,
         -- the candidate number: the order the accepted events are numbered in
-        candidates.event_sequence,
+        candidate_numbers.event_sequence,
         replayed.source_table,
         replayed.source_id,
         nullif(replayed.source_event, '') as source_event,
@@ -121,8 +132,8 @@ replayed_events as (
         replayed.shipment_id,
         replayed.recorded_load_id
     from replayed_status_before as replayed
-    inner join candidates
-        on replayed.transaction_id = candidates.transaction_id
+    inner join candidate_numbers
+        on replayed.transaction_id = candidate_numbers.transaction_id
 
 ),
 
