@@ -14,7 +14,7 @@ as_of_entries as (
     select *
     from journal
     where is_physical
-        and entry_at <= cast('{{ var("as_of", "2026-11-13 18:00:00+00") }}' as {{ type_timestamptz() }})
+        and entry_at <= {{ analysis_instant('as_of', '2026-11-13 18:00:00+00') }}
 
 )
 
