@@ -15,6 +15,12 @@ after a canonical form of each value (``canonical_select``):
 - decimals and floating-point numbers as doubles rounded to 6 decimal places, -0.0 as 0.0;
 - integers of any width as bigint; text, booleans and dates as they are; anything else as text.
 
+The analyses that ask the DuckDB table macros' questions on any engine (analyses/) are run on
+that Spark warehouse (compiled with ``dbt compile --target spark``, run in one SparkSession
+configured as the profile: tests/spark_sql_runner.py), and their rows must equal the table
+macro's answer on the DuckDB warehouse under the same rule; the trace and stock analyses, which
+sum or select from what the macro lists, against that sum or selection of the macro's rows.
+
 Rows that still differ are paired on every other column; their numbers must then agree within
 the rounding rule for numbers computed in another order (a sum, a product, a percentile can
 differ in the last bits between engines, and a cast to a decimal then by one unit at a rounding
@@ -28,9 +34,12 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -186,6 +195,36 @@ def unpaired_rows(
     return int(total - paired)
 
 
+def relation_difference(
+    con: duckdb.DuckDBPyConnection, duck: str, spark: str, typed: str | None = None
+) -> str | None:
+    """What differs between two DuckDB relations (a DuckDB table or query and a Spark table's
+    parquet files) after the canonical form and the rounding rule, or None when nothing does.
+    ``typed`` is the relation whose column types set the tolerances (default ``duck``)."""
+    duck_columns, duck_sql = canonical_select(con, duck)
+    spark_columns, spark_sql = canonical_select(con, spark)
+    if duck_columns != spark_columns:
+        return f"columns differ: {sorted(set(duck_columns) ^ set(spark_columns))}"
+    only_duck_rows = con.execute(
+        f"select count(*) from ({duck_sql} except all {spark_sql})"
+    ).fetchone()[0]
+    only_spark_rows = con.execute(
+        f"select count(*) from ({spark_sql} except all {duck_sql})"
+    ).fetchone()[0]
+    if only_duck_rows == only_spark_rows == 0:
+        return None
+    numeric = tolerances(con, typed or duck)
+    unpaired = unpaired_rows(con, duck_sql, spark_sql, duck_columns, numeric)
+    if only_duck_rows == only_spark_rows and not unpaired:
+        return None
+    sample = con.execute(f"{duck_sql} except all {spark_sql} limit 2").fetchall()
+    sample_spark = con.execute(f"{spark_sql} except all {duck_sql} limit 2").fetchall()
+    return (
+        f"{only_duck_rows} rows only on DuckDB, {only_spark_rows} only on Spark, "
+        f"{unpaired} not within the rounding rule; duckdb: {sample}; spark: {sample_spark}"
+    )
+
+
 def compare_marts(duck_file: Path, warehouse: Path) -> tuple[list[str], dict[str, str]]:
     """(the marts compared, mart -> what differs) between the DuckDB file and the Spark tables."""
     problems: dict[str, str] = {}
@@ -197,28 +236,9 @@ def compare_marts(duck_file: Path, warehouse: Path) -> tuple[list[str], dict[str
             if spark is None:
                 problems[name] = "not built on Spark"
                 continue
-            duck_columns, duck_sql = canonical_select(con, f"marts.{name}")
-            spark_columns, spark_sql = canonical_select(con, spark)
-            if duck_columns != spark_columns:
-                problems[name] = f"columns differ: {sorted(set(duck_columns) ^ set(spark_columns))}"
-                continue
-            only_duck = con.execute(f"select count(*) from ({duck_sql} except all {spark_sql})")
-            only_duck_rows = only_duck.fetchone()[0]
-            only_spark_rows = con.execute(
-                f"select count(*) from ({spark_sql} except all {duck_sql})"
-            ).fetchone()[0]
-            if only_duck_rows == only_spark_rows == 0:
-                continue
-            numeric = tolerances(con, f"marts.{name}")
-            unpaired = unpaired_rows(con, duck_sql, spark_sql, duck_columns, numeric)
-            if only_duck_rows != only_spark_rows or unpaired:
-                sample = con.execute(f"{duck_sql} except all {spark_sql} limit 2").fetchall()
-                sample_spark = con.execute(f"{spark_sql} except all {duck_sql} limit 2").fetchall()
-                problems[name] = (
-                    f"{only_duck_rows} rows only on DuckDB, {only_spark_rows} only on Spark, "
-                    f"{unpaired} not within the rounding rule; duckdb: {sample}; "
-                    f"spark: {sample_spark}"
-                )
+            difference = relation_difference(con, f"marts.{name}", spark)
+            if difference is not None:
+                problems[name] = difference
     return marts, problems
 
 
@@ -241,6 +261,164 @@ def test_every_mart_has_the_same_rows_on_spark_and_duckdb(spark_build, warehouse
     marts, problems = compare_marts(warehouse_small.duckdb, spark_build.warehouse)
     assert len(marts) > 30, marts
     assert not problems, "\n".join(f"{name}: {what}" for name, what in problems.items())
+
+
+# The analyses asking a table macro's question (analyses/), each with the DuckDB table macro's
+# answer it must equal: (analysis, DuckDB select over the macro, what of the analysis's rows to
+# compare). {p[...]} are the parameters (analysis_parameters), {known} ", known_at := N" or "".
+TABLE_MACRO_QUESTIONS = (
+    ("arrivals_between", "select * from arrivals_between({p[from_at]}, {p[to_at]}{known})", "*"),
+    (
+        "sublot_moves_between",
+        "select * from sublot_moves_between({p[from_at]}, {p[to_at]}{known})",
+        "*",
+    ),
+    (
+        "sublot_location_as_of",
+        "select * from sublot_location_as_of({p[sublot_code]}, {p[as_of_at]}{known})",
+        "*",
+    ),
+    (
+        "conveyor_dwell_between",
+        "select * from conveyor_dwell_between({p[from_at]}, {p[to_at]}{known})",
+        "*",
+    ),
+)
+SUMMING_QUESTIONS = (
+    (
+        "point_in_time_inventory",
+        "select stock.facility_code, stock.location_code, material_types.material_type, "
+        "stock.material_code, stock.status, count(distinct stock.material_sublot_code) as sublots, "
+        "sum(stock.quantity) as quantity from inventory_as_of({p[as_of]}) as stock "
+        "left join (select distinct material_code, material_type "
+        "from marts.fact_inventory_journal) as material_types "
+        "on stock.material_code = material_types.material_code group by all",
+        "*",
+    ),
+    (
+        "trace_customers_of_supplier_lot",
+        "select node_key as customer_code, node_label as customer_name, "
+        "count(distinct parent_node_key) as shipment_count from trace_forward({p[supplier_lot]}) "
+        "where node_type = 'Customer' group by all",
+        "customer_code, customer_name, shipment_count",
+    ),
+    (
+        "trace_supplier_lots_in_sublot",
+        "select distinct node_key as supplier_code, parent_node_key as lot_code "
+        "from trace_backward({p[sublot_code]}) where node_type = 'Supplier'",
+        "distinct supplier_code, lot_code",
+    ),
+)
+SAFE_PARAMETER = re.compile(r"[A-Za-z0-9 :.+-]{1,40}")
+
+
+def analysis_parameters(con: duckdb.DuckDBPyConnection, end_date: date) -> dict[str, str]:
+    """Vars for which every analysis has rows: the week ending 5 days before the data's last
+    day, its Thursday 18:00 UTC, a finished sublot with supplier lots that was somewhere then,
+    and the supplier lot shipped in the most shipments."""
+    to_day = end_date - timedelta(days=5)
+    as_of = f"{to_day - timedelta(days=3)} 18:00:00"
+    sublot = con.execute(
+        "select min(genealogy.finished_sublot_code) from marts.fact_sublot_genealogy as genealogy "
+        "inner join marts.fact_sublot_location_history as history "
+        "on genealogy.finished_sublot_code = history.material_sublot_code "
+        "where genealogy.is_supplier_material and history.valid_from <= cast(? as timestamptz) "
+        "and history.valid_until > cast(? as timestamptz)",
+        [as_of, as_of],
+    ).fetchone()[0]
+    supplier_lot = con.execute(
+        "select genealogy.component_lot_code from marts.fact_sublot_genealogy as genealogy "
+        "inner join marts.graph_edges as edges "
+        "on edges.from_node_key = genealogy.finished_sublot_code "
+        "where edges.relationship = 'ShippedIn' group by genealogy.component_lot_code "
+        "order by count(distinct edges.to_node_key) desc, genealogy.component_lot_code limit 1"
+    ).fetchone()[0]
+    return {
+        "from_at": str(to_day - timedelta(days=7)),
+        "to_at": str(to_day),
+        "as_of_at": as_of,
+        "as_of": as_of,
+        "sublot_code": sublot,
+        "supplier_lot": supplier_lot,
+    }
+
+
+def compile_for_spark(
+    env: dict[str, str], vars_: dict, names: list[str], target: Path
+) -> dict[str, Path]:
+    """``dbt compile --target spark`` of the analyses ``names`` with ``vars_``: name -> SQL file.
+    Compiling opens no Spark session (no adapter cache)."""
+    command = [
+        dbt_executable(), "compile", "--target", "spark", "--no-populate-cache",
+        "--project-dir", str(REPO), "--target-path", str(target),
+        "--log-path", str(target / "logs"), "--quiet", "--no-use-colors",
+        "--select", *names, "--vars", json.dumps(vars_),
+    ]  # fmt: skip
+    proc = subprocess.run(
+        command, cwd=target.parent, env=env, capture_output=True, text=True, timeout=600,
+        check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    folder = target / "compiled" / "plantledger" / "analyses"
+    return {name: folder / f"{name}.sql" for name in names}
+
+
+@needs_spark
+def test_every_table_macro_question_has_the_same_rows_on_spark(
+    spark_build, warehouse_small, raw_small
+):
+    assert spark_build.statuses(), spark_build.output[-6000:]
+    started = time.monotonic()
+    work = spark_build.warehouse.parent
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(REPO),
+        PLANTLEDGER_RAW=str(raw_small.path),
+        PLANTLEDGER_SPARK_WAREHOUSE=str(spark_build.warehouse),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        PYTHONPATH=str(REPO),
+    )
+    with duckdb.connect(str(warehouse_small.duckdb), read_only=True) as con:
+        params = analysis_parameters(con, raw_small.params.end_date)
+    assert all(SAFE_PARAMETER.fullmatch(value) for value in params.values()), params
+    # every question as it is (known_at unset), and the table macros' questions known at load 0
+    questions = [(*question, None) for question in TABLE_MACRO_QUESTIONS + SUMMING_QUESTIONS]
+    questions += [(*question, 0) for question in TABLE_MACRO_QUESTIONS]
+    runs: dict[str, Path] = {}
+    for known_at in (None, 0):
+        names = [name for name, _, _, known in questions if known == known_at]
+        vars_ = {**manifest_vars(raw_small.path), **params}
+        if known_at is not None:
+            vars_["known_at"] = known_at
+        compiled = compile_for_spark(env, vars_, names, work / f"analyses_target_{known_at}")
+        runs.update({f"{name}__{known_at}": compiled[name] for name in names})
+    out = work / "analyses_rows"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.spark_sql_runner", str(out)]
+        + [f"{key}={sql}" for key, sql in runs.items()],
+        cwd=work, env=env, capture_output=True, text=True, timeout=SPARK_TIMEOUT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-6000:]
+    quoted = {name: f"'{value}'" for name, value in params.items()}
+    problems: dict[str, str] = {}
+    with duckdb.connect(str(warehouse_small.duckdb), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        for name, reference, compared, known_at in questions:
+            key = f"{name}__{known_at}"
+            known = "" if known_at is None else f", known_at := {known_at}"
+            duck = f"({reference.format(p=quoted, known=known)})"
+            spark = f"(select {compared} from read_parquet('{out / key}/*.parquet'))"
+            sizes = [
+                con.execute(f"select count(*) from {rows}").fetchone()[0] for rows in (duck, spark)
+            ]
+            if 0 in sizes:
+                problems[key] = f"no rows to compare (DuckDB {sizes[0]}, Spark {sizes[1]})"
+                continue
+            difference = relation_difference(con, duck, spark)
+            if difference is not None:
+                problems[key] = difference
+    print(f"\nanalyses on Spark against the table macros: {time.monotonic() - started:.1f} s")
+    assert not problems, "\n".join(f"{key}: {what}" for key, what in problems.items())
 
 
 def test_spark_vars_are_the_manifest_facts(raw_small):
