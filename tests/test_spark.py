@@ -34,13 +34,10 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
-from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
@@ -48,6 +45,12 @@ import pytest
 
 from plantledger.spark_vars import ManifestVarsError, main, manifest_vars
 from tests.dbt_runner import REPO, dbt_executable, node_results
+from tests.table_macro_questions import (
+    QUESTIONS,
+    analysis_parameters,
+    compile_questions,
+    reference_select,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -264,108 +267,6 @@ def test_every_mart_has_the_same_rows_on_spark_and_duckdb(spark_build, warehouse
     assert not problems, "\n".join(f"{name}: {what}" for name, what in problems.items())
 
 
-# The analyses asking a table macro's question (analyses/), each with the DuckDB table macro's
-# answer it must equal: (analysis, DuckDB select over the macro, what of the analysis's rows to
-# compare). {p[...]} are the parameters (analysis_parameters), {known} ", known_at := N" or "".
-TABLE_MACRO_QUESTIONS = (
-    ("arrivals_between", "select * from arrivals_between({p[from_at]}, {p[to_at]}{known})", "*"),
-    (
-        "sublot_moves_between",
-        "select * from sublot_moves_between({p[from_at]}, {p[to_at]}{known})",
-        "*",
-    ),
-    (
-        "sublot_location_as_of",
-        "select * from sublot_location_as_of({p[sublot_code]}, {p[as_of_at]}{known})",
-        "*",
-    ),
-    (
-        "conveyor_dwell_between",
-        "select * from conveyor_dwell_between({p[from_at]}, {p[to_at]}{known})",
-        "*",
-    ),
-)
-SUMMING_QUESTIONS = (
-    (
-        "point_in_time_inventory",
-        "select stock.facility_code, stock.location_code, material_types.material_type, "
-        "stock.material_code, stock.status, count(distinct stock.material_sublot_code) as sublots, "
-        "sum(stock.quantity) as quantity from inventory_as_of({p[as_of]}) as stock "
-        "left join (select distinct material_code, material_type "
-        "from marts.fact_inventory_journal) as material_types "
-        "on stock.material_code = material_types.material_code group by all",
-        "*",
-    ),
-    (
-        "trace_customers_of_supplier_lot",
-        "select node_key as customer_code, node_label as customer_name, "
-        "count(distinct parent_node_key) as shipment_count from trace_forward({p[supplier_lot]}) "
-        "where node_type = 'Customer' group by all",
-        "customer_code, customer_name, shipment_count",
-    ),
-    (
-        "trace_supplier_lots_in_sublot",
-        "select distinct node_key as supplier_code, parent_node_key as lot_code "
-        "from trace_backward({p[sublot_code]}) where node_type = 'Supplier'",
-        "distinct supplier_code, lot_code",
-    ),
-)
-SAFE_PARAMETER = re.compile(r"[A-Za-z0-9 :.+-]{1,40}")
-
-
-def analysis_parameters(con: duckdb.DuckDBPyConnection, end_date: date) -> dict[str, str]:
-    """Vars for which every analysis has rows: the week ending 5 days before the data's last
-    day, its Thursday 18:00 UTC, the finished sublot somewhere then with the deepest genealogy
-    and the most supplier lots, and the supplier lot shipped in the most shipments."""
-    to_day = end_date - timedelta(days=5)
-    as_of = f"{to_day - timedelta(days=3)} 18:00:00"
-    sublot = con.execute(
-        "select genealogy.finished_sublot_code from marts.fact_sublot_genealogy as genealogy "
-        "inner join marts.fact_sublot_location_history as history "
-        "on genealogy.finished_sublot_code = history.material_sublot_code "
-        "where genealogy.is_supplier_material and history.valid_from <= cast(? as timestamptz) "
-        "and history.valid_until > cast(? as timestamptz) group by genealogy.finished_sublot_code "
-        "order by max(genealogy.depth) desc, count(distinct genealogy.component_lot_code) desc, "
-        "genealogy.finished_sublot_code limit 1",
-        [as_of, as_of],
-    ).fetchone()[0]
-    supplier_lot = con.execute(
-        "select genealogy.component_lot_code from marts.fact_sublot_genealogy as genealogy "
-        "inner join marts.graph_edges as edges "
-        "on edges.from_node_key = genealogy.finished_sublot_code "
-        "where edges.relationship = 'ShippedIn' group by genealogy.component_lot_code "
-        "order by count(distinct edges.to_node_key) desc, genealogy.component_lot_code limit 1"
-    ).fetchone()[0]
-    return {
-        "from_at": str(to_day - timedelta(days=7)),
-        "to_at": str(to_day),
-        "as_of_at": as_of,
-        "as_of": as_of,
-        "sublot_code": sublot,
-        "supplier_lot": supplier_lot,
-    }
-
-
-def compile_for_spark(
-    env: dict[str, str], vars_: dict, names: list[str], target: Path
-) -> dict[str, Path]:
-    """``dbt compile --target spark`` of the analyses ``names`` with ``vars_``: name -> SQL file.
-    Compiling opens no Spark session (no adapter cache)."""
-    command = [
-        dbt_executable(), "compile", "--target", "spark", "--no-populate-cache",
-        "--project-dir", str(REPO), "--target-path", str(target),
-        "--log-path", str(target / "logs"), "--quiet", "--no-use-colors",
-        "--select", *names, "--vars", json.dumps(vars_),
-    ]  # fmt: skip
-    proc = subprocess.run(
-        command, cwd=target.parent, env=env, capture_output=True, text=True, timeout=600,
-        check=False,
-    )  # fmt: skip
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
-    folder = target / "compiled" / "plantledger" / "analyses"
-    return {name: folder / f"{name}.sql" for name in names}
-
-
 @needs_spark
 def test_every_table_macro_question_has_the_same_rows_on_spark(
     spark_build, warehouse_small, raw_small
@@ -383,42 +284,21 @@ def test_every_table_macro_question_has_the_same_rows_on_spark(
     )
     with duckdb.connect(str(warehouse_small.duckdb), read_only=True) as con:
         params = analysis_parameters(con, raw_small.params.end_date)
-    assert all(SAFE_PARAMETER.fullmatch(value) for value in params.values()), params
-    # every question as it is (known_at unset), and the table macros' questions known at load 0
-    questions = [(*question, None) for question in TABLE_MACRO_QUESTIONS + SUMMING_QUESTIONS]
-    questions += [(*question, 0) for question in TABLE_MACRO_QUESTIONS]
-    compiles = {}
-    for known_at in (None, 0):  # two vars sets, compiled side by side
-        names = [name for name, _, _, known in questions if known == known_at]
-        vars_ = {**manifest_vars(raw_small.path), **params}
-        if known_at is not None:
-            vars_["known_at"] = known_at
-        compiles[known_at] = (names, vars_, work / f"analyses_target_{known_at}")
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        compiled = {
-            known_at: pool.submit(compile_for_spark, env, vars_, names, target)
-            for known_at, (names, vars_, target) in compiles.items()
-        }
-        runs = {
-            f"{name}__{known_at}": sql
-            for known_at, future in compiled.items()
-            for name, sql in future.result().items()
-        }
+    vars_ = {**manifest_vars(raw_small.path), **params}
+    compiled = compile_questions(env, "spark", vars_, work)
     out = work / "analyses_rows"
     proc = subprocess.run(
         [sys.executable, "-m", "tests.spark_sql_runner", str(out)]
-        + [f"{key}={sql}" for key, sql in runs.items()],
+        + [f"{name}__{known_at}={sql}" for (name, known_at), sql in compiled.items()],
         cwd=work, env=env, capture_output=True, text=True, timeout=SPARK_TIMEOUT, check=False,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-6000:]
-    quoted = {name: f"'{value}'" for name, value in params.items()}
     problems: dict[str, str] = {}
     with duckdb.connect(str(warehouse_small.duckdb), read_only=True) as con:
         con.execute("set TimeZone = 'UTC'")
-        for name, reference, compared, known_at in questions:
+        for name, reference, compared, known_at in QUESTIONS:
             key = f"{name}__{known_at}"
-            known = "" if known_at is None else f", known_at := {known_at}"
-            duck = f"({reference.format(p=quoted, known=known)})"
+            duck = reference_select(reference, params, known_at)
             spark = f"(select {compared} from read_parquet('{out / key}/*.parquet'))"
             sizes = [
                 con.execute(f"select count(*) from {rows}").fetchone()[0] for rows in (duck, spark)
