@@ -11,8 +11,8 @@ with finished_sublots as (
         finished_sublot_code,
         finished_material_code as sku
     from {{ ref('fact_sublot_genealogy') }}
-    where component_lot_code = '{{ var("supplier_lot", "LOT-00000001") }}'
-        or supplier_lot_number = '{{ var("supplier_lot", "LOT-00000001") }}'
+    where component_lot_code = {{ analysis_code('supplier_lot', 'LOT-00000001') }}
+        or supplier_lot_number = {{ analysis_code('supplier_lot', 'LOT-00000001') }}
 
 ),
 
@@ -47,7 +47,7 @@ select
     count(distinct shipped_in.shipment_number) as shipment_count,
     count(distinct finished_sublots.finished_sublot_code) as sublot_count,
     sum(shipped_in.quantity) as quantity_shipped,
-    string_agg(distinct finished_sublots.sku, ', ') as skus,
+    {{ sorted_distinct_string_agg('finished_sublots.sku', "', '") }} as skus,
     min(shipped_in.shipped_at) as first_shipped_at,
     max(shipped_in.shipped_at) as last_shipped_at
 from finished_sublots

@@ -14,7 +14,7 @@ select
     count(*) as component_sublot_count,
     sum(genealogy.consumed_quantity) as consumed_quantity
 from {{ ref('fact_sublot_genealogy') }} as genealogy
-where genealogy.finished_sublot_code = '{{ var("sublot_code", "SL-000200000") }}'
+where genealogy.finished_sublot_code = {{ analysis_code('sublot_code', 'SL-000200000') }}
     and genealogy.is_supplier_material
 group by
     genealogy.supplier_code,

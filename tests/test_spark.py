@@ -15,6 +15,12 @@ after a canonical form of each value (``canonical_select``):
 - decimals and floating-point numbers as doubles rounded to 6 decimal places, -0.0 as 0.0;
 - integers of any width as bigint; text, booleans and dates as they are; anything else as text.
 
+The analyses that ask the DuckDB table macros' questions on any engine (analyses/) are run on
+that Spark warehouse (compiled with ``dbt compile --target spark``, run in one SparkSession
+configured as the profile: tests/spark_sql_runner.py), and their rows must equal the table
+macro's answer on the DuckDB warehouse under the same rule; the trace and stock analyses, which
+sum or select from what the macro lists, against that sum or selection of the macro's rows.
+
 Rows that still differ are paired on every other column; their numbers must then agree within
 the rounding rule for numbers computed in another order (a sum, a product, a percentile can
 differ in the last bits between engines, and a cast to a decimal then by one unit at a rounding
@@ -30,6 +36,7 @@ import json
 import os
 import shutil
 import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -38,6 +45,12 @@ import pytest
 
 from plantledger.spark_vars import ManifestVarsError, main, manifest_vars
 from tests.dbt_runner import REPO, dbt_executable, node_results
+from tests.table_macro_questions import (
+    QUESTIONS,
+    analysis_parameters,
+    compile_questions,
+    reference_select,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -186,6 +199,36 @@ def unpaired_rows(
     return int(total - paired)
 
 
+def relation_difference(
+    con: duckdb.DuckDBPyConnection, duck: str, spark: str, typed: str | None = None
+) -> str | None:
+    """What differs between two DuckDB relations (a DuckDB table or query and a Spark table's
+    parquet files) after the canonical form and the rounding rule, or None when nothing does.
+    ``typed`` is the relation whose column types set the tolerances (default ``duck``)."""
+    duck_columns, duck_sql = canonical_select(con, duck)
+    spark_columns, spark_sql = canonical_select(con, spark)
+    if duck_columns != spark_columns:
+        return f"columns differ: {sorted(set(duck_columns) ^ set(spark_columns))}"
+    only_duck_rows = con.execute(
+        f"select count(*) from ({duck_sql} except all {spark_sql})"
+    ).fetchone()[0]
+    only_spark_rows = con.execute(
+        f"select count(*) from ({spark_sql} except all {duck_sql})"
+    ).fetchone()[0]
+    if only_duck_rows == only_spark_rows == 0:
+        return None
+    numeric = tolerances(con, typed or duck)
+    unpaired = unpaired_rows(con, duck_sql, spark_sql, duck_columns, numeric)
+    if only_duck_rows == only_spark_rows and not unpaired:
+        return None
+    sample = con.execute(f"{duck_sql} except all {spark_sql} limit 2").fetchall()
+    sample_spark = con.execute(f"{spark_sql} except all {duck_sql} limit 2").fetchall()
+    return (
+        f"{only_duck_rows} rows only on DuckDB, {only_spark_rows} only on Spark, "
+        f"{unpaired} not within the rounding rule; duckdb: {sample}; spark: {sample_spark}"
+    )
+
+
 def compare_marts(duck_file: Path, warehouse: Path) -> tuple[list[str], dict[str, str]]:
     """(the marts compared, mart -> what differs) between the DuckDB file and the Spark tables."""
     problems: dict[str, str] = {}
@@ -197,28 +240,9 @@ def compare_marts(duck_file: Path, warehouse: Path) -> tuple[list[str], dict[str
             if spark is None:
                 problems[name] = "not built on Spark"
                 continue
-            duck_columns, duck_sql = canonical_select(con, f"marts.{name}")
-            spark_columns, spark_sql = canonical_select(con, spark)
-            if duck_columns != spark_columns:
-                problems[name] = f"columns differ: {sorted(set(duck_columns) ^ set(spark_columns))}"
-                continue
-            only_duck = con.execute(f"select count(*) from ({duck_sql} except all {spark_sql})")
-            only_duck_rows = only_duck.fetchone()[0]
-            only_spark_rows = con.execute(
-                f"select count(*) from ({spark_sql} except all {duck_sql})"
-            ).fetchone()[0]
-            if only_duck_rows == only_spark_rows == 0:
-                continue
-            numeric = tolerances(con, f"marts.{name}")
-            unpaired = unpaired_rows(con, duck_sql, spark_sql, duck_columns, numeric)
-            if only_duck_rows != only_spark_rows or unpaired:
-                sample = con.execute(f"{duck_sql} except all {spark_sql} limit 2").fetchall()
-                sample_spark = con.execute(f"{spark_sql} except all {duck_sql} limit 2").fetchall()
-                problems[name] = (
-                    f"{only_duck_rows} rows only on DuckDB, {only_spark_rows} only on Spark, "
-                    f"{unpaired} not within the rounding rule; duckdb: {sample}; "
-                    f"spark: {sample_spark}"
-                )
+            difference = relation_difference(con, f"marts.{name}", spark)
+            if difference is not None:
+                problems[name] = difference
     return marts, problems
 
 
@@ -241,6 +265,52 @@ def test_every_mart_has_the_same_rows_on_spark_and_duckdb(spark_build, warehouse
     marts, problems = compare_marts(warehouse_small.duckdb, spark_build.warehouse)
     assert len(marts) > 30, marts
     assert not problems, "\n".join(f"{name}: {what}" for name, what in problems.items())
+
+
+@needs_spark
+def test_every_table_macro_question_has_the_same_rows_on_spark(
+    spark_build, warehouse_small, raw_small
+):
+    assert spark_build.statuses(), spark_build.output[-6000:]
+    started = time.monotonic()
+    work = spark_build.warehouse.parent
+    env = dict(
+        os.environ,
+        DBT_PROFILES_DIR=str(REPO),
+        PLANTLEDGER_RAW=str(raw_small.path),
+        PLANTLEDGER_SPARK_WAREHOUSE=str(spark_build.warehouse),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+        PYTHONPATH=str(REPO),
+    )
+    with duckdb.connect(str(warehouse_small.duckdb), read_only=True) as con:
+        params = analysis_parameters(con, raw_small.params.end_date)
+    vars_ = {**manifest_vars(raw_small.path), **params}
+    compiled = compile_questions(env, "spark", vars_, work)
+    out = work / "analyses_rows"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tests.spark_sql_runner", str(out)]
+        + [f"{name}__{known_at}={sql}" for (name, known_at), sql in compiled.items()],
+        cwd=work, env=env, capture_output=True, text=True, timeout=SPARK_TIMEOUT, check=False,
+    )  # fmt: skip
+    assert proc.returncode == 0, proc.stderr[-6000:]
+    problems: dict[str, str] = {}
+    with duckdb.connect(str(warehouse_small.duckdb), read_only=True) as con:
+        con.execute("set TimeZone = 'UTC'")
+        for name, reference, compared, known_at in QUESTIONS:
+            key = f"{name}__{known_at}"
+            duck = reference_select(reference, params, known_at)
+            spark = f"(select {compared} from read_parquet('{out / key}/*.parquet'))"
+            sizes = [
+                con.execute(f"select count(*) from {rows}").fetchone()[0] for rows in (duck, spark)
+            ]
+            if 0 in sizes:
+                problems[key] = f"no rows to compare (DuckDB {sizes[0]}, Spark {sizes[1]})"
+                continue
+            difference = relation_difference(con, duck, spark)
+            if difference is not None:
+                problems[key] = difference
+    print(f"\nanalyses on Spark against the table macros: {time.monotonic() - started:.1f} s")
+    assert not problems, "\n".join(f"{key}: {what}" for key, what in problems.items())
 
 
 def test_spark_vars_are_the_manifest_facts(raw_small):

@@ -404,12 +404,22 @@ def test_genealogy_depth_is_one_level_in_todays_data(con):
 
 _REF = re.compile(r"\{\{\s*ref\('(\w+)'\)\s*\}\}")
 _VAR = re.compile(r"""\{\{\s*var\(\s*["'](\w+)["']\s*,\s*["'][^"']*["']\s*\)\s*\}\}""")
+_CODE = re.compile(r"""\{\{\s*analysis_code\(\s*'(\w+)'\s*,\s*'[^']*'\s*\)\s*\}\}""")
+_SORTED_AGG = re.compile(
+    r"""\{\{\s*sorted_distinct_string_agg\(\s*'([\w.]+)'\s*,\s*"('[^']*')"\s*\)\s*\}\}"""
+)
 
 
 def render_analysis(path: Path, schemas: dict[str, str], values: dict[str, str]) -> str:
-    """The analysis with refs as schema.table and vars replaced (they use nothing else)."""
+    """The analysis with refs as schema.table, vars and code vars (analysis_code, a quoted
+    string) replaced, and sorted_distinct_string_agg as DuckDB renders it (they use nothing
+    else)."""
     text = _REF.sub(lambda match: f"{schemas[match.group(1)]}.{match.group(1)}", path.read_text())
     text = _VAR.sub(lambda match: values[match.group(1)], text)
+    text = _CODE.sub(lambda match: f"'{values[match.group(1)]}'", text)
+    text = _SORTED_AGG.sub(
+        lambda m: f"string_agg(distinct {m.group(1)}, {m.group(2)} order by {m.group(1)})", text
+    )
     assert "{{" not in text and "{%" not in text, path.name
     return text
 
