@@ -236,18 +236,42 @@
     from {{ model }} as candidate
     where {{ rows_where }}
         {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
-        {% if windowed -%}
+        {% if not windowed -%}
+        {#- the whole model: group one hash per row first, then group by the keys only the rows
+            whose hash repeats (none, unless a key repeats or two keys collide); a repeated
+            key always repeats its hash, so the result is the same as grouping every row -#}
+        and {{ column_rules_key_hash(keys) }} in (
+            select {{ column_rules_key_hash(keys) }}
+            from {{ model }} as hashed
+            where {{ rows_where }}
+                {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
+            group by {{ column_rules_key_hash(keys) }}
+            having count(*) > 1
+        )
+        {%- else -%}
         and exists (
             select 1 from window_rows
             where {{ rows_where }}
             {%- for part in keys %}
-                and window_rows.{{ part }} is not distinct from candidate.{{ part }}
+                {#- a unique column is not null here: plain equality, which the engine joins faster -#}
+                and window_rows.{{ part }} {{ '=' if check.kind == 'unique' else 'is not distinct from' }} candidate.{{ part }}
             {%- endfor %}
         )
         {%- endif %}
     group by {{ keys | join(', ') }}
     having count(*) > 1
     {%- endif %}
+{%- endmacro %}
+
+
+{#- One hash of a row's key columns (a bigint or int: a repeated key repeats it; two keys may
+    collide, which only lets the exact grouping check them too). DuckDB and Spark: hash(...). -#}
+{% macro column_rules_key_hash(columns) -%}
+    {{ return(adapter.dispatch('column_rules_key_hash', 'plantledger')(columns)) }}
+{%- endmacro %}
+
+{% macro default__column_rules_key_hash(columns) -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}
 
 
