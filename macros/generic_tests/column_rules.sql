@@ -252,8 +252,8 @@
         and exists (
             select 1 from window_rows
             where {{ rows_where }}
+            {#- a unique column is not null here: plain equality, which the engine joins faster #}
             {%- for part in keys %}
-                {#- a unique column is not null here: plain equality, which the engine joins faster -#}
                 and window_rows.{{ part }} {{ '=' if check.kind == 'unique' else 'is not distinct from' }} candidate.{{ part }}
             {%- endfor %}
         )
