@@ -236,10 +236,11 @@
     from {{ model }} as candidate
     where {{ rows_where }}
         {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
-        {% if not windowed -%}
-        {#- the whole model: group one hash per row first, then group by the keys only the rows
-            whose hash repeats (none, unless a key repeats or two keys collide); a repeated
-            key always repeats its hash, so the result is the same as grouping every row -#}
+        {% if not windowed and _column_rules_has_text_key(model, keys) -%}
+        {#- the whole model, a key with a text column: group one hash per row first, then group
+            by the keys only the rows whose hash repeats (none, unless a key repeats or two keys
+            collide); a repeated key always repeats its hash, so the result is the same as
+            grouping every row (numbers only: grouping them directly is as cheap) -#}
         and {{ column_rules_key_hash(keys) }} in (
             select {{ column_rules_key_hash(keys) }}
             from {{ model }} as hashed
@@ -248,7 +249,7 @@
             group by {{ column_rules_key_hash(keys) }}
             having count(*) > 1
         )
-        {%- else -%}
+        {%- elif windowed -%}
         and exists (
             select 1 from window_rows
             where {{ rows_where }}
@@ -261,6 +262,26 @@
     group by {{ keys | join(', ') }}
     having count(*) > 1
     {%- endif %}
+{%- endmacro %}
+
+
+{#- True when one of the key columns is text (read from the model's columns when the test runs). -#}
+{% macro _column_rules_has_text_key(model, keys) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set text_columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if column.is_string() -%}
+            {%- do text_columns.append(column.name | lower) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for key in keys -%}
+        {%- if key | lower in text_columns -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
 {%- endmacro %}
 
 
