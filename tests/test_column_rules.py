@@ -225,6 +225,20 @@ def test_full_proof_checks_every_row(full_proof: dict[str, Outcome], faulted: Fa
     assert full_proof[DWELL_TEST].failing_rows == sum(faulted.dwell_rows)  # both sublots
 
 
+def test_a_full_proof_finds_every_repeated_key(
+    full_proof: dict[str, Outcome], faulted: Faults
+) -> None:
+    """Whole-model unique checks group a hash of the key first and the keys of the repeated
+    hashes only: the copied row and the stolen key are still found, with their values."""
+    events = full_proof[EVENTS_TEST]
+    assert ("unique", "transaction_id", str(faulted.stolen_key)) in events.failures
+    assert {("unique", "transaction_id"), ("unique", "event_sequence")} <= {
+        (rule, column) for rule, column, _ in events.failures
+    }
+    repeated = [value for rule, column, value in events.failures if rule == "unique"]
+    assert len(repeated) == 3, events.failures  # two keys of the copied row, the stolen key
+
+
 def test_a_value_outside_accepted_values_is_stored_with_its_rule(
     warehouse_small: Warehouse, tmp_path: Path
 ) -> None:

@@ -236,18 +236,63 @@
     from {{ model }} as candidate
     where {{ rows_where }}
         {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
-        {% if windowed -%}
+        {% if not windowed and _column_rules_has_text_key(model, keys) -%}
+        {#- the whole model, a key with a text column: group one hash per row first, then group
+            by the keys only the rows whose hash repeats (none, unless a key repeats or two keys
+            collide); a repeated key always repeats its hash, so the result is the same as
+            grouping every row (numbers only: grouping them directly is as cheap) -#}
+        and {{ column_rules_key_hash(keys) }} in (
+            select {{ column_rules_key_hash(keys) }}
+            from {{ model }} as hashed
+            where {{ rows_where }}
+                {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
+            group by {{ column_rules_key_hash(keys) }}
+            having count(*) > 1
+        )
+        {%- elif windowed -%}
         and exists (
             select 1 from window_rows
             where {{ rows_where }}
+            {#- a unique column is not null here: plain equality, which the engine joins faster #}
             {%- for part in keys %}
-                and window_rows.{{ part }} is not distinct from candidate.{{ part }}
+                and window_rows.{{ part }} {{ '=' if check.kind == 'unique' else 'is not distinct from' }} candidate.{{ part }}
             {%- endfor %}
         )
         {%- endif %}
     group by {{ keys | join(', ') }}
     having count(*) > 1
     {%- endif %}
+{%- endmacro %}
+
+
+{#- True when one of the key columns is text (read from the model's columns when the test runs). -#}
+{% macro _column_rules_has_text_key(model, keys) -%}
+    {%- if not execute -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set text_columns = [] -%}
+    {%- for column in adapter.get_columns_in_relation(model) -%}
+        {%- if column.is_string() -%}
+            {%- do text_columns.append(column.name | lower) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- for key in keys -%}
+        {%- if key | lower in text_columns -%}
+            {{ return(true) }}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(false) }}
+{%- endmacro %}
+
+
+{#- One hash of a row's key columns (a bigint or int: a repeated key repeats it; two keys may
+    collide, which only lets the exact grouping check them too). DuckDB and Spark: hash(...). -#}
+{% macro column_rules_key_hash(columns) -%}
+    {{ return(adapter.dispatch('column_rules_key_hash', 'plantledger')(columns)) }}
+{%- endmacro %}
+
+{% macro default__column_rules_key_hash(columns) -%}
+    hash({{ columns | join(', ') }})
 {%- endmacro %}
 
 

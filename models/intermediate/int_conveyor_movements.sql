@@ -38,6 +38,15 @@ with accepted_tag_events as (
 -- and which holds its sublot until then) and the sublot the position held then after every
 -- repair: the last move into or out of it already in this table.
 
+last_tag_instants as (
+
+    select storage_location_id, max(source_timestamp) as last_source_timestamp
+    from accepted_tag_events
+    where source_timestamp < {{ lookback_start() }}
+    group by storage_location_id
+
+),
+
 tag_events as (
 
     select * from accepted_tag_events
@@ -45,11 +54,16 @@ tag_events as (
 
     union all
 
-    select * from accepted_tag_events
-    where source_timestamp < {{ lookback_start() }}
+    -- the last event of each position before the window: among the events at its latest
+    -- instant there (found on two columns, not by sorting every earlier event)
+    select accepted_tag_events.*
+    from accepted_tag_events
+    inner join last_tag_instants
+        on accepted_tag_events.storage_location_id is not distinct from last_tag_instants.storage_location_id
+        and accepted_tag_events.source_timestamp = last_tag_instants.last_source_timestamp
     qualify row_number() over (
-        partition by storage_location_id
-        order by source_timestamp desc, plc_tag_event_id desc
+        partition by accepted_tag_events.storage_location_id
+        order by accepted_tag_events.source_timestamp desc, accepted_tag_events.plc_tag_event_id desc
     ) = 1
 
 ),
@@ -70,6 +84,15 @@ position_ends as (
 
 ),
 
+last_move_instants as (
+
+    -- each position's last move before the window (on two columns, not a sort of them all)
+    select position_location_id as last_position_location_id, max(moved_at) as last_moved_at
+    from position_ends
+    group by position_location_id
+
+),
+
 held_at_lookback_start as (
 
     select
@@ -79,9 +102,12 @@ held_at_lookback_start as (
         {{ dbt.dateadd('microsecond', -1, lookback_start()) }} as source_timestamp,
         false as is_inferred_nil
     from position_ends
+    inner join last_move_instants
+        on position_ends.position_location_id is not distinct from last_move_instants.last_position_location_id
+        and position_ends.moved_at = last_move_instants.last_moved_at
     qualify row_number() over (
-        partition by position_location_id
-        order by moved_at desc, is_arrival desc
+        partition by position_ends.position_location_id
+        order by position_ends.moved_at desc, position_ends.is_arrival desc
     ) = 1
 
 ),
