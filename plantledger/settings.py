@@ -15,7 +15,7 @@ DUCKDB_MEMORY_LIMIT_ENV = "PLANTLEDGER_DUCKDB_MEMORY_LIMIT"  # read by profiles.
 
 DEFAULT_RAW = "data/raw"
 DEFAULT_WAREHOUSE = "warehouse/plantledger.duckdb"
-DEFAULT_DUCKDB_MEMORY_LIMIT = "12GB"
+DEFAULT_DUCKDB_MEMORY_LIMIT = "6GB"
 DEFAULT_DATA_DOCS = "reports/data_docs"
 
 # The spark output of profiles.yml (README, "Running on Apache Spark"); read by dbt only.

@@ -133,7 +133,7 @@ def test_foreign_keys_resolve(t, table, column, target):
 
 CODE_FORMATS = {
     ("suppliers", "supplier_code"): r"^SUP\d{5}$",
-    ("work_centers", "wc_code"): r"^WC-(ASM|MCH|FAB|TEST|PKG)-\d{2}$",
+    ("work_centers", "wc_code"): r"^WC-(ASM|MCH|FAB|TEST|PKG)-\d{2,}$",
     ("work_orders", "wo_number"): r"^WO-\d{4}-\d{5,}$",
     ("orders", "order_number"): r"^ORD-\d{4}-\d{3,}$",
     ("material_transactions", "transaction_number"): r"^MTX-\d{4}-\d{5,}$",

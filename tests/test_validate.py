@@ -305,3 +305,15 @@ def test_bad_input_is_one_line_exit_2(raw_small, tmp_path, capsys, make_argv, me
     assert cli.main(["validate", *argv]) == 2
     assert message in _one_error_line(capsys)
     assert written() == before  # nothing written
+
+
+def test_work_center_codes_past_99_per_type_pass_the_gate():
+    """The generator numbers work centers per type with at least two digits (WC-ASM-100 from
+    scale 3 on): the gate's format accepts them and still rejects a one-digit number."""
+    import re
+
+    from plantledger.quality.checks import FORMATS
+
+    pattern = FORMATS[("work_centers", "wc_code")]
+    assert re.fullmatch(pattern, "WC-ASM-100") and re.fullmatch(pattern, "WC-TEST-07")
+    assert not re.fullmatch(pattern, "WC-ASM-1")

@@ -104,7 +104,7 @@ FORMATS: dict[tuple[str, str], str] = {
     ("customers", "customer_code"): r"^CUST-(\d{5}|[A-Z]+)$",
     ("orders", "order_number"): r"^ORD-\d{4}-\d{3,}$",
     ("shipments", "shipment_number"): r"^(SHP|TRF|REP)-\d{7,}$",
-    ("work_centers", "wc_code"): r"^WC-[A-Z]{3,4}-\d{2}$",
+    ("work_centers", "wc_code"): r"^WC-[A-Z]{3,4}-\d{2,}$",  # WC-ASM-100 from scale 3 on
     ("work_orders", "wo_number"): r"^WO-\d{4}-\d{5,}$",
     ("material_transactions", "transaction_number"): r"^MTX-\d{4}-\d{5,}$",
     ("material_transactions", "reference_number"): r"^WO-\d{4}-\d{5,}$",
