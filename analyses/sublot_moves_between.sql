@@ -8,47 +8,9 @@
 -- (optional load id: the entries recorded by that load).
 {%- set load_id = analysis_load_id('known_at') %}
 
-with physical_entries as (
-
-    select *
-    from {{ ref('fact_inventory_journal') }}
-    where is_physical
-        and entry_at >= {{ analysis_instant('from_at', '2026-11-09') }}
-        and entry_at < {{ analysis_instant('to_at', '2026-11-16') }}
-        {%- if load_id is not none %}
-        and recorded_load_id <= {{ load_id }}
-        {%- endif %}
-
-),
-
-debits as (
-
-    select * from physical_entries where entry_side = 'debit'
-
-),
-
-credits as (
-
-    select * from physical_entries where entry_side = 'credit'
-
-)
-
-select
-    debits.facility_code,
-    debits.material_code,
-    debits.material_sublot_code,
-    credits.location_code as from_location_code,
-    debits.location_code as to_location_code,
-    debits.status,
-    debits.quantity,
-    debits.entry_at as moved_at,
-    debits.event_kind,
-    debits.movement_type,
-    debits.document_number,
-    debits.transaction_id
-from debits
-inner join credits
-    on debits.transaction_id = credits.transaction_id
-where debits.facility_id = credits.facility_id
-    and debits.location_code <> credits.location_code
-order by moved_at, debits.transaction_id
+{{ sublot_moves_between_query(
+    ref('fact_inventory_journal'),
+    from_at=analysis_instant('from_at', '2026-11-09'),
+    to_at=analysis_instant('to_at', '2026-11-16'),
+    known_condition='true' if load_id is none else 'recorded_load_id <= ' ~ load_id) }}
+order by moved_at, transaction_id

@@ -385,17 +385,17 @@
 {#
     arrivals_between(from_at, to_at, known_at): what entered a facility from outside it in
     [from_at, to_at): supplier receipts, receipts of transfers from other facilities,
-    production receipts.
+    production receipts. arrivals_between_query is the question itself, shared by the table
+    macro and the analysis analyses/arrivals_between.sql (which compiles for any engine).
 #}
-{% macro arrivals_between_sql(relations) %}
-    create or replace macro {{ target.schema }}.arrivals_between(from_at, to_at, known_at := null) as table
+{% macro arrivals_between_query(journal, from_at, to_at, known_condition) %}
         with arrival_entries as (
             select *
-            from {{ relations['fact_inventory_journal'] }}
+            from {{ journal }}
             where event_kind in ('goods_receipt', 'goods_receipt_transit', 'receipt_from_wo')
-                and entry_at >= cast(from_at as timestamp with time zone)
-                and entry_at < cast(to_at as timestamp with time zone)
-                and (known_at is null or recorded_load_id <= known_at)
+                and entry_at >= {{ from_at }}
+                and entry_at < {{ to_at }}
+                and {{ known_condition }}
         ),
         debits as (
             select * from arrival_entries where entry_side = 'debit'
@@ -424,6 +424,15 @@
         from debits
         inner join credits
             on debits.transaction_id = credits.transaction_id
+{%- endmacro %}
+
+{% macro arrivals_between_sql(relations) %}
+    create or replace macro {{ target.schema }}.arrivals_between(from_at, to_at, known_at := null) as table
+{{ arrivals_between_query(
+    relations['fact_inventory_journal'],
+    from_at="cast(from_at as timestamp with time zone)",
+    to_at="cast(to_at as timestamp with time zone)",
+    known_condition="(known_at is null or recorded_load_id <= known_at)") }}
 {% endmacro %}
 
 
@@ -431,17 +440,17 @@
     sublot_moves_between(from_at, to_at, known_at): sublots that changed location within a
     facility in [from_at, to_at), transactions whose credit and debit are at two different
     physical locations of one facility (putaways, bin transfers, replenishments, picks,
-    conveyor moves); status changes stay in place.
+    conveyor moves); status changes stay in place. sublot_moves_between_query is the question
+    itself, shared by the table macro and analyses/sublot_moves_between.sql.
 #}
-{% macro sublot_moves_between_sql(relations) %}
-    create or replace macro {{ target.schema }}.sublot_moves_between(from_at, to_at, known_at := null) as table
+{% macro sublot_moves_between_query(journal, from_at, to_at, known_condition) %}
         with physical_entries as (
             select *
-            from {{ relations['fact_inventory_journal'] }}
+            from {{ journal }}
             where is_physical
-                and entry_at >= cast(from_at as timestamp with time zone)
-                and entry_at < cast(to_at as timestamp with time zone)
-                and (known_at is null or recorded_load_id <= known_at)
+                and entry_at >= {{ from_at }}
+                and entry_at < {{ to_at }}
+                and {{ known_condition }}
         ),
         debits as (
             select * from physical_entries where entry_side = 'debit'
@@ -467,6 +476,15 @@
             on debits.transaction_id = credits.transaction_id
         where debits.facility_id = credits.facility_id
             and debits.location_code <> credits.location_code
+{%- endmacro %}
+
+{% macro sublot_moves_between_sql(relations) %}
+    create or replace macro {{ target.schema }}.sublot_moves_between(from_at, to_at, known_at := null) as table
+{{ sublot_moves_between_query(
+    relations['fact_inventory_journal'],
+    from_at="cast(from_at as timestamp with time zone)",
+    to_at="cast(to_at as timestamp with time zone)",
+    known_condition="(known_at is null or recorded_load_id <= known_at)") }}
 {% endmacro %}
 
 
