@@ -12,29 +12,13 @@
 {%- if load_id is none %}
     {%- set dwell = ref('fact_sublot_dwell') %}
 {%- else %}
-    {%- set known_intervals -%}
-        (
-            select
-                sublot_location_history_id, material_sublot_id, storage_location_id, status,
-                quantity, valid_from, valid_to
-            from {{ ref('fact_sublot_location_history_known') }}
-            where recorded_load_id <= {{ load_id }}
-                and coalesce(superseded_load_id, 2147483647) > {{ load_id }}
-                and location_type in ('conveyor_line', 'conveyor_position')
-        )
-    {%- endset %}
     {%- set dwell -%}
         (
-            select
-                locations.location_code,
-                locations.location_type,
-                known_stays.material_sublot_id,
-                known_stays.arrived_at,
-                known_stays.left_at,
-                {{ seconds_between('known_stays.arrived_at', 'known_stays.left_at') }} as dwell_seconds
-            from ({{ sublot_stays_sql(known_intervals) }}) as known_stays
-            inner join {{ locations }} as locations
-                on known_stays.storage_location_id = locations.storage_location_id
+        {{ known_conveyor_stays_sql(
+            ref('fact_sublot_location_history_known'),
+            'recorded_load_id <= ' ~ load_id
+                ~ ' and coalesce(superseded_load_id, 2147483647) > ' ~ load_id,
+            locations) }}
         )
     {%- endset %}
 {%- endif %}

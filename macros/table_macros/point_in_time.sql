@@ -497,17 +497,6 @@
 #}
 {% macro conveyor_dwell_between_sql(relations) %}
     {%- set locations = relations['dim_storage_locations'] -%}
-    {%- set known_intervals -%}
-        (
-            select
-                sublot_location_history_id, material_sublot_id, storage_location_id, status,
-                quantity, valid_from, valid_to
-            from {{ relations['fact_sublot_location_history_known'] }}
-            where known_at is not null
-                and {{ point_in_time_known_then() }}
-                and location_type in ('conveyor_line', 'conveyor_position')
-        )
-    {%- endset -%}
     {%- set dwell -%}
         (
         select location_code, location_type, material_sublot_id, arrived_at, left_at,
@@ -515,6 +504,38 @@
         from {{ relations['fact_sublot_dwell'] }}
         where known_at is null
         union all
+        {{ known_conveyor_stays_sql(
+            relations['fact_sublot_location_history_known'],
+            'known_at is not null and ' ~ point_in_time_known_then(),
+            locations) }}
+    )
+    {%- endset -%}
+    create or replace macro {{ target.schema }}.conveyor_dwell_between(from_at, to_at, known_at := null) as table
+    {{ conveyor_dwell_summary_sql(
+        dwell, locations,
+        'cast(from_at as timestamp with time zone)',
+        'cast(to_at as timestamp with time zone)') }}
+{% endmacro %}
+
+
+{#
+    The conveyor stays as known at a load: the conveyor intervals of
+    fact_sublot_location_history_known that satisfy known_condition, grouped into stays by
+    sublot_stays_sql (as fact_sublot_dwell groups them), with each stay's location and dwell
+    seconds: the rows of fact_sublot_dwell that conveyor_dwell_summary_sql reads. Shared by the
+    table macro conveyor_dwell_between and the analysis of the same name.
+#}
+{% macro known_conveyor_stays_sql(history_known, known_condition, locations) %}
+    {%- set known_intervals -%}
+        (
+            select
+                sublot_location_history_id, material_sublot_id, storage_location_id, status,
+                quantity, valid_from, valid_to
+            from {{ history_known }}
+            where {{ known_condition }}
+                and location_type in ('conveyor_line', 'conveyor_position')
+        )
+    {%- endset %}
         select
             locations.location_code,
             locations.location_type,
@@ -525,11 +546,4 @@
         from ({{ sublot_stays_sql(known_intervals) }}) as known_stays
         inner join {{ locations }} as locations
             on known_stays.storage_location_id = locations.storage_location_id
-    )
-    {%- endset -%}
-    create or replace macro {{ target.schema }}.conveyor_dwell_between(from_at, to_at, known_at := null) as table
-    {{ conveyor_dwell_summary_sql(
-        dwell, locations,
-        'cast(from_at as timestamp with time zone)',
-        'cast(to_at as timestamp with time zone)') }}
 {% endmacro %}
