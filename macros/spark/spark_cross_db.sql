@@ -94,6 +94,12 @@
 {%- endmacro %}
 
 
+{# One row per week in the select list: explode(sequence(...)) over timestamps. #}
+{% macro spark__each_week(start_at, end_at) -%}
+    explode(sequence(cast({{ start_at }} as timestamp), cast({{ end_at }} as timestamp), interval 7 days))
+{%- endmacro %}
+
+
 {#
     The columns of `relation_alias` (a CTE or table alias) except `columns`, in their order.
     DuckDB: alias.* exclude (...). Spark has no EXCLUDE: a quoted regular expression selects

@@ -68,6 +68,20 @@
 
 
 {#
+    A select-list expression that repeats its row once per week from start_at to end_at
+    (timestamps without time zone, inclusive), giving start_at, start_at + 7 days, ... DuckDB:
+    unnest(generate_series(...)), as each_day.
+#}
+{% macro each_week(start_at, end_at) -%}
+    {{ return(adapter.dispatch('each_week', 'plantledger')(start_at, end_at)) }}
+{%- endmacro %}
+
+{% macro default__each_week(start_at, end_at) -%}
+    unnest(generate_series({{ start_at }}, {{ end_at }}, interval 7 day))
+{%- endmacro %}
+
+
+{#
     Dwell statistics per conveyor location (each position, and the line itself: a sublot on
     the line with no known position) over the completed stays in fact_sublot_dwell, optionally
     only those that arrived in [from_at, to_at). Shared by the fact_conveyor_dwell_summary mart
@@ -256,7 +270,8 @@
         {%- set missing = [] -%}
         {%- for name in ['fact_sublot_location_history', 'fact_inventory_journal',
                          'fact_sublot_dwell', 'dim_storage_locations',
-                         'fact_sublot_location_history_known', 'dim_loads'] -%}
+                         'fact_sublot_location_history_known', 'dim_loads',
+                         'fact_sublot_location_weeks'] -%}
             {%- set relation = table_macro_relation(name) -%}
             {%- if relation is none -%}
                 {%- do missing.append(name) -%}
@@ -338,23 +353,54 @@
 
 {#
     inventory_as_of(as_of_at, known_at): stock at one instant, one row per physical location
-    and sublot with non-zero quantity. The history is clustered by (facility_code, valid_from),
-    so a facility filter on the result reads that facility's row groups only.
+    and sublot with non-zero quantity. Current knowledge (known_at null) reads
+    fact_sublot_location_weeks (docs block sublot_location_weeks): the intervals of the instant's
+    UTC week and the current ones, open at the instant; a bounded read whatever the instant,
+    and a facility filter on the result reads that facility's row groups only. With a known_at,
+    the intervals known then (fact_sublot_location_history_known, clustered by facility_code,
+    valid_from).
 #}
 {% macro inventory_as_of_sql(relations) %}
-    create or replace macro {{ target.schema }}.inventory_as_of(as_of_at, known_at := null) as table
-    {{ point_in_time_intervals(
-        relations,
-        columns="facility_code,
+    {%- set as_of = "cast(as_of_at as timestamp with time zone)" -%}
+    {%- set columns -%}
+        facility_code,
             location_code,
             material_code,
             material_sublot_code,
             status,
-            quantity",
-        condition="is_physical
-            and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)") }}
+            quantity
+    {%- endset -%}
+    create or replace macro {{ target.schema }}.inventory_as_of(as_of_at, known_at := null) as table
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_weeks'] }}
+        where known_at is null
+            and week_start = {{ utc_week_start(as_of) }}
+            and valid_from <= {{ as_of }}
+            and valid_until > {{ as_of }}
+        union all
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_weeks'] }}
+        where known_at is null
+            and week_start = {{ timestamptz_infinity() }}
+            and valid_from <= {{ as_of }}
+        union all
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_history_known'] }}
+        where known_at is not null
+            and {{ point_in_time_known_then() }}
+            and is_physical
+            and valid_from <= {{ as_of }}
+            and valid_until > {{ as_of }}
 {% endmacro %}
+
+
+{#
+    The first instant of the UTC week (Monday 00:00 UTC) of an instant, whatever the session's
+    time zone: fact_sublot_location_weeks.week_start.
+#}
+{% macro utc_week_start(instant) -%}
+    {{ from_local_time(dbt.date_trunc('week', to_local_time(instant, "'UTC'")), "'UTC'") }}
+{%- endmacro %}
 
 
 {#
