@@ -94,9 +94,24 @@
 {%- endmacro %}
 
 
-{# One row per week in the select list: explode(sequence(...)) over timestamps. #}
-{% macro spark__each_week(start_at, end_at) -%}
-    explode(sequence(cast({{ start_at }} as timestamp), cast({{ end_at }} as timestamp), interval 7 days))
+{# One row per whole number in the select list: explode(sequence(...)). #}
+{% macro spark__each_whole_number(first, last) -%}
+    explode(sequence({{ first }}, {{ last }}))
+{%- endmacro %}
+
+
+{% macro spark__epoch_microseconds(instant) -%}
+    unix_micros({{ instant }})
+{%- endmacro %}
+
+
+{% macro spark__instant_of_epoch_microseconds(microseconds) -%}
+    timestamp_micros({{ microseconds }})
+{%- endmacro %}
+
+
+{% macro spark__integer_divide(dividend, divisor) -%}
+    (({{ dividend }}) div ({{ divisor }}))
 {%- endmacro %}
 
 

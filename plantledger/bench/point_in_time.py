@@ -6,8 +6,8 @@ run), it times the stock as of :data:`INSTANT_FRACTIONS` instants spread over th
 the facility with the most stock history and for the whole company, two ways:
 
 - ``select * from inventory_as_of(?) [where facility_code = ?]``: the table macro over
-  fact_sublot_location_weeks (the physical intervals by UTC week, current ones once, in week,
-  facility and valid_from order: one week's rows and the current ones are read);
+  fact_sublot_location_weeks (the physical intervals by UTC week, current ones once, in week
+  and facility order: one week's rows and the current ones are read);
 - the naive answer from the journal: every physical entry up to the instant, summed per
   facility, location, material, sublot and status, non-zero sums kept.
 

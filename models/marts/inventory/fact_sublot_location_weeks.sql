@@ -12,7 +12,7 @@
 -- week_start the week's first instant; a current one has one row, week_start +infinity.
 -- inventory_as_of(t) reads the rows of t's week and the current rows (valid_from <= t and
 -- valid_until > t): every interval open at t is in exactly one of them. Written in
--- (week_start, facility_code, valid_from) order, so one week, and one facility in it, are a
+-- (week_start, facility_code) order, so one week, and one facility in it, are a
 -- few row groups. The rows of a sublot follow from its own intervals only, so an incremental
 -- run recomputes the sublots of the window (strategy 'sublots'), as the history does.
 
@@ -29,9 +29,7 @@ with physical_intervals as (
         quantity,
         valid_from,
         valid_to,
-        valid_until,
-        {{ to_local_time('valid_from', "'UTC'") }} as valid_from_utc,
-        {{ to_local_time('valid_to', "'UTC'") }} as valid_to_utc
+        valid_until
     from {{ ref('fact_sublot_location_history') }}
     where is_physical
     {% if is_incremental() %}and {{ in_window_sublots('material_sublot_id') }}{% endif %}
@@ -40,10 +38,12 @@ with physical_intervals as (
 
 closed_interval_weeks as (
 
-    -- every week start from the one of valid_from to valid_to (the last one dropped below
-    -- when valid_to is exactly a week start: the interval ends before that week)
+    -- the weeks from the one of valid_from to the one of valid_to's last microsecond (weeks
+    -- numbered by utc_week_number: integer arithmetic on epoch microseconds)
     select
-        {{ each_week(dbt.date_trunc('week', 'valid_from_utc'), 'valid_to_utc') }} as week_start_utc,
+        {{ each_whole_number(
+            utc_week_number(epoch_microseconds('valid_from')),
+            utc_week_number(epoch_microseconds('valid_to') ~ ' - 1')) }} as week_number,
         physical_intervals.*
     from physical_intervals
     where valid_to is not null
@@ -53,7 +53,7 @@ closed_interval_weeks as (
 closed_intervals as (
 
     select
-        {{ from_local_time('week_start_utc', "'UTC'") }} as week_start,
+        {{ utc_week_start('week_number') }} as week_start,
         sublot_location_history_id,
         material_sublot_id,
         facility_code,
@@ -65,7 +65,6 @@ closed_intervals as (
         valid_from,
         valid_until
     from closed_interval_weeks
-    where week_start_utc < valid_to_utc
 
 ),
 
@@ -97,4 +96,4 @@ final as (
 )
 
 select * from final
-order by week_start, facility_code, valid_from
+order by week_start, facility_code
