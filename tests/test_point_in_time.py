@@ -144,6 +144,105 @@ def test_inventory_as_of_equals_a_replay_of_the_journal(con, journal, facilities
     check()
 
 
+def _utc_week_starts(window_fixture) -> list[dt.datetime]:
+    """Every Monday 00:00 UTC from the week of the first entry to the one after the history."""
+    first, end = window_fixture
+    monday = dt.datetime.combine(
+        first.date() - dt.timedelta(days=first.weekday()), dt.time(), tzinfo=dt.UTC
+    )
+    weeks = (end - monday).days // 7 + 2
+    return [monday + dt.timedelta(weeks=week) for week in range(weeks)]
+
+
+def test_inventory_as_of_at_week_boundaries_and_past_the_history_equals_the_replay(
+    con, journal, facilities, window
+):
+    """The instants where fact_sublot_location_weeks changes week (each UTC Monday 00:00, and a
+    microsecond either side), before the first entry, and long after the last one (no week of
+    its own: the current intervals answer), for the whole company and one facility."""
+    first, end = window
+    edges = [
+        at + dt.timedelta(microseconds=shift)
+        for at in _utc_week_starts(window)[::3]
+        for shift in (-1, 0, 1)
+    ]
+    far = [first - dt.timedelta(days=30), end + dt.timedelta(days=45), end + dt.timedelta(days=800)]
+    busiest = journal["facility_code"].value_counts(sort=True)["facility_code"][0]
+    # the week is UTC's whatever the session's time zone (14 hours ahead: another Monday)
+    ahead = con.cursor()
+    ahead.execute("set TimeZone = 'Pacific/Kiritimati'")
+    checked = 0
+    for index, at in enumerate([*edges, *far]):
+        session = ahead if index % 2 else con
+        for facility in (None, busiest):
+            where, params = (
+                ("", [at]) if facility is None else (" where facility_code = ?", [at, facility])
+            )
+            got = _rows(
+                session,
+                f"select * from inventory_as_of(?){where}",
+                params,
+                [*INVENTORY_KEY, "quantity"],
+            )
+            expected = _replay_stock(journal, at, facility)
+            assert got == expected, f"{facility or 'company'} at {at.isoformat()}"
+            checked += bool(expected)
+    ahead.close()
+    assert checked > len(edges)  # most instants hold stock: the comparison is not vacuous
+
+
+def test_location_weeks_hold_each_physical_interval_once_per_utc_week_it_overlaps(con):
+    """fact_sublot_location_weeks against the history spread over weeks here (Polars): a
+    closed interval once per UTC week from the one of valid_from to the last starting before
+    valid_to, a current one once with week_start +infinity."""
+    history = pl.from_arrow(
+        con.sql(
+            "select sublot_location_history_id, valid_from, valid_to, quantity, "
+            "material_sublot_code, location_code from marts.fact_sublot_location_history "
+            "where is_physical"
+        ).to_arrow_table()
+    )
+    closed = history.filter(pl.col("valid_to").is_not_null())
+    spread = (
+        closed.with_columns(
+            pl.datetime_ranges(
+                pl.col("valid_from").dt.truncate("1w"), pl.col("valid_to"), "1w"
+            ).alias("week_start")
+        )
+        .explode("week_start")
+        .filter(pl.col("week_start") < pl.col("valid_to"))
+    )
+    expected = sorted(
+        [
+            *spread.select(
+                pl.col("week_start").dt.strftime("%Y-%m-%d %H:%M:%S"),
+                "sublot_location_history_id",
+                "quantity",
+                "material_sublot_code",
+                "location_code",
+            ).rows(),
+            *history.filter(pl.col("valid_to").is_null())
+            .select(
+                pl.lit("infinity").alias("week_start"),
+                "sublot_location_history_id",
+                "quantity",
+                "material_sublot_code",
+                "location_code",
+            )
+            .rows(),
+        ]
+    )
+    got = sorted(
+        con.execute(
+            "select case when isfinite(week_start) then strftime(week_start at time zone 'UTC', "
+            "'%Y-%m-%d %H:%M:%S') else 'infinity' end, sublot_location_history_id, quantity, "
+            "material_sublot_code, location_code from marts.fact_sublot_location_weeks"
+        ).fetchall()
+    )
+    assert len(spread) > len(closed)  # some intervals span weeks
+    assert got == expected
+
+
 def test_a_receipt_counts_from_its_own_instant_not_a_microsecond_before(con, journal):
     receipts = journal.filter(
         (pl.col("event_kind") == "goods_receipt") & (pl.col("entry_side") == "debit")

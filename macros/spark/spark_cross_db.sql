@@ -94,6 +94,27 @@
 {%- endmacro %}
 
 
+{# One row per whole number in the select list: explode(sequence(...)). #}
+{% macro spark__each_whole_number(first, last) -%}
+    explode(sequence({{ first }}, {{ last }}))
+{%- endmacro %}
+
+
+{% macro spark__epoch_microseconds(instant) -%}
+    unix_micros({{ instant }})
+{%- endmacro %}
+
+
+{% macro spark__instant_of_epoch_microseconds(microseconds) -%}
+    timestamp_micros({{ microseconds }})
+{%- endmacro %}
+
+
+{% macro spark__integer_divide(dividend, divisor) -%}
+    (({{ dividend }}) div ({{ divisor }}))
+{%- endmacro %}
+
+
 {#
     The columns of `relation_alias` (a CTE or table alias) except `columns`, in their order.
     DuckDB: alias.* exclude (...). Spark has no EXCLUDE: a quoted regular expression selects

@@ -68,6 +68,65 @@
 
 
 {#
+    A select-list expression that repeats its row once per whole number from first to last
+    (inclusive), giving the number. DuckDB: unnest(generate_series(...)), as each_day.
+#}
+{% macro each_whole_number(first, last) -%}
+    {{ return(adapter.dispatch('each_whole_number', 'plantledger')(first, last)) }}
+{%- endmacro %}
+
+{% macro default__each_whole_number(first, last) -%}
+    unnest(generate_series({{ first }}, {{ last }}))
+{%- endmacro %}
+
+
+{# Microseconds since 1970-01-01 00:00 UTC of an instant (a bigint). DuckDB: epoch_us. #}
+{% macro epoch_microseconds(instant) -%}
+    {{ return(adapter.dispatch('epoch_microseconds', 'plantledger')(instant)) }}
+{%- endmacro %}
+
+{% macro default__epoch_microseconds(instant) -%}
+    epoch_us({{ instant }})
+{%- endmacro %}
+
+
+{# The instant (timestamp with time zone) a bigint of epoch microseconds stands for. #}
+{% macro instant_of_epoch_microseconds(microseconds) -%}
+    {{ return(adapter.dispatch('instant_of_epoch_microseconds', 'plantledger')(microseconds)) }}
+{%- endmacro %}
+
+{% macro default__instant_of_epoch_microseconds(microseconds) -%}
+    make_timestamptz({{ microseconds }})
+{%- endmacro %}
+
+
+{# Integer division of two bigints, rounded towards zero. DuckDB: //. #}
+{% macro integer_divide(dividend, divisor) -%}
+    {{ return(adapter.dispatch('integer_divide', 'plantledger')(dividend, divisor)) }}
+{%- endmacro %}
+
+{% macro default__integer_divide(dividend, divisor) -%}
+    (({{ dividend }}) // ({{ divisor }}))
+{%- endmacro %}
+
+
+{#
+    UTC weeks (Monday 00:00 UTC to the next) numbered from the one of 1970-01-05, the first
+    Monday after the epoch: utc_week_number(epoch microseconds) and utc_week_start(number).
+    Plain integer arithmetic on epoch microseconds: independent of the session's time zone, and
+    many times faster than converting time zones row by row (fact_sublot_location_weeks).
+    Instants before 1970-01-05 are not numbered correctly (no data is that old).
+#}
+{% macro utc_week_number(epoch_us) -%}
+    {{ integer_divide('(' ~ epoch_us ~ ') - 345600000000', '604800000000') }}
+{%- endmacro %}
+
+{% macro utc_week_start(week_number) -%}
+    {{ instant_of_epoch_microseconds('(' ~ week_number ~ ') * 604800000000 + 345600000000') }}
+{%- endmacro %}
+
+
+{#
     Dwell statistics per conveyor location (each position, and the line itself: a sublot on
     the line with no known position) over the completed stays in fact_sublot_dwell, optionally
     only those that arrived in [from_at, to_at). Shared by the fact_conveyor_dwell_summary mart
@@ -256,7 +315,8 @@
         {%- set missing = [] -%}
         {%- for name in ['fact_sublot_location_history', 'fact_inventory_journal',
                          'fact_sublot_dwell', 'dim_storage_locations',
-                         'fact_sublot_location_history_known', 'dim_loads'] -%}
+                         'fact_sublot_location_history_known', 'dim_loads',
+                         'fact_sublot_location_weeks'] -%}
             {%- set relation = table_macro_relation(name) -%}
             {%- if relation is none -%}
                 {%- do missing.append(name) -%}
@@ -338,22 +398,44 @@
 
 {#
     inventory_as_of(as_of_at, known_at): stock at one instant, one row per physical location
-    and sublot with non-zero quantity. The history is clustered by (facility_code, valid_from),
-    so a facility filter on the result reads that facility's row groups only.
+    and sublot with non-zero quantity. Current knowledge (known_at null) reads
+    fact_sublot_location_weeks (docs block sublot_location_weeks): the intervals of the instant's
+    UTC week and the current ones, open at the instant; a bounded read whatever the instant,
+    and a facility filter on the result reads that facility's row groups only. With a known_at,
+    the intervals known then (fact_sublot_location_history_known, clustered by facility_code,
+    valid_from).
 #}
 {% macro inventory_as_of_sql(relations) %}
-    create or replace macro {{ target.schema }}.inventory_as_of(as_of_at, known_at := null) as table
-    {{ point_in_time_intervals(
-        relations,
-        columns="facility_code,
+    {%- set as_of = "cast(as_of_at as timestamp with time zone)" -%}
+    {%- set columns -%}
+        facility_code,
             location_code,
             material_code,
             material_sublot_code,
             status,
-            quantity",
-        condition="is_physical
-            and valid_from <= cast(as_of_at as timestamp with time zone)
-            and valid_until > cast(as_of_at as timestamp with time zone)") }}
+            quantity
+    {%- endset -%}
+    create or replace macro {{ target.schema }}.inventory_as_of(as_of_at, known_at := null) as table
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_weeks'] }}
+        where known_at is null
+            and week_start = {{ utc_week_start(utc_week_number(epoch_microseconds(as_of))) }}
+            and valid_from <= {{ as_of }}
+            and valid_until > {{ as_of }}
+        union all
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_weeks'] }}
+        where known_at is null
+            and week_start = {{ timestamptz_infinity() }}
+            and valid_from <= {{ as_of }}
+        union all
+        select {{ columns }}
+        from {{ relations['fact_sublot_location_history_known'] }}
+        where known_at is not null
+            and {{ point_in_time_known_then() }}
+            and is_physical
+            and valid_from <= {{ as_of }}
+            and valid_until > {{ as_of }}
 {% endmacro %}
 
 
