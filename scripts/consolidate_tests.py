@@ -235,6 +235,9 @@ def window_of(name: str, models: dict[str, dict[str, Any]]) -> dict[str, Any] | 
     if node is None:
         return None
     config = node["config"]
+    declared = (config.get("meta") or {}).get("proof_window")  # a view over a windowed model
+    if declared:
+        return dict(declared)
     if config.get("materialized") == "incremental":
         strategy = config.get("incremental_strategy")
         if strategy == "sublots":

@@ -1,3 +1,8 @@
+{{ config(meta={'proof_window': {'lookback': 'moved_at'}}) }}
+-- proof_window: this view's rows are those of int_sublot_movements__screened, whose
+-- window (strategy 'lookback' on moved_at) is all a run rewrites: column_rules
+-- checks that window in an incremental run (docs block incremental_loads).
+
 -- The accepted rows of sublot_movements: the staged columns of every screened row that is
 -- neither rejected (row checks or exceeds_sublot_quantity) nor a removed exact duplicate
 -- (int_sublot_movements__screened). Everything downstream of staging reads sublot_movements

@@ -42,17 +42,30 @@ transactions as (
 
 {%- if is_incremental() %}
 
+changed_operation_nodes as (
+
+    -- one row per node (node_type, source_id): the changed nodes' rows themselves
+    select * from operation_nodes
+    where {{ in_unconsumed_loads('input_load_id') }}
+
+),
+
+changed_transactions as (
+
+    select material_transaction_id
+    from {{ ref('int_material_transactions__screened') }}
+    where {{ in_lookback('transacted_at') }}
+
+),
+
 changed_nodes as (
 
     -- master data: always (small)
     select node_type, source_id from master_nodes
     union all
-    select node_type, source_id from operation_nodes
-    where {{ in_unconsumed_loads('input_load_id') }}
+    select node_type, source_id from changed_operation_nodes
     union all
-    select 'MaterialTransaction', material_transaction_id
-    from {{ ref('int_material_transactions__screened') }}
-    where {{ in_lookback('transacted_at') }}
+    select 'MaterialTransaction', material_transaction_id from changed_transactions
 
 ),
 
@@ -65,14 +78,18 @@ nodes as (
 
     union all
 
+    -- on an incremental run the changed ones only: the operations are computed once
     select node_type, node_key, node_label, source_id, created_at
-    from operation_nodes
+    from {% if is_incremental() %}changed_operation_nodes{% else %}operation_nodes{% endif %}
 
     union all
 
     select 'MaterialTransaction', transaction_number, transaction_type, material_transaction_id,
         transacted_at
     from transactions
+    {%- if is_incremental() %}
+    where material_transaction_id in (select material_transaction_id from changed_transactions)
+    {%- endif %}
 
 ),
 
@@ -86,7 +103,6 @@ final as (
         created_at
     from nodes
     {%- if is_incremental() %}
-    where (node_type, source_id) in (select node_type, source_id from changed_nodes)
 
     union all
 
