@@ -18,12 +18,15 @@
 -- int_sublot_movements__over_quantity, to replay each sublot's balance at the location a
 -- movement leaves; int_inventory_events keeps the accepted events from here.
 --
+-- Two sorts: the rank within the instant first, then the per-sublot running values ordered by
+-- the event's number (one integer: it sorts as the four columns of the journal order).
+--
 -- Incremental (in_restated_window): the events at or after recent_start, and those of the
 -- sublots int_window_sublots restates from their restated_from on (late events of any age),
 -- computed over the whole history of their sublots; each numbered among every event of its
 -- instant.
 
-{%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' %}
+{%- set sublot_order = event_sequence_key('occurred_at', 'instant_rank') %}
 
 with mapped as (
 
@@ -78,25 +81,38 @@ window_inputs as (
 
 ),
 
+instant_ranks as (
+
+    -- the event's rank among the events of its instant, in journal order
+    select
+        window_inputs.*,
+        row_number() over (
+            partition by occurred_at order by tie_break_rank, source_id, source_event
+        ) as instant_rank
+    from window_inputs
+
+),
+
 running_values as (
 
+    -- the sublot's earlier events in journal order: (occurred_at, instant_rank) sorts as
+    -- (occurred_at, tie_break_rank, source_id, source_event), and as one integer (the event's
+    -- number, event_sequence_key) the sort compares one key instead of four
     select
         tie_break_rank,
         source_id,
         source_event,
-        {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
+        {{ last_non_null_value('sets_status', 'material_sublot_id', sublot_order, include_current=false) }}
             as status_before,
         -- the sum of the quantities of the sublot's earlier events that entered (+) or left (-)
         -- physical locations (moves between two physical locations change nothing)
         sum(physical_quantity_change) over (
             partition by material_sublot_id
-            order by {{ event_order }}
+            order by {{ sublot_order }}
             rows between unbounded preceding and 1 preceding
         ) as physical_quantity_before,
-        row_number() over (
-            partition by occurred_at order by tie_break_rank, source_id, source_event
-        ) as instant_rank
-    from window_inputs
+        instant_rank
+    from instant_ranks
 
 ),
 
