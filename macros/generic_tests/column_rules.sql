@@ -62,9 +62,13 @@
     )
     {%- endif %}
 
+    {#- the model's text columns, read once (one describe) for all its whole-model unique rules -#}
+    {%- set uniques = checks | selectattr('kind', 'in', ['unique', 'unique_combination_of_columns']) | list -%}
+    {%- set text_columns = _column_rules_text_columns(model) if uniques and not windowed else [] -%}
+
     {% for check in checks %}
     {% if not loop.first %}union all{% endif %}
-    {{ _column_rules_select(check, windowed, key, model, window_rows) }}
+    {{ _column_rules_select(check, windowed, key, model, window_rows, text_columns) }}
     {% endfor %}
 
 {% endtest %}
@@ -164,7 +168,7 @@
 
 
 {# The select of one rule's failures (columns: rule, column_name, failing_value, failing_rows, example_key). #}
-{% macro _column_rules_select(check, windowed, key, model, window_rows) -%}
+{% macro _column_rules_select(check, windowed, key, model, window_rows, text_columns) -%}
     {%- set args = check.args -%}
     {%- set column = check.column -%}
     {%- set only = args.get('where') -%}
@@ -236,7 +240,7 @@
     from {{ model }} as candidate
     where {{ rows_where }}
         {% if check.kind == 'unique' %}and {{ column }} is not null{% endif %}
-        {% if not windowed and _column_rules_has_text_key(model, keys) -%}
+        {% if not windowed and _column_rules_has_text_key(text_columns, keys) -%}
         {#- the whole model, a key with a text column: group one hash per row first, then group
             by the keys only the rows whose hash repeats (none, unless a key repeats or two keys
             collide); a repeated key always repeats its hash, so the result is the same as
@@ -265,17 +269,22 @@
 {%- endmacro %}
 
 
-{#- True when one of the key columns is text (read from the model's columns when the test runs). -#}
-{% macro _column_rules_has_text_key(model, keys) -%}
-    {%- if not execute -%}
-        {{ return(false) }}
-    {%- endif -%}
+{#- The model's text columns, lower case (read from the model when the test runs). -#}
+{% macro _column_rules_text_columns(model) -%}
     {%- set text_columns = [] -%}
-    {%- for column in adapter.get_columns_in_relation(model) -%}
-        {%- if column.is_string() -%}
-            {%- do text_columns.append(column.name | lower) -%}
-        {%- endif -%}
-    {%- endfor -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(model) -%}
+            {%- if column.is_string() -%}
+                {%- do text_columns.append(column.name | lower) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {{ return(text_columns) }}
+{%- endmacro %}
+
+
+{#- True when one of the key columns is one of the model's text columns. -#}
+{% macro _column_rules_has_text_key(text_columns, keys) -%}
     {%- for key in keys -%}
         {%- if key | lower in text_columns -%}
             {{ return(true) }}
