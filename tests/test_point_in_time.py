@@ -130,18 +130,17 @@ def test_inventory_as_of_equals_a_replay_of_the_journal(con, journal, facilities
         facility=st.one_of(st.none(), st.sampled_from(codes)),
     )
     def check(at, facility):
-        where, params = (
-            ("", [at]) if facility is None else (" where facility_code = ?", [at, facility])
-        )
-        got = _rows(
-            con,
-            f"select * from inventory_as_of(?){where}",
-            params,
-            [*INVENTORY_KEY, "quantity"],
-        )
-        assert got == _replay_stock(journal, at, facility)
+        assert _inventory_as_of(con, at, facility) == _replay_stock(journal, at, facility)
 
     check()
+
+
+def _inventory_as_of(session, at: dt.datetime, facility: str | None) -> list[tuple]:
+    """inventory_as_of(at) for the whole company (facility None) or one facility, sorted."""
+    where, params = ("", [at]) if facility is None else (" where facility_code = ?", [at, facility])
+    return _rows(
+        session, f"select * from inventory_as_of(?){where}", params, [*INVENTORY_KEY, "quantity"]
+    )
 
 
 def _utc_week_starts(window_fixture) -> list[dt.datetime]:
@@ -175,15 +174,7 @@ def test_inventory_as_of_at_week_boundaries_and_past_the_history_equals_the_repl
     for index, at in enumerate([*edges, *far]):
         session = ahead if index % 2 else con
         for facility in (None, busiest):
-            where, params = (
-                ("", [at]) if facility is None else (" where facility_code = ?", [at, facility])
-            )
-            got = _rows(
-                session,
-                f"select * from inventory_as_of(?){where}",
-                params,
-                [*INVENTORY_KEY, "quantity"],
-            )
+            got = _inventory_as_of(session, at, facility)
             expected = _replay_stock(journal, at, facility)
             assert got == expected, f"{facility or 'company'} at {at.isoformat()}"
             checked += bool(expected)

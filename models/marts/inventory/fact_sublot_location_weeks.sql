@@ -16,6 +16,20 @@
 -- few row groups. The rows of a sublot follow from its own intervals only, so an incremental
 -- run recomputes the sublots of the window (strategy 'sublots'), as the history does.
 
+{#- the columns of every row after week_start: the interval, as the history has it -#}
+{%- set interval_columns -%}
+sublot_location_history_id,
+        material_sublot_id,
+        facility_code,
+        location_code,
+        material_code,
+        material_sublot_code,
+        status,
+        quantity,
+        valid_from,
+        valid_until
+{%- endset %}
+
 with physical_intervals as (
 
     select
@@ -54,16 +68,7 @@ closed_intervals as (
 
     select
         {{ utc_week_start('week_number') }} as week_start,
-        sublot_location_history_id,
-        material_sublot_id,
-        facility_code,
-        location_code,
-        material_code,
-        material_sublot_code,
-        status,
-        quantity,
-        valid_from,
-        valid_until
+        {{ interval_columns }}
     from closed_interval_weeks
 
 ),
@@ -72,16 +77,7 @@ current_intervals as (
 
     select
         {{ timestamptz_infinity() }} as week_start,
-        sublot_location_history_id,
-        material_sublot_id,
-        facility_code,
-        location_code,
-        material_code,
-        material_sublot_code,
-        status,
-        quantity,
-        valid_from,
-        valid_until
+        {{ interval_columns }}
     from physical_intervals
     where valid_to is null
 
