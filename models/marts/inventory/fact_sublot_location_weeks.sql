@@ -33,17 +33,8 @@ sublot_location_history_id,
 with physical_intervals as (
 
     select
-        sublot_location_history_id,
-        material_sublot_id,
-        facility_code,
-        location_code,
-        material_code,
-        material_sublot_code,
-        status,
-        quantity,
-        valid_from,
-        valid_to,
-        valid_until
+        {{ interval_columns }},
+        valid_to
     from {{ ref('fact_sublot_location_history') }}
     where is_physical
     {% if is_incremental() %}and {{ in_window_sublots('material_sublot_id') }}{% endif %}
