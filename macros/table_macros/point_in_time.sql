@@ -376,6 +376,12 @@
         where known_at is null
             and {{ condition }}
         union all
+        {{ point_in_time_known_intervals(relations, columns, condition) }}
+{% endmacro %}
+
+
+{# `columns` of the intervals known then meeting `condition` (empty when known_at is null). #}
+{% macro point_in_time_known_intervals(relations, columns, condition) %}
         select {{ columns }}
         from {{ relations['fact_sublot_location_history_known'] }}
         where known_at is not null
@@ -429,13 +435,10 @@
             and week_start = {{ timestamptz_infinity() }}
             and valid_from <= {{ as_of }}
         union all
-        select {{ columns }}
-        from {{ relations['fact_sublot_location_history_known'] }}
-        where known_at is not null
-            and {{ point_in_time_known_then() }}
-            and is_physical
-            and valid_from <= {{ as_of }}
-            and valid_until > {{ as_of }}
+        {{ point_in_time_known_intervals(
+            relations,
+            columns,
+            "is_physical and valid_from <= " ~ as_of ~ " and valid_until > " ~ as_of) }}
 {% endmacro %}
 
 
