@@ -12,8 +12,9 @@
       passes (the proof's evidence, read by tests/test_warehouse.py), with one
       `create or replace` where dbt drops the old table first.
 
-    Without store_failures the test is dbt's: one count. DuckDB only: the Spark target keeps
-    dbt's test materialization.
+    A test's statements run without dbt's BEGIN (a query, or one `create or replace`, is a
+    transaction by itself in DuckDB). Without store_failures the test is dbt's: one count.
+    DuckDB only: the Spark target keeps dbt's test materialization.
 #}
 {%- materialization test, adapter='duckdb' -%}
 
@@ -45,7 +46,7 @@
             {%- set main_sql = sql_with_limit -%}
         {%- endif -%}
 
-        {% call statement('main', fetch_result=True) -%}
+        {% call statement('main', fetch_result=True, auto_begin=False) -%}
             {% if sql_header and not store_always %}{{ sql_header }}{% endif %}
             {{ get_test_sql(main_sql, fail_calc, warn_if, error_if, limit=none) }}
         {%- endcall %}
@@ -62,7 +63,7 @@
         {%- endif -%}
 
     {%- else -%}
-        {% call statement('main', fetch_result=True) -%}
+        {% call statement('main', fetch_result=True, auto_begin=False) -%}
             {% if sql_header %}{{ sql_header }}{% endif %}
             {{ get_test_sql(sql_with_limit, fail_calc, warn_if, error_if, limit=none) }}
         {%- endcall %}
@@ -76,10 +77,12 @@
 {#- The test's rows into test_failures.<name>: one `create or replace` (a relation of the other
     kind under that name is dropped first), committed. -#}
 {% macro lean_test_store_failures(stored, old_relation, sql_with_limit, sql_header) -%}
-    {%- if old_relation is not none and old_relation.type != stored.type -%}
+    {%- set replaces_other_kind = old_relation is not none and old_relation.type != stored.type -%}
+    {%- if replaces_other_kind -%}
+        {% do adapter.ensure_transaction() %}
         {% do adapter.drop_relation(old_relation) %}
     {%- endif -%}
-    {% call statement('store_failures', auto_begin=True) -%}
+    {% call statement('store_failures', auto_begin=replaces_other_kind) -%}
         {% if sql_header %}{{ sql_header }}{% endif %}
         create or replace {{ stored.type }} {{ stored }} as (
             {{ sql_with_limit }}

@@ -31,7 +31,8 @@
     {%- endif -%}
     {%- set unit_test_sql = get_unit_test_sql(sql, expected_sql, expected_column_names_quoted) -%}
 
-    {% call statement('main', fetch_result=True) -%}
+    {#- a read-only query: no BEGIN before it (DuckDB runs it as a transaction of its own) #}
+    {% call statement('main', fetch_result=True, auto_begin=False) -%}
         {% if sql_header %}{{ sql_header }}{% endif %}
         {{ unit_test_sql }}
     {%- endcall %}

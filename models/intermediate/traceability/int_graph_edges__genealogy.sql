@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='view' if target.type == 'spark' else 'ephemeral') }}
 
 -- The genealogy edges of graph_edges: the lot genealogy int_genealogy_edges holds (SuppliedLot,
 -- HasSublot, ConsumedBy, ProducedSublot, ShippedIn), its integer node ids turned into business
@@ -8,8 +8,9 @@
 -- ProducedSublot (its receipt) (int_genealogy_graph_edges__sublots), a shipment for ShippedIn
 -- (int_genealogy_graph_edges__shipments).
 --
--- A view: each of the three is an incremental table (strategy 'keys') that a daily build
--- updates for the rows its load changed.
+-- A union over the three, each an incremental table (strategy 'keys') that a daily build
+-- updates for the rows its load changed. Read by graph_edges alone, with no test of its own:
+-- ephemeral on DuckDB (a CTE of graph_edges, one node fewer per build); a view on Spark.
 
 {%- set edge_models = [
     'int_genealogy_graph_edges__lots',
