@@ -4,8 +4,9 @@ A view, a table, a data test and a unit test run their statements without dbt's 
 COMMIT around them (macros/materializations/: DuckDB runs a statement outside a transaction as a
 transaction of its own), and `describe`s run without a BEGIN (lean_columns.sql). Read from the
 debug log of the small warehouse's `dbt build` (``On <node>: BEGIN`` lines), with the
-materialization of each model from its manifest. The incremental models keep their
-transaction: their delete and insert commit together.
+materialization of each model from its manifest. The incremental models and the tables under
+an enforced contract keep their transaction: their delete and insert, or their create and
+insert, commit together.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ import re
 from collections import defaultdict
 
 from tests.conftest import Warehouse
+
+# Nodes whose compiling runs a statement through dbt's `statement` with its default BEGIN, so
+# their materialization finds a transaction open and commits it: dbt.date_spine counts the
+# days between its bounds with a query while dim_date compiles.
+OPENED_WHILE_COMPILING = frozenset({"model.plantledger.dim_date"})
 
 STATEMENT = re.compile(r"\]: On ((?:model|test|unit_test|seed)\.[^:\s]+): (.*)$")
 
@@ -31,12 +37,17 @@ def _statements(warehouse: Warehouse) -> dict[str, list[str]]:
 
 
 def _materializations(warehouse: Warehouse) -> dict[str, str]:
+    """Model unique id -> its materialization; ``contracted table`` for a table under an
+    enforced contract (created from its column list, then filled: two statements)."""
     manifest = json.loads((warehouse.target / "manifest.json").read_text(encoding="utf-8"))
-    return {
-        unique_id: node["config"]["materialized"]
-        for unique_id, node in manifest["nodes"].items()
-        if node["resource_type"] == "model"
-    }
+    kinds = {}
+    for unique_id, node in manifest["nodes"].items():
+        if node["resource_type"] == "model":
+            kind = node["config"]["materialized"]
+            if kind == "table" and node["config"]["contract"]["enforced"]:
+                kind = "contracted table"
+            kinds[unique_id] = kind
+    return kinds
 
 
 def test_views_tables_tests_and_unit_tests_run_without_begin_or_commit(
@@ -51,16 +62,24 @@ def test_views_tables_tests_and_unit_tests_run_without_begin_or_commit(
     }
     kinds = {node.split(".")[0] for node in lean} | {materialized.get(n) for n in lean}
     assert {"test", "unit_test", "view", "table"} <= kinds  # every kind was seen running
-    with_transaction = sorted(
+    with_transaction = {
         node for node, lines in lean.items() if "BEGIN" in lines or "COMMIT" in lines
-    )
-    assert with_transaction == []
+    }
+    assert sorted(with_transaction - OPENED_WHILE_COMPILING) == []
+    assert with_transaction >= OPENED_WHILE_COMPILING  # the exception still holds
 
 
-def test_incremental_models_keep_their_transaction(warehouse_small: Warehouse):
+def test_incremental_models_and_contracted_tables_keep_their_transaction(
+    warehouse_small: Warehouse,
+):
     statements = _statements(warehouse_small)
     materialized = _materializations(warehouse_small)
-    incremental = [node for node, kind in materialized.items() if kind == "incremental"]
-    assert incremental
-    without = sorted(node for node in incremental if "BEGIN" not in statements.get(node, []))
+    kept = {"incremental", "contracted table"}
+    nodes = [node for node, kind in materialized.items() if kind in kept]
+    assert kept == {materialized[node] for node in nodes}  # both kinds are in the project
+    without = sorted(
+        node
+        for node in nodes
+        if "BEGIN" not in statements.get(node, []) or "COMMIT" not in statements.get(node, [])
+    )
     assert without == []
