@@ -1,4 +1,5 @@
 {{ config(materialized='ephemeral') }}  {#- one reader (int_inventory_events__mapped), window-dependent rows: no relation of its own -#}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- The record time of every stock event (docs block known_at in models/docs.md): the load after
 -- which the warehouse knew the event, from the load_id of the raw rows it is built from. One
@@ -19,15 +20,28 @@
 -- move's is the source_timestamp of both its PLC events), ids are never reused by later rows,
 -- and of rows sharing an id the earliest by event time is the accepted one (docs/faults.md), so
 -- every row of a window event's id is in the window too. A shipment event reads every version
--- of its shipment: those of the shipments shipped or delivered in the window.
+-- of its shipment: those of the shipments shipped or delivered in the window. The window applies
+-- only when that reader runs incrementally (its table exists, as dbt's is_incremental() asks):
+-- a reader built anew reads every raw row, whatever int_load_window holds.
+
+{%- set window_applies = false -%}
+{%- if execute and not flags.FULL_REFRESH -%}
+    {%- set reader = adapter.get_relation(
+        database=target.database,
+        schema=generate_schema_name('intermediate', model) | trim,
+        identifier='int_inventory_events__mapped') -%}
+    {%- set window_applies = reader is not none -%}
+{%- endif %}
 
 with window_shipments as (
 
     -- the shipments with an event in the window (their current version's instants)
     select shipment_id
     from {{ ref('stg_plantledger__shipments') }}
+    {%- if window_applies %}
     where {{ in_lookback('shipped_at') }}
         or {{ in_lookback('delivered_at') }}
+    {%- endif %}
 
 ),
 
@@ -35,7 +49,9 @@ supplier_receipt_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'supplier_receipts') }}
+    {%- if window_applies %}
     where {{ in_lookback('cast(received_at as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -44,7 +60,9 @@ sublot_movement_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'sublot_movements') }}
+    {%- if window_applies %}
     where {{ in_lookback('cast(moved_at as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -53,7 +71,9 @@ material_transaction_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'material_transactions') }}
+    {%- if window_applies %}
     where {{ in_lookback('cast(created_at as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -62,7 +82,9 @@ plc_tag_event_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'plc_tag_events') }}
+    {%- if window_applies %}
     where {{ in_lookback('cast(source_timestamp as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -91,7 +113,9 @@ shipment_loads as (
 conveyor_movements as (
 
     select * from {{ ref('int_conveyor_movements') }}
+    {%- if window_applies %}
     where {{ in_lookback('moved_at') }}
+    {%- endif %}
 
 ),
 
