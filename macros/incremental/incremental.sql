@@ -57,9 +57,15 @@
     earliest restated_from of the late sublots rather than each one's own: uncorrelated
     subqueries, a semi join and a scalar, are several times faster than a correlated lookup
     here, and restating a late sublot a little earlier gives the same rows.)
+    The leading in_lookback() is implied by the rest (every restated_from is at or after
+    lookback_start: a late event is mapped only from it on) and changes no row: it is the one
+    plain comparison DuckDB applies to the table scan, so a daily run reads the window's rows,
+    not every row of the table before testing the disjunction (issue #11 item 1b).
 #}
 {% macro in_restated_window(time_column, sublot_column) -%}
     (
+        {{ in_lookback(time_column) }}
+        and (
         {{ time_column }} >= {{ recent_start() }}
         or {{ time_column }} is null
         or (
@@ -70,6 +76,7 @@
             and {{ time_column }} >= (
                 select min(restated_from) from {{ ref('int_window_sublots') }}
             )
+        )
         )
     )
 {%- endmacro %}

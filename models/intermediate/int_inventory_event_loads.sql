@@ -1,4 +1,5 @@
-{{ config(materialized='view') }}
+{{ config(materialized='ephemeral') }}  {#- one reader (int_inventory_events__mapped), window-dependent rows: no relation of its own -#}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- The record time of every stock event (docs block known_at in models/docs.md): the load after
 -- which the warehouse knew the event, from the load_id of the raw rows it is built from. One
@@ -10,11 +11,47 @@
 -- version has delivered_at. A conveyor move is known once both PLC tag events it is read from
 -- (arrival and departure) are. Computed from the raw rows alone, so a full refresh gives the
 -- same record time as the incremental builds that saw the loads one by one.
+--
+-- Its one reader, int_inventory_events__mapped, maps on an incremental run only the events at
+-- or after lookback_start (macros/incremental/incremental.sql), so the raw rows are read from
+-- there on (in_lookback on their event time; all of them on a full build, where lookback_start
+-- is -infinity): a daily run groups the window's ids, not every id of the history (issue #11
+-- item 1b). Exact for every event of the window: an event time is its raw rows' own (a conveyor
+-- move's is the source_timestamp of both its PLC events), ids are never reused by later rows,
+-- and of rows sharing an id the earliest by event time is the accepted one (docs/faults.md), so
+-- every row of a window event's id is in the window too. A shipment event reads every version
+-- of its shipment: those of the shipments shipped or delivered in the window. The window applies
+-- only when that reader runs incrementally (its table exists, as dbt's is_incremental() asks):
+-- a reader built anew reads every raw row, whatever int_load_window holds.
 
-with supplier_receipt_loads as (
+{%- set window_applies = false -%}
+{%- if execute and not flags.FULL_REFRESH -%}
+    {%- set reader = adapter.get_relation(
+        database=target.database,
+        schema=generate_schema_name('intermediate', model) | trim,
+        identifier='int_inventory_events__mapped') -%}
+    {%- set window_applies = reader is not none -%}
+{%- endif %}
+
+with window_shipments as (
+
+    -- the shipments with an event in the window (their current version's instants)
+    select shipment_id
+    from {{ ref('stg_plantledger__shipments') }}
+    {%- if window_applies %}
+    where {{ in_lookback('shipped_at') }}
+        or {{ in_lookback('delivered_at') }}
+    {%- endif %}
+
+),
+
+supplier_receipt_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'supplier_receipts') }}
+    {%- if window_applies %}
+    where {{ in_lookback('cast(received_at as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -23,6 +60,9 @@ sublot_movement_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'sublot_movements') }}
+    {%- if window_applies %}
+    where {{ in_lookback('cast(moved_at as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -31,6 +71,9 @@ material_transaction_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'material_transactions') }}
+    {%- if window_applies %}
+    where {{ in_lookback('cast(created_at as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -39,6 +82,9 @@ plc_tag_event_loads as (
 
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'plc_tag_events') }}
+    {%- if window_applies %}
+    where {{ in_lookback('cast(source_timestamp as ' ~ type_timestamptz() ~ ')') }}
+    {%- endif %}
     group by id
 
 ),
@@ -47,6 +93,7 @@ shipment_sublot_loads as (
 
     select id, shipment_id, min(load_id) as load_id
     from {{ source('plantledger', 'shipment_sublots') }}
+    where shipment_id in (select shipment_id from window_shipments)
     group by id, shipment_id
 
 ),
@@ -58,6 +105,7 @@ shipment_loads as (
         min(case when shipped_at is not null then load_id end) as shipped_load_id,
         min(case when delivered_at is not null then load_id end) as delivered_load_id
     from {{ source('plantledger', 'shipments') }}
+    where id in (select shipment_id from window_shipments)
     group by id
 
 ),
@@ -65,6 +113,9 @@ shipment_loads as (
 conveyor_movements as (
 
     select * from {{ ref('int_conveyor_movements') }}
+    {%- if window_applies %}
+    where {{ in_lookback('moved_at') }}
+    {%- endif %}
 
 ),
 

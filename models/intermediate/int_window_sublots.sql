@@ -23,8 +23,11 @@ with load_window as (
 
 mapped as (
 
+    -- every event below is at or after lookback_start (a late event is mapped only from it
+    -- on), so the scan reads the window only (one plain comparison), not every event
     select material_sublot_id, occurred_at, recorded_load_id
     from {{ ref('int_inventory_events__mapped') }}
+    where {{ in_lookback('occurred_at') }}
 
 ),
 

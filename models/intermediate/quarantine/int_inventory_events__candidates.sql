@@ -28,18 +28,18 @@
 
 {%- set sublot_order = event_sequence_key('occurred_at', 'instant_rank') %}
 
-with mapped as (
+{#- on an incremental run each CTE below reads the table itself: a CTE read three times is
+    materialised whole, which would read every column of every row -#}
+{%- set mapped = ref('int_inventory_events__mapped') %}
 
-    select * from {{ ref('int_inventory_events__mapped') }}
-
-),
+with
 {%- if is_incremental() %}
 
 restated_instants as (
 
     -- the instants of the restated events, whose every event the numbering needs
     select distinct occurred_at
-    from mapped
+    from {{ mapped }}
     where {{ in_restated_window('occurred_at', 'material_sublot_id') }}
 
 ),
@@ -47,19 +47,36 @@ restated_instants as (
 scoped_events as (
 
     -- the whole history of the restated sublots (the running values need it), and every event
-    -- of a restated instant (the numbering needs it; other sublots' rows are not kept)
-    select *
-    from mapped
+    -- of a restated instant (the numbering needs it; other sublots' rows are not kept): only
+    -- the columns the windows read, as this scan is not bounded by time
+    select
+        material_sublot_id, occurred_at, tie_break_rank, source_id, source_event, sets_status,
+        quantity, from_is_physical, to_is_physical
+    from {{ mapped }}
     where material_sublot_id in (select material_sublot_id from {{ ref('int_window_sublots') }})
         or occurred_at in (select occurred_at from restated_instants)
         or occurred_at is null
+
+),
+
+restated_events as (
+
+    -- the events this run writes, whole (in_restated_window: a scan of the window only)
+    select * from {{ mapped }}
+    where {{ in_restated_window('occurred_at', 'material_sublot_id') }}
 
 ),
 {%- else %}
 
 scoped_events as (
 
-    select * from mapped
+    select * from {{ mapped }}
+
+),
+
+restated_events as (
+
+    select * from scoped_events
 
 ),
 {%- endif %}
@@ -119,17 +136,17 @@ running_values as (
 with_status_before as (
 
     select
-        scoped_events.*,
+        restated_events.*,
         running_values.status_before,
         running_values.physical_quantity_before,
         running_values.instant_rank
-    from scoped_events
+    from restated_events
     -- (tie_break_rank, source_id, source_event) names one event as transaction_id does: the
     -- rank stands for the source table (and a shipment's event; 0 for none, never a rank)
     inner join running_values
-        on coalesce(scoped_events.tie_break_rank, 0) = coalesce(running_values.tie_break_rank, 0)
-        and scoped_events.source_id = running_values.source_id
-        and scoped_events.source_event = running_values.source_event
+        on coalesce(restated_events.tie_break_rank, 0) = coalesce(running_values.tie_break_rank, 0)
+        and restated_events.source_id = running_values.source_id
+        and restated_events.source_event = running_values.source_event
 
 ),
 

@@ -34,6 +34,13 @@ with history as (
         -- valid_to, or +infinity while current; one comparison, where an OR with the scalar
         -- bound made DuckDB join every interval with it block by block)
         and valid_until >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
+        -- an interval still open that began before then adds its quantity on a day before the
+        -- first replaced one and never takes it away: it changes no kept day (the spans
+        -- running into the window carry its balance), so the open stock is not read again
+        and (
+            valid_to is not null
+            or valid_from >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
+        )
     {%- endif %}
 
 ),

@@ -56,19 +56,42 @@ repriced_materials as (
 
 {%- endif %}
 
-{#- the journal entries this run recomputes (all of them on a full build) -#}
-{%- set in_recomputed_entries -%}
-    (
-        {{ in_restated_window('entry_at', 'material_sublot_id') }}
-        or transaction_id in (
-            select journal.transaction_id
-            from {{ ref('fact_inventory_journal') }} as journal
-            inner join repriced_materials
-                on journal.material_type = repriced_materials.material_type
-                and journal.material_code = repriced_materials.material_code
-        )
-    )
-{%- endset %}
+{%- if is_incremental() %}
+
+recomputed_entries as (
+
+    -- the journal entries this run recomputes, narrow: those the journal restated (one plain
+    -- comparison on entry_at leads in_restated_window, so the scan reads the window only),
+    -- and every entry of a repriced material (none on most days: the join then reads nothing)
+    select entry_sequence, entry_side, facility_id, is_physical
+    from {{ ref('fact_inventory_journal') }}
+    where {{ in_restated_window('entry_at', 'material_sublot_id') }}
+
+    union
+
+    select journal.entry_sequence, journal.entry_side, journal.facility_id, journal.is_physical
+    from {{ ref('fact_inventory_journal') }} as journal
+    inner join repriced_materials
+        on journal.material_type = repriced_materials.material_type
+        and journal.material_code = repriced_materials.material_code
+
+),
+
+physical_entries as (
+
+    select entry_sequence, entry_side, facility_id
+    from recomputed_entries
+    where is_physical
+
+),
+
+counterparts as (
+
+    select entry_sequence, facility_id, is_physical
+    from recomputed_entries
+
+),
+{%- else %}
 
 physical_entries as (
 
@@ -77,9 +100,6 @@ physical_entries as (
     select entry_sequence, entry_side, facility_id
     from {{ ref('fact_inventory_journal') }}
     where is_physical
-    {%- if is_incremental() %}
-        and {{ in_recomputed_entries }}
-    {%- endif %}
 
 ),
 
@@ -89,11 +109,9 @@ counterparts as (
     -- (fact_inventory_journal.entry_sequence): the counterpart is found by an integer key
     select entry_sequence, facility_id, is_physical
     from {{ ref('fact_inventory_journal') }}
-    {%- if is_incremental() %}
-    where {{ in_recomputed_entries }}
-    {%- endif %}
 
 ),
+{%- endif %}
 
 boundary_sequences as (
 
@@ -114,6 +132,11 @@ boundary_entries as (
     select *
     from {{ ref('fact_inventory_journal') }}
     where entry_sequence in (select entry_sequence from boundary_sequences)
+    {%- if is_incremental() %}
+        -- one plain comparison the scan applies (entry_sequence grows with entry_at): the
+        -- semi join alone made it read every entry's wide columns
+        and entry_sequence >= (select min(entry_sequence) from boundary_sequences)
+    {%- endif %}
 
 ),
 
