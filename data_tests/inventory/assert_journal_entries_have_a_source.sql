@@ -74,7 +74,7 @@ orphan_sources as (
 select entries.journal_entry_id, entries.transaction_id, entries.source_table, entries.source_id
 from {{ ref('fact_inventory_journal') }} as entries
 inner join orphan_sources
-    {#- an entry without a source table or id has no source either -#}
+    -- (an entry without a source table or id has no source either)
     on entries.source_table is not distinct from orphan_sources.source_table
     and entries.source_id is not distinct from orphan_sources.source_id
 where {{ proof_in_lookback('entries.entry_at') }}
