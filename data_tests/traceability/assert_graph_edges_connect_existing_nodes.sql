@@ -4,8 +4,9 @@
 -- Two passes: the first takes both ends of every edge (the two key columns only) and keeps
 -- the ends no node matches; the second returns the edges with one of those ends (none when
 -- the proof passes), with the columns the failing rows show. Both ends go through one lookup
--- of graph_nodes where two joins of every edge column each built it (at scale 1: 1.2 s
--- instead of 2.1 s; graph_edges is a view, each pass a scan of its four tables).
+-- of graph_nodes where two joins of every edge column each built it (at scale 1, runs
+-- interleaved on a loaded machine: 1.4 s instead of 1.8 s; graph_edges is a view, each pass a
+-- scan of its four tables).
 
 with edge_ends as (
 
