@@ -10,16 +10,21 @@
 -- from the one the reprocessed window begins in (earlier months changed in neither table).
 -- Opening and closing quantities, which need the key's whole history, are computed only for
 -- the months that fail.
+--
+-- The journal's month is that of entry_date (the UTC date of entry_at, as the model defines
+-- it), grouped as a date and only then cast to the instant date_trunc('month', entry_at) gives
+-- in a UTC session: a date's month is cheap where the time zone rules of a timestamp with time
+-- zone are not (at scale 1 the journal's 5.9 M entries: 0.3 s instead of 0.9 s).
 
 {%- set whole = proof_is_whole() %}
 
-with journal_changes as (
+with journal_months as (
 
     select
         facility_code,
         material_type,
         material_code,
-        date_trunc('month', entry_at) as month_start,
+        date_trunc('month', entry_date) as entry_month,
         sum(quantity) as journal_change
     from {{ ref('fact_inventory_journal') }}
     where is_physical
@@ -27,6 +32,18 @@ with journal_changes as (
         and entry_at >= date_trunc('month', {{ proof_window_start() }})
         {%- endif %}
     group by all
+
+),
+
+journal_changes as (
+
+    select
+        facility_code,
+        material_type,
+        material_code,
+        cast(entry_month as {{ type_timestamptz() }}) as month_start,
+        journal_change
+    from journal_months
 
 ),
 
@@ -71,12 +88,20 @@ unexplained_key_months as (
         facility_code,
         material_type,
         material_code,
-        date_trunc('month', entry_at) as month_start,
-        sum(quantity) as journal_change
-    from {{ ref('fact_inventory_journal') }}
-    where is_physical
-        and {{ columns_in(['facility_code', 'material_type', 'material_code'], 'unexplained') }}
-    group by all
+        cast(entry_month as {{ type_timestamptz() }}) as month_start,
+        journal_change
+    from (
+        select
+            facility_code,
+            material_type,
+            material_code,
+            date_trunc('month', entry_date) as entry_month,
+            sum(quantity) as journal_change
+        from {{ ref('fact_inventory_journal') }}
+        where is_physical
+            and {{ columns_in(['facility_code', 'material_type', 'material_code'], 'unexplained') }}
+        group by all
+    ) as unexplained_journal_months
 
 ),
 

@@ -1,32 +1,58 @@
 -- Both ends of every edge of graph_edges are nodes of graph_nodes (same node_type and
 -- node_key). Returns the edges with a missing end.
+--
+-- Two passes: the first takes both ends of every edge (the two key columns only) and keeps
+-- the ends no node matches; the second returns the edges with one of those ends (none when
+-- the proof passes), with the columns the failing rows show. Both ends go through one lookup
+-- of graph_nodes where two joins of every edge column each built it (at scale 1, runs
+-- interleaved on a loaded machine: 1.4 s instead of 1.8 s; graph_edges is a view, each pass a
+-- scan of its four tables).
 
-with nodes as (
+with edge_ends as (
 
-    select node_type, node_key from {{ ref('graph_nodes') }}
+    select from_node_type as node_type, from_node_key as node_key
+    from {{ ref('graph_edges') }}
+    union all
+    select to_node_type as node_type, to_node_key as node_key
+    from {{ ref('graph_edges') }}
 
 ),
 
-edges as (
+missing_nodes as (
 
-    select * from {{ ref('graph_edges') }}
+    select distinct edge_ends.node_type, edge_ends.node_key
+    from edge_ends
+    where not exists (
+        select 1
+        from {{ ref('graph_nodes') }} as nodes
+        where nodes.node_type = edge_ends.node_type
+            and nodes.node_key = edge_ends.node_key
+    )
+
+),
+
+edges_with_missing_ends as (
+
+    select
+        relationship,
+        from_node_type,
+        from_node_key,
+        to_node_type,
+        to_node_key,
+        exists (
+            select 1 from missing_nodes
+            where missing_nodes.node_type = edges.from_node_type
+                and missing_nodes.node_key = edges.from_node_key
+        ) as from_node_missing,
+        exists (
+            select 1 from missing_nodes
+            where missing_nodes.node_type = edges.to_node_type
+                and missing_nodes.node_key = edges.to_node_key
+        ) as to_node_missing
+    from {{ ref('graph_edges') }} as edges
 
 )
 
-select
-    edges.relationship,
-    edges.from_node_type,
-    edges.from_node_key,
-    edges.to_node_type,
-    edges.to_node_key,
-    from_nodes.node_key is null as from_node_missing,
-    to_nodes.node_key is null as to_node_missing
-from edges
-left join nodes as from_nodes
-    on edges.from_node_type = from_nodes.node_type
-    and edges.from_node_key = from_nodes.node_key
-left join nodes as to_nodes
-    on edges.to_node_type = to_nodes.node_type
-    and edges.to_node_key = to_nodes.node_key
-where from_nodes.node_key is null
-    or to_nodes.node_key is null
+select *
+from edges_with_missing_ends
+where from_node_missing or to_node_missing
