@@ -18,32 +18,39 @@
 
 {%- set whole = proof_is_whole() %}
 
-with journal_months as (
-
-    select
-        facility_code,
-        material_type,
-        material_code,
-        date_trunc('month', entry_date) as entry_month,
-        sum(quantity) as journal_change
-    from {{ ref('fact_inventory_journal') }}
-    where is_physical
-        {% if not whole -%}
-        and entry_at >= date_trunc('month', {{ proof_window_start() }})
-        {%- endif %}
-    group by all
-
-),
-
-journal_changes as (
-
+{#- The journal's physical change per facility, material and month of the entries meeting a
+    condition: of the window's months, and of the whole history of the keys that fail. -#}
+{%- set journal_months = {} -%}
+{%- for name, condition in [
+        ('window', '1 = 1' if whole else "entry_at >= date_trunc('month', " ~ proof_window_start() ~ ")"),
+        ('unexplained_keys', columns_in(['facility_code', 'material_type', 'material_code'], 'unexplained')),
+    ] -%}
+    {%- set months_sql -%}
     select
         facility_code,
         material_type,
         material_code,
         cast(entry_month as {{ type_timestamptz() }}) as month_start,
         journal_change
-    from journal_months
+    from (
+        select
+            facility_code,
+            material_type,
+            material_code,
+            date_trunc('month', entry_date) as entry_month,
+            sum(quantity) as journal_change
+        from {{ ref('fact_inventory_journal') }}
+        where is_physical
+            and {{ condition }}
+        group by all
+    ) as {{ name }}_journal_months
+    {%- endset -%}
+    {%- do journal_months.update({name: months_sql}) -%}
+{%- endfor %}
+
+with journal_changes as (
+
+    {{ journal_months['window'] }}
 
 ),
 
@@ -84,24 +91,7 @@ unexplained as (
 unexplained_key_months as (
 
     -- the whole monthly journal history of the keys with an unexplained month (none, normally)
-    select
-        facility_code,
-        material_type,
-        material_code,
-        cast(entry_month as {{ type_timestamptz() }}) as month_start,
-        journal_change
-    from (
-        select
-            facility_code,
-            material_type,
-            material_code,
-            date_trunc('month', entry_date) as entry_month,
-            sum(quantity) as journal_change
-        from {{ ref('fact_inventory_journal') }}
-        where is_physical
-            and {{ columns_in(['facility_code', 'material_type', 'material_code'], 'unexplained') }}
-        group by all
-    ) as unexplained_journal_months
+    {{ journal_months['unexplained_keys'] }}
 
 ),
 
