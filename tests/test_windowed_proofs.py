@@ -384,3 +384,60 @@ def test_the_journal_balance_checks_the_windows_transactions_over_all_their_entr
     whole = rerun(daily, workdir, BALANCE, full_proof=True)
     assert whole.statuses().get(BALANCE) == "fail", whole.tail()
     assert {row["transaction_id"] for row in failing_rows(workdir, BALANCE)} == {inside, outside}
+
+
+SEQUENCED = "column_rules_int_plc_tag_events__sequenced"
+# a position's last accepted row before the window: the row an incremental run of
+# int_plc_tag_events__sequenced rewrites (is_server_order_repaired, from its next event)
+LAST_BEFORE = f"""
+    select storage_location_id, max(tag_sequence) from intermediate.int_plc_tag_events__sequenced
+    where source_timestamp < {WINDOW_START} and not is_inferred_nil
+    group by storage_location_id"""
+
+
+def test_the_tag_sequence_rules_check_the_window_and_the_rows_rewritten_before_it(
+    daily: Daily, tmp_path: Path
+) -> None:
+    """column_rules on int_plc_tag_events__sequenced (window: the window's events plus each
+    position's last accepted row before it): a null in such a rewritten row and a second copy of
+    one fail the incremental run's check; a null in an older row is left to the run that wrote
+    it, and `full_proof` finds it."""
+    table = "intermediate.int_plc_tag_events__sequenced"
+    rewritten_rows = f"(storage_location_id, tag_sequence) in ({LAST_BEFORE})"
+    rewritten = scalar(
+        daily.workdir, f"select min(plc_tag_event_id) from {table} where {rewritten_rows}"
+    )
+    copied = scalar(
+        daily.workdir, f"select max(plc_tag_event_id) from {table} where {rewritten_rows}"
+    )
+    older = scalar(
+        daily.workdir,
+        f"""select min(plc_tag_event_id) from {table}
+            where source_timestamp < {WINDOW_START} and not is_inferred_nil
+                and not {rewritten_rows}""",
+    )
+    assert rewritten != copied
+    null_repaired = f"update {table} set is_server_order_repaired = null where plc_tag_event_id = ?"
+    workdir = faulty_copy(
+        daily,
+        tmp_path / "rewritten",
+        [
+            (null_repaired, [rewritten]),
+            (f"insert into {table} select * from {table} where plc_tag_event_id = ?", [copied]),
+        ],
+    )
+    windowed = rerun(daily, workdir, SEQUENCED)
+    assert windowed.statuses().get(SEQUENCED) == "fail", windowed.tail()
+    found = {(row["rule"], row["column_name"]) for row in failing_rows(workdir, SEQUENCED)}
+    assert found == {
+        ("not_null", "is_server_order_repaired"),
+        ("unique", "plc_tag_event_id"),
+        ("unique_combination_of_columns", "storage_location_id, tag_sequence"),
+    }, found
+    workdir = faulty_copy(daily, tmp_path / "older", [(null_repaired, [older])])
+    assert rerun(daily, workdir, SEQUENCED).statuses().get(SEQUENCED) == "pass"
+    whole = rerun(daily, workdir, SEQUENCED, full_proof=True)
+    assert whole.statuses().get(SEQUENCED) == "fail", whole.tail()
+    assert {(row["rule"], row["column_name"]) for row in failing_rows(workdir, SEQUENCED)} == {
+        ("not_null", "is_server_order_repaired")
+    }

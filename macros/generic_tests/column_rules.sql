@@ -28,6 +28,11 @@
                  {lookback_day: column, extra: n}  date-grained: column >= lookback_first_day() - n
                  {sublots: column}         sublot-grained: in_window_sublots(column)
                  {loads: column}           raw/staging: rows of loads the previous run had not consumed
+                 {lookback: column, last_before: {partition, order, where}}
+                                           also each partition's last row (greatest `order`,
+                                           among the rows `where` holds) before the window: the
+                                           row a model that continues each partition's state
+                                           rewrites (int_plc_tag_events__sequenced)
                The proof stays exact: a unique key of a window row must occur once in the WHOLE
                model; a window row's foreign key must be in the whole parent (parents only grow:
                a parent row once referenced is never deleted); rows outside the window were
@@ -59,6 +64,10 @@
     {%- if windowed %}
     with window_rows as {{ column_rules_materialized() }} (
         select * from {{ model }} where {{ window_condition }}
+        {%- if window.last_before is defined %}
+        union all
+        {{ _column_rules_last_before(model, window) }}
+        {%- endif %}
     )
     {%- endif %}
 
@@ -144,18 +153,59 @@
 {%- endmacro %}
 
 
-{# The window's condition with int_load_window's values as checked constants. #}
-{% macro _column_rules_window_constant(window, start_text, previous_load) -%}
-    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
+{#
+    The rows before a `lookback` window that the run rewrote as well (window.last_before): per
+    partition, the row with the greatest `order` among the rows before the window that `where`
+    holds. Found by an aggregate of three narrow columns; the rows before the window are the
+    ones the run kept, so the same rows the model rewrote (and a rewritten row left twice is
+    found twice: both share its key). Only in an incremental run (the window is a constant).
+#}
+{% macro _column_rules_last_before(model, window) -%}
+    {%- set last = window.last_before -%}
+    {%- set before = window.lookback ~ " < " ~ _column_rules_window_start() -%}
+    select * from {{ model }}
+    where {{ before }}
+        and ({{ last.partition }}, {{ last.order }}) in (
+            select {{ last.partition }}, max({{ last.order }})
+            from {{ model }}
+            where {{ before }} and ({{ last.get('where', '1 = 1') }})
+            group by {{ last.partition }}
+        )
+{%- endmacro %}
+
+
+{# The window's start as the constant the window's condition holds (read from int_load_window). #}
+{% macro _column_rules_window_start() -%}
+    {%- if not execute -%}
+        {{ return(lookback_start()) }}
+    {%- endif -%}
+    {%- set started = run_query(
+        "select cast(lookback_start as " ~ dbt.type_string() ~ ") from " ~ ref('int_load_window')) -%}
+    {{ return(_column_rules_start_constant(started.columns[0].values()[0])) }}
+{%- endmacro %}
+
+
+{% macro _column_rules_start_constant(start_text) -%}
+    {%- if start_text is none or not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
         {{ exceptions.raise_compiler_error("column_rules: unexpected lookback_start " ~ start_text) }}
     {%- endif -%}
-    {%- set start = "cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")" -%}
+    {{ return("cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")") }}
+{%- endmacro %}
+
+
+{# The window's condition with int_load_window's values as checked constants. #}
+{% macro _column_rules_window_constant(window, start_text, previous_load) -%}
+    {%- set start = _column_rules_start_constant(start_text) -%}
     {%- if window.lookback is defined -%}
         ({{ window.lookback }} >= {{ start }} or {{ window.lookback }} is null)
     {%- elif window.lookback_day is defined -%}
         {{ window.lookback_day }} >= cast({{ dbt.dateadd('day', -2, start) }} as date) - {{ (window.extra or 0) | int }}
     {%- elif window.loads is defined -%}
         {{ window.loads }} > {{ previous_load | int }}
+    {%- elif window.sublots is defined -%}
+        {#- the run is incremental (start_text is set): the window's sublots alone, not OR'd with
+            the full-build test, which kept the engine from joining them to the scan -#}
+        {{ in_window_sublots(window.sublots) }}
     {%- else -%}
         {{ _column_rules_window(window) }}
     {%- endif -%}
