@@ -73,19 +73,20 @@ changed_nodes as (
 
 nodes as (
 
-    select node_type, node_key, node_label, source_id, created_at
+    select node_type, node_key, node_label, source_id, created_at, input_load_id
     from master_nodes
 
     union all
 
     -- on an incremental run the changed ones only: the operations are computed once
-    select node_type, node_key, node_label, source_id, created_at
+    select node_type, node_key, node_label, source_id, created_at, input_load_id
     from {% if is_incremental() %}changed_operation_nodes{% else %}operation_nodes{% endif %}
 
     union all
 
+    -- no load: a transaction's node is rewritten with its screened window (transacted_at)
     select 'MaterialTransaction', transaction_number, transaction_type, material_transaction_id,
-        transacted_at
+        transacted_at, cast(null as bigint)
     from transactions
     {%- if is_incremental() %}
     where material_transaction_id in (select material_transaction_id from changed_transactions)
@@ -100,14 +101,15 @@ final as (
         node_key,
         node_label,
         source_id,
-        created_at
+        created_at,
+        input_load_id
     from nodes
     {%- if is_incremental() %}
 
     union all
 
     -- every changed node also gets a placeholder: it deletes its old row (strategy 'keys')
-    select distinct node_type, null, null, source_id, null
+    select distinct node_type, null, null, source_id, null, null
     from changed_nodes
     {%- endif %}
 
