@@ -21,6 +21,11 @@
 -- shipments), of the screened material transactions of the window, and every master-data
 -- node (a few thousand); a changed master row rebuilds everything, as the labels it names may
 -- have changed (int_graph_nodes__operations.input_load_id).
+--
+-- input_load_id, the newest load among the staged rows a node is built from (null for a
+-- material transaction), is the same in a full refresh; with created_at it names the nodes a
+-- daily run may have written, which column_rules_graph_nodes checks (docs block
+-- incremental_loads).
 
 with master_nodes as (
 
