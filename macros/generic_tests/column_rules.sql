@@ -135,9 +135,18 @@
 {%- endmacro %}
 
 
-{# The rows the run wrote; everything on a full build (no lookback start). #}
+{# The rows the run wrote; everything on a full build (no lookback start). A window naming
+   several kinds ({loads: .., lookback: ..}) is their union: rows any of them holds. #}
 {% macro _column_rules_window(window) -%}
     {%- set full_build = "(select lookback_start from " ~ ref('int_load_window') ~ ") is null" -%}
+    {%- set kinds = _column_rules_window_kinds(window) -%}
+    {%- if kinds | length > 1 -%}
+        {%- set conditions = [] -%}
+        {%- for kind in kinds -%}
+            {%- do conditions.append(_column_rules_window(kind)) -%}
+        {%- endfor -%}
+        {{ return('(' ~ conditions | join(' or ') ~ ')') }}
+    {%- endif -%}
     {%- if window.lookback is defined -%}
         {%- set condition = in_lookback(window.lookback) -%}
     {%- elif window.lookback_day is defined -%}
@@ -195,6 +204,14 @@
 
 {# The window's condition with int_load_window's values as checked constants. #}
 {% macro _column_rules_window_constant(window, start_text, previous_load) -%}
+    {%- set kinds = _column_rules_window_kinds(window) -%}
+    {%- if kinds | length > 1 -%}
+        {%- set conditions = [] -%}
+        {%- for kind in kinds -%}
+            {%- do conditions.append(_column_rules_window_constant(kind, start_text, previous_load)) -%}
+        {%- endfor -%}
+        {{ return('(' ~ conditions | join(' or ') ~ ')') }}
+    {%- endif -%}
     {%- set start = _column_rules_start_constant(start_text) -%}
     {%- if window.lookback is defined -%}
         ({{ window.lookback }} >= {{ start }} or {{ window.lookback }} is null)
@@ -209,6 +226,20 @@
     {%- else -%}
         {{ _column_rules_window(window) }}
     {%- endif -%}
+{%- endmacro %}
+
+
+{# A window as one single-kind window per kind it names (a window of one kind: itself). #}
+{% macro _column_rules_window_kinds(window) -%}
+    {%- set kinds = [] -%}
+    {%- for kind in ['lookback', 'lookback_day', 'sublots', 'loads'] if kind in window -%}
+        {%- set single = {kind: window[kind]} -%}
+        {%- if kind == 'lookback_day' and 'extra' in window -%}
+            {%- do single.update({'extra': window['extra']}) -%}
+        {%- endif -%}
+        {%- do kinds.append(single) -%}
+    {%- endfor -%}
+    {{ return(kinds if kinds | length > 1 else [window]) }}
 {%- endmacro %}
 
 

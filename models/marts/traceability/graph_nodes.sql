@@ -21,6 +21,11 @@
 -- shipments), of the screened material transactions of the window, and every master-data
 -- node (a few thousand); a changed master row rebuilds everything, as the labels it names may
 -- have changed (int_graph_nodes__operations.input_load_id).
+--
+-- input_load_id, the newest load among the staged rows a node is built from (null for a
+-- material transaction), is the same in a full refresh; with created_at it names the nodes a
+-- daily run may have written, which column_rules_graph_nodes checks (docs block
+-- incremental_loads).
 
 with master_nodes as (
 
@@ -73,19 +78,20 @@ changed_nodes as (
 
 nodes as (
 
-    select node_type, node_key, node_label, source_id, created_at
+    select node_type, node_key, node_label, source_id, created_at, input_load_id
     from master_nodes
 
     union all
 
     -- on an incremental run the changed ones only: the operations are computed once
-    select node_type, node_key, node_label, source_id, created_at
+    select node_type, node_key, node_label, source_id, created_at, input_load_id
     from {% if is_incremental() %}changed_operation_nodes{% else %}operation_nodes{% endif %}
 
     union all
 
+    -- no load: a transaction's node is rewritten with its screened window (transacted_at)
     select 'MaterialTransaction', transaction_number, transaction_type, material_transaction_id,
-        transacted_at
+        transacted_at, cast(null as bigint)
     from transactions
     {%- if is_incremental() %}
     where material_transaction_id in (select material_transaction_id from changed_transactions)
@@ -100,14 +106,15 @@ final as (
         node_key,
         node_label,
         source_id,
-        created_at
+        created_at,
+        input_load_id
     from nodes
     {%- if is_incremental() %}
 
     union all
 
     -- every changed node also gets a placeholder: it deletes its old row (strategy 'keys')
-    select distinct node_type, null, null, source_id, null
+    select distinct node_type, null, null, source_id, null, null
     from changed_nodes
     {%- endif %}
 
