@@ -45,39 +45,28 @@ inferred_nils as (
 
 -- Incremental run (macros/incremental.sql): the rows from the lookback start on, numbered and
 -- compared after each position's last row before it; and that position's last accepted row
--- before it again, whose next accepted event may be a late one. Both are found by their
--- tag_sequence (the key with storage_location_id), a three-column aggregate of the rows before
--- the window, then read by key: not by sorting every earlier row of every position.
+-- before it again, whose next accepted event may be a late one.
 
-last_sequences_before as (
+rows_before as (
 
-    select
-        storage_location_id,
-        max(tag_sequence) as last_tag_sequence,
-        max(case when not is_inferred_nil then tag_sequence end) as last_accepted_tag_sequence
-    from {{ this }}
+    select * from {{ this }}
     where source_timestamp < {{ lookback_start() }}
-    group by storage_location_id
 
 ),
 
 last_row_before as (
 
-    select rows_before.storage_location_id, rows_before.tag_sequence, rows_before.tag_value
-    from {{ this }} as rows_before
-    inner join last_sequences_before
-        on rows_before.storage_location_id is not distinct from last_sequences_before.storage_location_id
-        and rows_before.tag_sequence = last_sequences_before.last_tag_sequence
+    select storage_location_id, tag_sequence, tag_value
+    from rows_before
+    qualify row_number() over (partition by storage_location_id order by tag_sequence desc) = 1
 
 ),
 
 last_accepted_before as (
 
-    select rows_before.*
-    from {{ this }} as rows_before
-    inner join last_sequences_before
-        on rows_before.storage_location_id is not distinct from last_sequences_before.storage_location_id
-        and rows_before.tag_sequence = last_sequences_before.last_accepted_tag_sequence
+    select * from rows_before
+    where not is_inferred_nil
+    qualify row_number() over (partition by storage_location_id order by tag_sequence desc) = 1
 
 ),
 {%- endif %}

@@ -99,17 +99,6 @@ scoped_work_orders as (
 
 ),
 
-scoped_work_order_steps as (
-
-    -- the steps of those work orders, chosen before the join: a daily run reads the day's
-    -- work orders' steps, not every step of the history
-    select * from work_order_steps
-    {%- if is_incremental() %}
-    where work_order_id in (select source_id from changed_sources)
-    {%- endif %}
-
-),
-
 edges as (
 
     -- PerformedAt: work order -> the factory it runs at
@@ -162,7 +151,7 @@ edges as (
         'WorkOrder', work_orders.wo_number,
         'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         work_orders.created_at, null, work_order_steps.quantity_out, work_order_steps.step_status
-    from scoped_work_order_steps as work_order_steps
+    from work_order_steps
     inner join scoped_work_orders as work_orders
         on work_order_steps.work_order_id = work_orders.work_order_id
 
@@ -175,7 +164,7 @@ edges as (
         'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         'WorkCenter', work_centers.work_center_code,
         work_orders.created_at, null, null, work_order_steps.step_status
-    from scoped_work_order_steps as work_order_steps
+    from work_order_steps
     inner join scoped_work_orders as work_orders
         on work_order_steps.work_order_id = work_orders.work_order_id
     inner join work_centers
