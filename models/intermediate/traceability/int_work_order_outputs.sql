@@ -9,9 +9,6 @@
 -- One row per sublot a work order produced (its receipt_from_wo): the genealogy link "work
 -- order produced sublot". Normally a product sublot; written for any material, so that an
 -- in-house subassembly received from a work order is an output like any other.
---
--- Incremental (strategy 'lookback' on received_at): a run rebuilds the receipts of the window
--- and reads only their sublots, lots and work orders (a row is built from them alone).
 
 with receipts as (
 
@@ -26,18 +23,12 @@ with receipts as (
 sublots as (
 
     select * from {{ ref('stg_plantledger__material_sublots') }}
-    {%- if is_incremental() %}
-    where material_sublot_id in (select material_sublot_id from receipts)
-    {%- endif %}
 
 ),
 
 lots as (
 
     select material_lot_id, lot_code from {{ ref('stg_plantledger__material_lots') }}
-    {%- if is_incremental() %}
-    where material_lot_id in (select material_lot_id from sublots)
-    {%- endif %}
 
 ),
 
@@ -50,9 +41,6 @@ materials as (
 work_orders as (
 
     select work_order_id, wo_number, facility_id from {{ ref('stg_plantledger__work_orders') }}
-    {%- if is_incremental() %}
-    where work_order_id in (select work_order_id from receipts)
-    {%- endif %}
 
 ),
 
