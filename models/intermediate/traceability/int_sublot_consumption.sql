@@ -11,10 +11,6 @@
 -- out (material scrapped at the line never went into the product). The component is described
 -- by its lot and origin: a supplier lot for purchased parts, or the work order that made it
 -- when a product sublot is consumed by another work order (an in-house subassembly).
---
--- Incremental (strategy 'sublots'): a run rebuilds the sublots with an event in the window
--- (int_window_sublots) from their whole history of issues and returns, and reads only those
--- sublots' staged rows, their lots and their work orders (each row is built from them alone).
 
 with transactions as (
 
@@ -29,18 +25,12 @@ with transactions as (
 sublots as (
 
     select * from {{ ref('stg_plantledger__material_sublots') }}
-    {%- if is_incremental() %}
-    where material_sublot_id in (select material_sublot_id from transactions)
-    {%- endif %}
 
 ),
 
 lots as (
 
     select * from {{ ref('stg_plantledger__material_lots') }}
-    {%- if is_incremental() %}
-    where material_lot_id in (select material_lot_id from sublots)
-    {%- endif %}
 
 ),
 
@@ -59,9 +49,6 @@ suppliers as (
 work_orders as (
 
     select work_order_id, wo_number from {{ ref('stg_plantledger__work_orders') }}
-    {%- if is_incremental() %}
-    where work_order_id in (select work_order_id from transactions)
-    {%- endif %}
 
 ),
 
