@@ -1,16 +1,33 @@
+-- depends_on: {{ ref('int_load_window') }}
+
 -- Every work order step, positioned in its work order (step number, neighbours' quantities,
 -- status and end), with its routing step, its work centre's hourly rate and its work order
 -- (fact_work_order_steps), and input_load_id: the latest load that brought a version of a row
 -- the step's row is built from (a step of its work order, the work order, or any routing or
 -- work centre, whose rates and times every step may use).
 
-with steps as (
+--
+-- Its one reader, fact_work_order_steps, rebuilds on an incremental run only the work orders
+-- whose input_load_id is a load not consumed yet (int_load_window). When that reader runs
+-- incrementally (its table exists, as dbt's is_incremental() asks), the steps are restricted to
+-- those work orders before they are positioned: the work orders with a version of themselves or
+-- of one of their steps in such a load, every one when a routing or work centre has one. Exact:
+-- a step's position, neighbours and count depend on its own work order's steps only (the
+-- windows are partitioned by work_order_id), and a work order outside that set has an
+-- input_load_id already consumed, so the reader would drop its rows anyway. A daily run then
+-- positions the day's work orders, not every step of the history (issue #11 item 1b); a reader
+-- built anew reads every step.
 
-    select * from {{ ref('stg_plantledger__work_order_steps') }}
+{%- set window_applies = false -%}
+{%- if execute and not flags.FULL_REFRESH -%}
+    {%- set reader = adapter.get_relation(
+        database=target.database,
+        schema=generate_schema_name('marts', model) | trim,
+        identifier='fact_work_order_steps') -%}
+    {%- set window_applies = reader is not none -%}
+{%- endif %}
 
-),
-
-routings as (
+with routings as (
 
     select * from {{ ref('stg_plantledger__production_routings') }}
 
@@ -22,13 +39,6 @@ work_centers as (
 
 ),
 
-work_orders as (
-
-    select work_order_id, facility_id, product_id, quantity_planned, work_order_status, load_id
-    from {{ ref('stg_plantledger__work_orders') }}
-
-),
-
 master_loads as (
 
     select max(load_id) as master_load_id
@@ -37,6 +47,39 @@ master_loads as (
         union all
         select load_id from work_centers
     ) as master_rows
+
+),
+{%- if window_applies %}
+
+changed_work_orders as (
+
+    -- the work orders whose input_load_id is a load not consumed yet
+    select work_order_id from {{ ref('stg_plantledger__work_order_steps') }}
+    where {{ in_unconsumed_loads() }}
+        or (select {{ in_unconsumed_loads('master_load_id') }} from master_loads)
+    union
+    select work_order_id from {{ ref('stg_plantledger__work_orders') }}
+    where {{ in_unconsumed_loads() }}
+
+),
+{%- endif %}
+
+steps as (
+
+    select * from {{ ref('stg_plantledger__work_order_steps') }}
+    {%- if window_applies %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
+
+),
+
+work_orders as (
+
+    select work_order_id, facility_id, product_id, quantity_planned, work_order_status, load_id
+    from {{ ref('stg_plantledger__work_orders') }}
+    {%- if window_applies %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
 
 ),
 

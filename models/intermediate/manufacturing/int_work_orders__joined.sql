@@ -1,15 +1,33 @@
+-- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_material_transactions__screened') }}
+
 -- Every work order with its facility's code and time zone, its product's SKU and its order's
 -- number and customer (fact_work_orders), and input_load_id: the latest load that brought a
 -- version of a row the work order's row is built from (the work order, its order, one of its
 -- steps, or any product, facility, routing or work centre, which every work order may use).
 
-with work_orders as (
+--
+-- Its one reader, fact_work_orders, rebuilds on an incremental run only the work orders whose
+-- input_load_id is a load not consumed yet (int_load_window) or with a screened material
+-- transaction in the window. When that reader runs incrementally (its table exists, as dbt's
+-- is_incremental() asks), the work orders are restricted to that set before the joins and
+-- before their steps' loads are grouped: those with a version of themselves, of their order or
+-- of one of their steps in such a load, every one when a product, facility, routing or work
+-- centre has one, and those with such a transaction. Exact: a work order's row depends on its
+-- own versions, order and steps and the master rows only, and the reader drops every other
+-- work order. A daily run then joins the day's work orders, not the history (issue #11 item
+-- 1b); a reader built anew reads every work order.
 
-    select * from {{ ref('stg_plantledger__work_orders') }}
+{%- set window_applies = false -%}
+{%- if execute and not flags.FULL_REFRESH -%}
+    {%- set reader = adapter.get_relation(
+        database=target.database,
+        schema=generate_schema_name('marts', model) | trim,
+        identifier='fact_work_orders') -%}
+    {%- set window_applies = reader is not none -%}
+{%- endif %}
 
-),
-
-facilities as (
+with facilities as (
 
     select facility_id, facility_code, timezone, load_id from {{ ref('stg_plantledger__facilities') }}
 
@@ -27,14 +45,6 @@ orders as (
 
 ),
 
-step_loads as (
-
-    select work_order_id, max(load_id) as steps_load_id
-    from {{ ref('stg_plantledger__work_order_steps') }}
-    group by work_order_id
-
-),
-
 master_loads as (
 
     select max(load_id) as master_load_id
@@ -47,6 +57,44 @@ master_loads as (
         union all
         select load_id from {{ ref('stg_plantledger__work_centers') }}
     ) as master_rows
+
+),
+{%- if window_applies %}
+
+changed_work_orders as (
+
+    -- the work orders fact_work_orders rebuilds in this run
+    select work_order_id from {{ ref('stg_plantledger__work_orders') }}
+    where {{ in_unconsumed_loads() }}
+        or (select {{ in_unconsumed_loads('master_load_id') }} from master_loads)
+        or order_id in (select order_id from orders where {{ in_unconsumed_loads() }})
+    union
+    select work_order_id from {{ ref('stg_plantledger__work_order_steps') }}
+    where {{ in_unconsumed_loads() }}
+    union
+    select work_order_id from {{ ref('int_material_transactions__screened') }}
+    where {{ in_lookback('transacted_at') }}
+
+),
+{%- endif %}
+
+work_orders as (
+
+    select * from {{ ref('stg_plantledger__work_orders') }}
+    {%- if window_applies %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
+
+),
+
+step_loads as (
+
+    select work_order_id, max(load_id) as steps_load_id
+    from {{ ref('stg_plantledger__work_order_steps') }}
+    {%- if window_applies %}
+    where work_order_id in (select work_order_id from changed_work_orders)
+    {%- endif %}
+    group by work_order_id
 
 ),
 
