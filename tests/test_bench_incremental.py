@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import duckdb
@@ -273,9 +274,11 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
     run = bench_incremental.run_once(base, work, messages.append)
 
     calls = [json.loads(line) for line in (work / "dbt-calls.jsonl").read_text().splitlines()]
-    assert [c["verb"] for c in calls] == ["parse", "build", "seed", "run", "build", "run", "build"]
+    assert [c["verb"] for c in calls] == [
+        "parse", "build", "seed", "run", "build", "run", "build", "build", "build"
+    ]  # fmt: skip
     assert [c["warehouse"] for c in calls] == [
-        "build", "build", "run", "run", "build", "build", "build"
+        "build", "build", "run", "run", "build", "build", "build", "build", "build"
     ]  # fmt: skip
     timed_calls = [c for c in calls if c["verb"] not in ("parse", "seed")]
     assert [(c["verb"], c["before"], c["events"]) for c in timed_calls] == [
@@ -284,16 +287,19 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
         ("build", 5, 6),  # incremental build: the full build's warehouse, a day more
         ("run", 5, 6),  # incremental run: the warehouse as it was before the append
         ("build", 5, 6),  # incremental build without unit tests: before the append again
+        ("build", 6, 9),  # warm-up: three more days on that warehouse (untimed)
+        ("build", 9, 10),  # steady state: one day more
     ]
-    assert "--exclude-resource-type unit_test" in " ".join(calls[-1]["argv"])
+    assert "--exclude-resource-type unit_test" in " ".join(calls[6]["argv"])
     assert "--exclude-resource-type" not in " ".join(calls[4]["argv"])
     # every timed dbt call finds the project parsed, and none the previous call's run SQL
     assert all(c["parsed"] and c["run_sql_left"] == [] for c in timed_calls)
     assert run.journal_before == 5 and run.journal_after == 6 and run.journal_added == 1
     assert run.incremental_models == ("fact_inventory_journal",)
     assert run.ran_incrementally == ("fact_inventory_journal",)
+    assert run.steady_added == 1
     steps = ("full_build", "full_run", "append", "incremental_build", "incremental_run")
-    for step in (*steps, "incremental_build_data_only"):
+    for step in (*steps, "incremental_build_data_only", "steady_build"):
         assert 0 < getattr(run, step).seconds < 60, step
     assert (base / "events.txt").read_text() == "base\n" * 5  # the base folder is left alone
     assert (work / "raw" / "events.txt").read_text().endswith("late\n")
@@ -307,6 +313,8 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
         "incremental-build-data-only.run_results.json",
         "incremental-build.run_results.json",
         "incremental-run.run_results.json",
+        "steady-build.run_results.json",
+        "warmup-build.run_results.json",
     ]
     assert [m.split(" ")[0:2] for m in messages] == [
         ["full", "dbt"],
@@ -315,7 +323,9 @@ def test_one_repeat_times_each_step_and_restores_the_warehouse(tmp_path, fake_co
         ["incremental", "dbt"],
         ["incremental", "dbt"],
         ["incremental", "dbt"],
+        ["steady-state", "dbt"],
     ]
+    assert "(after 3 more days)" in messages[6] and "1 journal entries added" in messages[6]
     assert "1 journal entries added, 1/1 incremental models ran incrementally" in messages[3]
     # where the incremental build's thread time went, per resource type (exposures left out)
     assert run.incremental_nodes == (("model", 1, 1.5), ("test", 2, 0.75))
@@ -347,6 +357,26 @@ def test_report_rows_give_medians_ratios_and_the_target():
     exact = bench_incremental.report_rows(0.5, [fake_run(100.0, 10.0, 80.0, 6.0)])
     assert exact[0][-2:] == ["10.0 %", "<= 10 %: met"]
     assert len(HEADER := bench_incremental.HEADER) == len(slow[0]) and HEADER[6] == "command"
+
+
+def test_report_rows_add_the_steady_state_build_when_measured():
+    runs = [
+        replace(fake_run(100.0, 30.0, 80.0, 6.0), steady_build=timed(9.0), steady_added=4),
+        replace(fake_run(120.0, 20.0, 90.0, 9.0), steady_build=timed(11.0), steady_added=6),
+        replace(fake_run(110.0, 14.0, 70.0, 8.0), steady_build=timed(13.0), steady_added=5),
+    ]
+    rows = bench_incremental.report_rows(1.0, runs)
+    assert len(rows) == 4
+    assert rows[3][4:] == [
+        "5", "2/2", "`dbt build`, steady state (day 5)", "110.0", "11.0", "10.0 %",
+        "<= 10 %: met",
+    ]  # fmt: skip
+    # a run without it (an older repeat's figures) leaves the row out
+    assert len(bench_incremental.report_rows(1.0, [*runs, fake_run(1, 1, 1, 1)])) == 3
+    growth = bench_incremental.growth_rows(
+        {1.0: runs, 3.0: [replace(runs[0], steady_build=timed(22.0))]}, "steady_build"
+    )
+    assert growth[1][4:] == ["22.0", "2.00", "<= 1.3: MISSED"]
 
 
 def test_growth_rows_compare_each_scale_with_the_smallest():
@@ -426,14 +456,15 @@ def test_bench_command_runs_the_section_alone_and_fills_the_readme(
         ["2", "4", "1", "1/1", "`dbt build`"],
         ["2", "4", "1", "1/1", "`dbt build --exclude-resource-type unit_test`"],
         ["2", "4", "1", "1/1", "`dbt run`"],
+        ["2", "4", "1", "1/1", "`dbt build`, steady state (day 5)"],
     ]
-    assert captured.err.count("bench: incremental scale 0.5 run ") == 12  # 6 steps, 2 runs
+    assert captured.err.count("bench: incremental scale 0.5 run ") == 14  # 7 steps, 2 runs
     assert "scale 0.5: 1 models 1.5 s, 2 tests 0.8 s" in captured.out  # the nodes' thread time
     assert captured.out in readme.read_text()
     with duckdb.connect(
         str(tmp_path / "work/scale-0.5/incremental/build/warehouse.duckdb"), read_only=True
-    ) as con:  # the last repeat's last build, on the restored warehouse, saw the new day
-        assert con.sql("select count(*) from marts.fact_inventory_journal").fetchall() == [(5,)]
+    ) as con:  # the last repeat's last build (the steady state's) saw every appended day
+        assert con.sql("select count(*) from marts.fact_inventory_journal").fetchall() == [(9,)]
 
 
 def test_late_days_reach_the_append_and_the_report(tmp_path, monkeypatch):

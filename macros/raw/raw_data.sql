@@ -96,6 +96,30 @@
 
 
 {#
+    The raw rows a versioned staging table reads: on an incremental run (DuckDB, where the
+    large versioned staging models are incremental tables: dbt_project.yml), the rows of loads
+    newer than the newest load the table holds; otherwise every row. Loads only append and a
+    key's row in a newer load is its newer version, so the latest version among these rows
+    replaces the table's row of that key (strategy delete+insert on the key) and every other
+    key keeps its row: the table equals the latest version of every raw row. The newest load is
+    read when the model compiles and pasted as a whole number, so the parquet scan skips the
+    older loads' row groups (load_id statistics) instead of reading history.
+#}
+{% macro in_loads_after_this(column='load_id') -%}
+    {%- if not (execute and is_incremental()) -%}
+        true
+    {%- else -%}
+        {%- set newest = run_query('select max(' ~ column ~ ') from ' ~ this).columns[0].values()[0] -%}
+        {%- if newest is none -%}
+            true
+        {%- else -%}
+            {{ column }} > {{ newest | int }}
+        {%- endif -%}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#
     The project's vars that models paste into SQL text, checked before any node runs (called by
     check_raw_data): the dim_date calendar bounds are days as YYYY-MM-DD, the counts whole
     numbers. A value from --vars that is anything else stops the run with one line.

@@ -1,6 +1,9 @@
+{{ config(unique_key='material_sublot_id') }}  {#- incremental on DuckDB: dbt_project.yml, staging #}
+
 with source as (
 
     select * from {{ source('plantledger', 'material_sublots') }}
+    where {{ in_loads_after_this() }}
     {{ latest_version('id') }}
 
 ),

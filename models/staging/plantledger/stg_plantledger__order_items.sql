@@ -1,6 +1,9 @@
+{{ config(unique_key='order_item_id') }}  {#- incremental on DuckDB: dbt_project.yml, staging #}
+
 with source as (
 
     select * from {{ source('plantledger', 'order_items') }}
+    where {{ in_loads_after_this() }}
     {{ latest_version('order_id, line_number') }}
 
 ),

@@ -1,6 +1,9 @@
+{{ config(unique_key='work_order_step_id') }}  {#- incremental on DuckDB: dbt_project.yml, staging #}
+
 with source as (
 
     select * from {{ source('plantledger', 'work_order_steps') }}
+    where {{ in_loads_after_this() }}
     {{ latest_version('id') }}
 
 ),
