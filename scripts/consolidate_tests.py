@@ -10,8 +10,8 @@ column, and the model-level expression_is_true and unique_combination_of_columns
 the model's ``column_rules`` test; a test with any config but ``where`` and ``severity`` stays as
 it is. The test's ``window`` (the rows an incremental run wrote) follows the model's
 materialisation, read from a manifest (``dbt parse`` is run when ``--manifest`` is not given):
-strategy 'lookback' on its lookback column, 'sublots' on material_sublot_id, staging views on
-load_id; anything else is checked whole.
+strategy 'lookback' on its lookback column, 'sublots' on material_sublot_id, staging models (views,
+or incremental tables of each key's latest version) on load_id; anything else is checked whole.
 
 The YAML is edited as text: only the column ``data_tests`` blocks and the ``column_rules`` entries
 change, every other line (comments, folded descriptions) stays byte for byte. Re-running after a
@@ -238,6 +238,10 @@ def window_of(name: str, models: dict[str, dict[str, Any]]) -> dict[str, Any] | 
     declared = (config.get("meta") or {}).get("proof_window")  # a view over a windowed model
     if declared:
         return dict(declared)
+    if name.startswith("stg_") and config.get("materialized") in ("view", "incremental"):
+        # a staging view, or a staging table of each key's latest version: a run writes the
+        # rows of the loads it consumes (macro in_loads_after_this)
+        return {"loads": "load_id"}
     if config.get("materialized") == "incremental":
         strategy = config.get("incremental_strategy")
         if strategy == "sublots":
@@ -251,8 +255,6 @@ def window_of(name: str, models: dict[str, dict[str, Any]]) -> dict[str, Any] | 
                 }
             return {"lookback": column}
         return None
-    if name.startswith("stg_") and config.get("materialized") == "view":
-        return {"loads": "load_id"}
     return None
 
 
