@@ -1,6 +1,9 @@
+{{ config(unique_key='supplier_receipt_id') }}  {#- incremental on DuckDB: dbt_project.yml, staging #}
+
 with source as (
 
     select * from {{ source('plantledger', 'supplier_receipts') }}
+    where {{ in_loads_after_this() }}
     {{ latest_version('id') }}
 
 ),
