@@ -10,15 +10,13 @@ window the incremental run had.
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from tests.conftest import RawData
-from tests.dbt_runner import dbt_build
-from tests.test_windowed_proofs import Daily, failing_rows, faulty_copy, rerun
+from tests.test_windowed_proofs import Daily, build_daily, failing_rows, faulty_copy, rerun
 
 NODE_RULES = "column_rules_graph_nodes"
 PREVIOUS_LOAD = "(select previous_consumed_load_id from intermediate.int_load_window)"
@@ -27,23 +25,7 @@ WINDOW_START = "(select lookback_start from intermediate.int_load_window)"
 
 @pytest.fixture(scope="module")
 def daily_graph(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> Daily:
-    from plantledger.append_command import append_days
-
-    root = tmp_path_factory.mktemp("graph_windows")
-    raw = root / "raw"
-    shutil.copytree(raw_small.path, raw)
-    workdir = root / "warehouse"
-    full = dbt_build(raw, workdir)
-    if full.returncode != 0:
-        pytest.fail(f"full dbt build exited {full.returncode}:\n{full.tail()}")
-    append_days(raw, 1)
-    incremental = dbt_build(raw, workdir)
-    if incremental.returncode != 0:
-        pytest.fail(f"incremental dbt build exited {incremental.returncode}:\n{incremental.tail()}")
-    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
-        start = con.execute(f"select {WINDOW_START}").fetchone()
-    assert start is not None and start[0] is not None, "the second build was not incremental"
-    return Daily(raw, workdir)
+    return build_daily(raw_small, tmp_path_factory, "graph_windows")
 
 
 def one(workdir: Path, sql: str) -> tuple:

@@ -35,9 +35,14 @@ class Daily(NamedTuple):
 
 @pytest.fixture(scope="module")
 def daily(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory) -> Daily:
+    return build_daily(raw_small, tmp_path_factory, "windowed_proofs")
+
+
+def build_daily(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory, name: str) -> Daily:
+    """A full build of a copy of ``raw_small``, a 1-day append and the incremental build."""
     from plantledger.append_command import append_days
 
-    root = tmp_path_factory.mktemp("windowed_proofs")
+    root = tmp_path_factory.mktemp(name)
     raw = root / "raw"
     shutil.copytree(raw_small.path, raw)
     workdir = root / "warehouse"

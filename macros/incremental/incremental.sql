@@ -141,6 +141,22 @@
 {%- endmacro %}
 
 
+{# See _incremental__macros.yml: is the one incremental reader of this ephemeral step running incrementally? #}
+{% macro reader_runs_incrementally(reader) -%}
+    {%- if not execute or flags.FULL_REFRESH -%}
+        {{ return(false) }}
+    {%- endif -%}
+    {%- set nodes = graph.nodes.values() | selectattr('resource_type', 'equalto', 'model')
+        | selectattr('name', 'equalto', reader) | list -%}
+    {%- if nodes | length != 1 -%}
+        {{ exceptions.raise_compiler_error("reader_runs_incrementally: no model named " ~ reader) }}
+    {%- endif -%}
+    {%- set relation = adapter.get_relation(
+        database=nodes[0].database, schema=nodes[0].schema, identifier=nodes[0].alias) -%}
+    {{ return(relation is not none) }}
+{%- endmacro %}
+
+
 {#
     True for a staging row of a load the warehouse had not consumed before this run
     (int_load_window.previous_consumed_load_id: -1 on a first or full build, so every row).

@@ -24,14 +24,7 @@
 -- only when that reader runs incrementally (its table exists, as dbt's is_incremental() asks):
 -- a reader built anew reads every raw row, whatever int_load_window holds.
 
-{%- set window_applies = false -%}
-{%- if execute and not flags.FULL_REFRESH -%}
-    {%- set reader = adapter.get_relation(
-        database=target.database,
-        schema=generate_schema_name('intermediate', model) | trim,
-        identifier='int_inventory_events__mapped') -%}
-    {%- set window_applies = reader is not none -%}
-{%- endif %}
+{%- set window_applies = reader_runs_incrementally('int_inventory_events__mapped') %}
 
 with window_shipments as (
 

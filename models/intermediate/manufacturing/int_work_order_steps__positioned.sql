@@ -18,14 +18,7 @@
 -- positions the day's work orders, not every step of the history (issue #11 item 1b); a reader
 -- built anew reads every step.
 
-{%- set window_applies = false -%}
-{%- if execute and not flags.FULL_REFRESH -%}
-    {%- set reader = adapter.get_relation(
-        database=target.database,
-        schema=generate_schema_name('marts', model) | trim,
-        identifier='fact_work_order_steps') -%}
-    {%- set window_applies = reader is not none -%}
-{%- endif %}
+{%- set window_applies = reader_runs_incrementally('fact_work_order_steps') %}
 
 with routings as (
 

@@ -18,14 +18,7 @@
 -- work order. A daily run then joins the day's work orders, not the history (issue #11 item
 -- 1b); a reader built anew reads every work order.
 
-{%- set window_applies = false -%}
-{%- if execute and not flags.FULL_REFRESH -%}
-    {%- set reader = adapter.get_relation(
-        database=target.database,
-        schema=generate_schema_name('marts', model) | trim,
-        identifier='fact_work_orders') -%}
-    {%- set window_applies = reader is not none -%}
-{%- endif %}
+{%- set window_applies = reader_runs_incrementally('fact_work_orders') %}
 
 with facilities as (
 
