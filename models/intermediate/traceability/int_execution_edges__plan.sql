@@ -72,6 +72,20 @@ changed_sources as (
 
 {%- endif %}
 
+master_load as (
+
+    -- the newest load of the master rows any of these edges names (a changed one rebuilds all)
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from facilities
+        union all
+        select max(load_id) from {{ ref('int_materials') }}
+        union all
+        select max(load_id) from work_centers
+    ) as master_loads
+
+),
+
 scoped_work_centers as (
 
     select * from work_centers
@@ -118,7 +132,9 @@ edges as (
         work_centers.created_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         cast(null as double) as quantity,
-        cast(null as {{ dbt.type_string() }}) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail,
+        -- input_load_id: the newest load among the rows whose new version rebuilds the edge
+        greatest(work_centers.load_id, (select load_id from master_load)) as input_load_id
     from scoped_work_centers as work_centers
     inner join facilities
         on work_centers.facility_id = facilities.facility_id
@@ -134,7 +150,8 @@ edges as (
         cast(routings.effective_from as {{ type_timestamptz() }}),
         cast(routings.effective_to as {{ type_timestamptz() }}),
         null,
-        case when routings.is_active then 'active' else 'inactive' end
+        case when routings.is_active then 'active' else 'inactive' end,
+        greatest(routings.load_id, (select load_id from master_load))
     from scoped_routings as routings
     inner join routing_keys
         on routings.routing_step_id = routing_keys.routing_step_id
@@ -154,7 +171,7 @@ final as (
     -- every changed source also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'execution', changed_sources.source_table, changed_sources.source_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_sources
     {%- endif %}
 

@@ -67,6 +67,21 @@ changed_sources as (
 
 {%- endif %}
 
+master_load as (
+
+    -- the newest load of the master rows these edges name (a changed one rebuilds them all);
+    -- a transaction's own edges are rewritten with the screened window (valid_from)
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from {{ ref('stg_plantledger__facilities') }}
+        union all
+        select max(load_id) from {{ ref('int_materials') }}
+        union all
+        select max(load_id) from {{ ref('stg_plantledger__work_centers') }}
+    ) as master_loads
+
+),
+
 scoped_transactions as (
 
     select * from transactions
@@ -93,7 +108,8 @@ edges as (
                 then -transactions.quantity else transactions.quantity end
             as double
         ) as quantity,
-        transactions.transaction_type as edge_detail
+        transactions.transaction_type as edge_detail,
+        (select load_id from master_load) as input_load_id
     from scoped_transactions as transactions
     inner join parts
         on transactions.part_id = parts.part_id
@@ -106,7 +122,8 @@ edges as (
         'ProducesProduct',
         'MaterialTransaction', transactions.transaction_number,
         'Product', products.sku,
-        transactions.transacted_at, null, transactions.quantity, transactions.transaction_type
+        transactions.transacted_at, null, transactions.quantity, transactions.transaction_type,
+        (select load_id from master_load)
     from scoped_transactions as transactions
     inner join products
         on transactions.product_id = products.product_id
@@ -120,7 +137,8 @@ edges as (
         'RecordedFor',
         'MaterialTransaction', transactions.transaction_number,
         'WorkOrder', work_orders.wo_number,
-        transactions.transacted_at, null, transactions.quantity, transactions.transaction_type
+        transactions.transacted_at, null, transactions.quantity, transactions.transaction_type,
+        (select load_id from master_load)
     from scoped_transactions as transactions
     inner join work_orders
         on transactions.work_order_id = work_orders.work_order_id
@@ -138,7 +156,7 @@ final as (
     -- every changed source also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'execution', changed_sources.source_table, changed_sources.source_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_sources
     {%- endif %}
 

@@ -90,11 +90,47 @@ changed_sources as (
 
 {%- endif %}
 
-scoped_work_orders as (
+master_load as (
 
-    select * from work_orders
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from facilities
+        union all
+        select max(load_id) from materials
+        union all
+        select max(load_id) from work_centers
+    ) as master_loads
+
+),
+
+step_loads as (
+
+    select work_order_id, max(load_id) as load_id
+    from work_order_steps
     {%- if is_incremental() %}
     where work_order_id in (select source_id from changed_sources)
+    {%- endif %}
+    group by work_order_id
+
+),
+
+scoped_work_orders as (
+
+    -- input_load_id: the newest load among the rows whose new version rebuilds the work
+    -- order's edges (itself, its order, its steps, any master row)
+    select
+        work_orders.*,
+        greatest(
+            work_orders.load_id, orders.load_id, step_loads.load_id,
+            (select load_id from master_load)
+        ) as input_load_id
+    from work_orders
+    left join orders
+        on work_orders.order_id = orders.order_id
+    left join step_loads
+        on work_orders.work_order_id = step_loads.work_order_id
+    {%- if is_incremental() %}
+    where work_orders.work_order_id in (select source_id from changed_sources)
     {%- endif %}
 
 ),
@@ -111,7 +147,8 @@ edges as (
         work_orders.created_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         cast(null as double) as quantity,
-        cast(null as {{ dbt.type_string() }}) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail,
+        work_orders.input_load_id
     from scoped_work_orders as work_orders
     inner join facilities
         on work_orders.facility_id = facilities.facility_id
@@ -124,7 +161,7 @@ edges as (
         'FulfilledBy',
         'Order', orders.order_number,
         'WorkOrder', work_orders.wo_number,
-        work_orders.created_at, null, null, null
+        work_orders.created_at, null, null, null, work_orders.input_load_id
     from scoped_work_orders as work_orders
     inner join orders
         on work_orders.order_id = orders.order_id
@@ -137,7 +174,8 @@ edges as (
         'Produces',
         'WorkOrder', work_orders.wo_number,
         'Product', products.sku,
-        work_orders.created_at, null, work_orders.quantity_planned, work_orders.work_order_status
+        work_orders.created_at, null, work_orders.quantity_planned, work_orders.work_order_status,
+        work_orders.input_load_id
     from scoped_work_orders as work_orders
     inner join products
         on work_orders.product_id = products.product_id
@@ -150,7 +188,8 @@ edges as (
         'HasStep',
         'WorkOrder', work_orders.wo_number,
         'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
-        work_orders.created_at, null, work_order_steps.quantity_out, work_order_steps.step_status
+        work_orders.created_at, null, work_order_steps.quantity_out, work_order_steps.step_status,
+        work_orders.input_load_id
     from work_order_steps
     inner join scoped_work_orders as work_orders
         on work_order_steps.work_order_id = work_orders.work_order_id
@@ -163,7 +202,8 @@ edges as (
         'UsesWorkCenter',
         'WorkOrderStep', work_orders.wo_number || '/' || cast(work_order_steps.step_sequence as {{ dbt.type_string() }}),
         'WorkCenter', work_centers.work_center_code,
-        work_orders.created_at, null, null, work_order_steps.step_status
+        work_orders.created_at, null, null, work_order_steps.step_status,
+        work_orders.input_load_id
     from work_order_steps
     inner join scoped_work_orders as work_orders
         on work_order_steps.work_order_id = work_orders.work_order_id
@@ -183,7 +223,7 @@ final as (
     -- every changed source also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'execution', changed_sources.source_table, changed_sources.source_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_sources
     {%- endif %}
 

@@ -63,6 +63,18 @@ changed_lots as (
 
 {%- endif %}
 
+master_load as (
+
+    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from suppliers
+        union all
+        select max(load_id) from materials
+    ) as master_loads
+
+),
+
 scoped_genealogy as (
 
     -- a SuppliedLot edge comes from its lot (to_node_id)
@@ -75,7 +87,9 @@ scoped_genealogy as (
 
 scoped_lots as (
 
-    select * from lots
+    -- input_load_id: the newest load among the rows whose new version rebuilds the lot's edges
+    select lots.*, greatest(lots.load_id, (select load_id from master_load)) as input_load_id
+    from lots
     {%- if is_incremental() %}
     where material_lot_id in (select material_lot_id from changed_lots)
     {%- endif %}
@@ -94,11 +108,12 @@ edges as (
         scoped_genealogy.occurred_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         scoped_genealogy.quantity,
-        lots.supplier_lot_number as edge_detail
+        lots.supplier_lot_number as edge_detail,
+        lots.input_load_id
     from scoped_genealogy
     inner join suppliers
         on scoped_genealogy.from_node_id = suppliers.supplier_id
-    inner join lots
+    inner join scoped_lots as lots
         on scoped_genealogy.to_node_id = lots.material_lot_id
 
     union all
@@ -110,7 +125,7 @@ edges as (
         'MaterialLot', lots.lot_code,
         case when lots.part_id is not null then 'Part' else 'Product' end,
         materials.material_code,
-        lots.created_at, null, lots.lot_quantity, null
+        lots.created_at, null, lots.lot_quantity, null, lots.input_load_id
     from scoped_lots as lots
     left join materials
         on lots.part_id is not distinct from materials.part_id
@@ -129,7 +144,7 @@ final as (
     -- every changed lot also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'genealogy', 'material_lots', changed_lots.material_lot_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_lots
     {%- endif %}
 

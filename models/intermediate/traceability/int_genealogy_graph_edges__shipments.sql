@@ -86,6 +86,42 @@ changed_shipments as (
 
 {%- endif %}
 
+master_load as (
+
+    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from {{ ref('stg_plantledger__suppliers') }}
+        union all
+        select max(load_id) from {{ ref('int_materials') }}
+    ) as master_loads
+
+),
+
+shipment_loads as (
+
+    -- input_load_id: the newest load among the rows whose new version rebuilds the shipment's
+    -- edges (itself, its shipped-sublot rows, their sublots and lots, the master rows)
+    select
+        shipments.shipment_id,
+        greatest(
+            max(shipments.load_id), max(shipment_sublots.load_id), max(sublots.load_id),
+            max(lots.load_id)
+        ) as load_id
+    from shipments
+    left join {{ ref('stg_plantledger__shipment_sublots') }} as shipment_sublots
+        on shipments.shipment_id = shipment_sublots.shipment_id
+    left join sublots
+        on shipment_sublots.material_sublot_id = sublots.material_sublot_id
+    left join {{ ref('stg_plantledger__material_lots') }} as lots
+        on sublots.material_lot_id = lots.material_lot_id
+    {%- if is_incremental() %}
+    where shipments.shipment_id in (select shipment_id from changed_shipments)
+    {%- endif %}
+    group by shipments.shipment_id
+
+),
+
 scoped_genealogy as (
 
     -- a ShippedIn edge comes from its shipment (to_node_id)
@@ -108,12 +144,15 @@ edges as (
         scoped_genealogy.occurred_at as valid_from,
         shipments.delivered_at as valid_to,
         scoped_genealogy.quantity,
-        shipments.shipment_type as edge_detail
+        shipments.shipment_type as edge_detail,
+        greatest(shipment_loads.load_id, (select load_id from master_load)) as input_load_id
     from scoped_genealogy
     inner join sublots
         on scoped_genealogy.from_node_id = sublots.material_sublot_id
     inner join shipments
         on scoped_genealogy.to_node_id = shipments.shipment_id
+    inner join shipment_loads
+        on scoped_genealogy.to_node_id = shipment_loads.shipment_id
 
 ),
 
@@ -128,7 +167,7 @@ final as (
     -- every changed shipment also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'genealogy', 'shipments', changed_shipments.shipment_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_shipments
     {%- endif %}
 

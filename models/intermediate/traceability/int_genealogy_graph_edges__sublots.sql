@@ -101,6 +101,35 @@ changed_sources as (
 
 {%- endif %}
 
+master_load as (
+
+    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from {{ ref('stg_plantledger__suppliers') }}
+        union all
+        select max(load_id) from {{ ref('int_materials') }}
+    ) as master_loads
+
+),
+
+sublot_loads as (
+
+    -- input_load_id of the edges a sublot is the source of: the newest load of the sublot, its
+    -- lot and the master rows (the rows whose new version rebuilds them; the sublots with an
+    -- event in the window are rebuilt too, int_window_sublots, which the proofs' window adds)
+    select
+        sublots.material_sublot_id,
+        greatest(sublots.load_id, lots.load_id, (select load_id from master_load)) as input_load_id
+    from sublots
+    left join lots
+        on sublots.material_lot_id = lots.material_lot_id
+    {%- if is_incremental() %}
+    where sublots.material_sublot_id in (select source_id from changed_sources)
+    {%- endif %}
+
+),
+
 keyed_genealogy as (
 
     -- each edge of the genealogy with the source row it comes from
@@ -119,9 +148,14 @@ keyed_genealogy as (
 
 scoped_genealogy as (
 
-    select * from keyed_genealogy
+    select keyed_genealogy.*, sublot_loads.input_load_id
+    from keyed_genealogy
+    left join sublot_loads
+        on keyed_genealogy.source_id = sublot_loads.material_sublot_id
     {%- if is_incremental() %}
-    where (source_table, source_id) in (select source_table, source_id from changed_sources)
+    where (keyed_genealogy.source_table, keyed_genealogy.source_id) in (
+        select source_table, source_id from changed_sources
+    )
     {%- endif %}
 
 ),
@@ -138,7 +172,8 @@ edges as (
         scoped_genealogy.occurred_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         scoped_genealogy.quantity,
-        cast(null as {{ dbt.type_string() }}) as edge_detail
+        cast(null as {{ dbt.type_string() }}) as edge_detail,
+        scoped_genealogy.input_load_id
     from scoped_genealogy
     inner join sublots
         on scoped_genealogy.to_node_id = sublots.material_sublot_id
@@ -155,7 +190,8 @@ edges as (
         'MaterialSublot', sublots.sublot_code,
         'WorkOrder', work_orders.wo_number,
         scoped_genealogy.occurred_at, null, scoped_genealogy.quantity,
-        case when sublots.part_id is not null then 'part' else 'product' end
+        case when sublots.part_id is not null then 'part' else 'product' end,
+        scoped_genealogy.input_load_id
     from scoped_genealogy
     left join sublots
         on scoped_genealogy.from_node_id = sublots.material_sublot_id
@@ -172,7 +208,8 @@ edges as (
         'WorkOrder', work_orders.wo_number,
         'MaterialSublot', sublots.sublot_code,
         scoped_genealogy.occurred_at, null, scoped_genealogy.quantity,
-        case when sublots.part_id is not null then 'part' else 'product' end
+        case when sublots.part_id is not null then 'part' else 'product' end,
+        scoped_genealogy.input_load_id
     from scoped_genealogy
     left join sublots
         on scoped_genealogy.to_node_id = sublots.material_sublot_id
@@ -193,7 +230,7 @@ final as (
     -- every changed source also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'genealogy', changed_sources.source_table, changed_sources.source_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_sources
     {%- endif %}
 

@@ -70,9 +70,24 @@ changed_sources as (
 
 {%- endif %}
 
+master_load as (
+
+    -- the newest load of the customers and facilities (a changed one rebuilds every edge)
+    select max(load_id) as load_id
+    from (
+        select max(load_id) as load_id from customers
+        union all
+        select max(load_id) from facilities
+    ) as master_loads
+
+),
+
 scoped_orders as (
 
-    select * from orders
+    -- input_load_id: the newest load among the rows whose new version rebuilds the source's
+    -- edges (an order: itself and the master rows; a shipment: also its order)
+    select orders.*, greatest(orders.load_id, (select load_id from master_load)) as input_load_id
+    from orders
     {%- if is_incremental() %}
     where order_id in (select source_id from changed_sources where source_table = 'orders')
     {%- endif %}
@@ -81,9 +96,18 @@ scoped_orders as (
 
 scoped_shipments as (
 
-    select * from shipments
+    select
+        shipments.*,
+        greatest(
+            shipments.load_id, shipment_orders.load_id, (select load_id from master_load)
+        ) as input_load_id
+    from shipments
+    left join orders as shipment_orders
+        on shipments.order_id = shipment_orders.order_id
     {%- if is_incremental() %}
-    where shipment_id in (select source_id from changed_sources where source_table = 'shipments')
+    where shipments.shipment_id in (
+        select source_id from changed_sources where source_table = 'shipments'
+    )
     {%- endif %}
 
 ),
@@ -100,7 +124,8 @@ edges as (
         orders.created_at as valid_from,
         cast(null as {{ type_timestamptz() }}) as valid_to,
         cast(null as double) as quantity,
-        orders.order_status as edge_detail
+        orders.order_status as edge_detail,
+        orders.input_load_id
     from scoped_orders as orders
     inner join customers
         on orders.customer_id = customers.customer_id
@@ -113,7 +138,8 @@ edges as (
         'Fulfills',
         'Shipment', shipments.shipment_number,
         'Order', orders.order_number,
-        shipments.shipped_at, null, null, shipments.shipment_type
+        shipments.shipped_at, null, null, shipments.shipment_type,
+        shipments.input_load_id
     from scoped_shipments as shipments
     inner join orders
         on shipments.order_id = orders.order_id
@@ -126,7 +152,8 @@ edges as (
         'ShipsFrom',
         'Shipment', shipments.shipment_number,
         'Facility', facilities.facility_code,
-        shipments.shipped_at, null, null, shipments.shipment_type
+        shipments.shipped_at, null, null, shipments.shipment_type,
+        shipments.input_load_id
     from scoped_shipments as shipments
     inner join facilities
         on shipments.origin_facility_id = facilities.facility_id
@@ -139,7 +166,8 @@ edges as (
         'ShipsTo',
         'Shipment', shipments.shipment_number,
         'Customer', customers.customer_code,
-        shipments.shipped_at, shipments.delivered_at, null, shipments.shipment_type
+        shipments.shipped_at, shipments.delivered_at, null, shipments.shipment_type,
+        shipments.input_load_id
     from scoped_shipments as shipments
     inner join orders
         on shipments.order_id = orders.order_id
@@ -154,7 +182,8 @@ edges as (
         'ShipsTo',
         'Shipment', shipments.shipment_number,
         'Facility', facilities.facility_code,
-        shipments.shipped_at, shipments.delivered_at, null, shipments.shipment_type
+        shipments.shipped_at, shipments.delivered_at, null, shipments.shipment_type,
+        shipments.input_load_id
     from scoped_shipments as shipments
     inner join facilities
         on shipments.destination_facility_id = facilities.facility_id
@@ -172,7 +201,7 @@ final as (
     -- every changed source also gets a placeholder: it deletes its old edges (strategy 'keys')
     select
         'demand', changed_sources.source_table, changed_sources.source_id,
-        null, null, null, null, null, null, null, null, null
+        null, null, null, null, null, null, null, null, null, null
     from changed_sources
     {%- endif %}
 

@@ -33,7 +33,8 @@ with edges as (
         valid_from,
         valid_to,
         quantity,
-        edge_detail
+        edge_detail,
+        input_load_id
     from {{ ref(edge_model) }}
     {%- if not loop.last %}
 
