@@ -15,8 +15,8 @@ import duckdb
 # the schemas dbt writes models to (test_failures holds test results, not models)
 MODEL_SCHEMA_SUFFIXES = ("staging", "intermediate", "marts", "reference")
 # run bookkeeping, not data: the window an incremental run reprocessed
-# (macros/incremental/incremental.sql)
-RUN_STATE_MODELS = frozenset({"int_load_window", "int_window_sublots"})
+# (macros/incremental/incremental.sql) and the graph nodes it replaced (for the edge proofs)
+RUN_STATE_MODELS = frozenset({"int_load_window", "int_window_sublots", "int_graph_nodes__replaced"})
 
 
 def relations(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

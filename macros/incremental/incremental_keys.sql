@@ -6,6 +6,9 @@
     that vanished), it selects one placeholder row: its key, with keys_placeholder_column null.
     Placeholders delete that key's old rows and are not inserted. Unlike dbt's delete+insert,
     rows never outlive their source. (docs block incremental_loads in models/docs.md)
+    Config keys_replaced_into (a model's name): before the delete, the old rows of the keys
+    replaced are copied into that model's table (its columns), so a proof can find what the
+    run removed or re-keyed (graph_nodes: int_graph_nodes__replaced).
 #}
 {% macro get_incremental_keys_sql(arg_dict) -%}
     {%- set target = arg_dict['target_relation'] -%}
@@ -17,6 +20,16 @@
     {%- endif -%}
     {%- set key = unique_key if unique_key is string else unique_key | join(', ') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
+    {%- set replaced_into = config.get('keys_replaced_into') %}
+    {%- if replaced_into %}
+    {%- set replaced = ref(replaced_into) %}
+    {%- set replaced_columns = get_quoted_csv(adapter.get_columns_in_relation(replaced) | map(attribute='name')) %}
+    insert into {{ replaced }} ({{ replaced_columns }})
+    select {{ replaced_columns }}
+    from {{ target }}
+    where ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }});
+    {%- endif %}
+
     delete from {{ target }}
     where ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }});
 

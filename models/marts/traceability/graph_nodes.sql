@@ -3,9 +3,11 @@
     incremental_strategy='keys',
     unique_key=['node_type', 'source_id'],
     keys_placeholder_column='node_key',
+    keys_replaced_into='int_graph_nodes__replaced',
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- depends_on: {{ ref('int_graph_nodes__replaced') }}
 -- depends_on: {{ ref('int_material_transactions__screened') }}
 
 -- Every entity of the graph view of the warehouse, one row per node, keyed by node_type and
@@ -25,7 +27,8 @@
 -- input_load_id, the newest load among the staged rows a node is built from (null for a
 -- material transaction), is the same in a full refresh; with created_at it names the nodes a
 -- daily run may have written, which column_rules_graph_nodes checks (docs block
--- incremental_loads).
+-- incremental_loads). An incremental run copies the nodes it replaces, as they were, into
+-- int_graph_nodes__replaced (keys_replaced_into), for the edge proofs.
 
 with master_nodes as (
 
