@@ -1,36 +1,49 @@
 -- The graph schema: each relationship joins fixed node types. Returns edges of a relationship
 -- between other types, and relationships of the schema that have no edge at all.
+--
+-- A daily run (macros/proofs/proof_window.sql, docs block incremental_loads) checks the node
+-- types of the edges it may have written (proof_graph_edges_written): every other edge was
+-- written by an earlier run whose proof passed. Whether each relationship still has an edge
+-- is asked of the whole graph, one relationship at a time (an uncorrelated exists, which
+-- stops at the first edge found).
+
+{%- set whole = proof_is_whole() %}
+{%- set graph_schema = [
+    ('PerformedAt', 'WorkOrder', 'Facility'),
+    ('FulfilledBy', 'Order', 'WorkOrder'),
+    ('Produces', 'WorkOrder', 'Product'),
+    ('HasStep', 'WorkOrder', 'WorkOrderStep'),
+    ('UsesWorkCenter', 'WorkOrderStep', 'WorkCenter'),
+    ('LocatedAt', 'WorkCenter', 'Facility'),
+    ('RoutesThrough', 'Product', 'ProductionRouting'),
+    ('ConsumesPart', 'MaterialTransaction', 'Part'),
+    ('ProducesProduct', 'MaterialTransaction', 'Product'),
+    ('RecordedFor', 'MaterialTransaction', 'WorkOrder'),
+    ('SuppliesTo', 'Supplier', 'Supplier'),
+    ('SuppliesPart', 'Supplier', 'Part'),
+    ('HasComponent', 'Part', 'Part'),
+    ('HasComponent', 'Product', 'Part'),
+    ('RouteTo', 'Facility', 'Facility'),
+    ('PlacedBy', 'Order', 'Customer'),
+    ('Fulfills', 'Shipment', 'Order'),
+    ('ShipsFrom', 'Shipment', 'Facility'),
+    ('ShipsTo', 'Shipment', 'Customer'),
+    ('ShipsTo', 'Shipment', 'Facility'),
+    ('SuppliedLot', 'Supplier', 'MaterialLot'),
+    ('OfMaterial', 'MaterialLot', 'Part'),
+    ('OfMaterial', 'MaterialLot', 'Product'),
+    ('HasSublot', 'MaterialLot', 'MaterialSublot'),
+    ('ConsumedBy', 'MaterialSublot', 'WorkOrder'),
+    ('ProducedSublot', 'WorkOrder', 'MaterialSublot'),
+    ('ShippedIn', 'MaterialSublot', 'Shipment'),
+] %}
 
 with graph_schema as (
 
     select * from (values
-        ('PerformedAt', 'WorkOrder', 'Facility'),
-        ('FulfilledBy', 'Order', 'WorkOrder'),
-        ('Produces', 'WorkOrder', 'Product'),
-        ('HasStep', 'WorkOrder', 'WorkOrderStep'),
-        ('UsesWorkCenter', 'WorkOrderStep', 'WorkCenter'),
-        ('LocatedAt', 'WorkCenter', 'Facility'),
-        ('RoutesThrough', 'Product', 'ProductionRouting'),
-        ('ConsumesPart', 'MaterialTransaction', 'Part'),
-        ('ProducesProduct', 'MaterialTransaction', 'Product'),
-        ('RecordedFor', 'MaterialTransaction', 'WorkOrder'),
-        ('SuppliesTo', 'Supplier', 'Supplier'),
-        ('SuppliesPart', 'Supplier', 'Part'),
-        ('HasComponent', 'Part', 'Part'),
-        ('HasComponent', 'Product', 'Part'),
-        ('RouteTo', 'Facility', 'Facility'),
-        ('PlacedBy', 'Order', 'Customer'),
-        ('Fulfills', 'Shipment', 'Order'),
-        ('ShipsFrom', 'Shipment', 'Facility'),
-        ('ShipsTo', 'Shipment', 'Customer'),
-        ('ShipsTo', 'Shipment', 'Facility'),
-        ('SuppliedLot', 'Supplier', 'MaterialLot'),
-        ('OfMaterial', 'MaterialLot', 'Part'),
-        ('OfMaterial', 'MaterialLot', 'Product'),
-        ('HasSublot', 'MaterialLot', 'MaterialSublot'),
-        ('ConsumedBy', 'MaterialSublot', 'WorkOrder'),
-        ('ProducedSublot', 'WorkOrder', 'MaterialSublot'),
-        ('ShippedIn', 'MaterialSublot', 'Shipment')
+        {%- for relationship, from_node_type, to_node_type in graph_schema %}
+        ('{{ relationship }}', '{{ from_node_type }}', '{{ to_node_type }}'){% if not loop.last %},{% endif %}
+        {%- endfor %}
     ) as schema_rows (relationship, from_node_type, to_node_type)
 
 ),
@@ -39,13 +52,26 @@ edge_types as (
 
     select relationship, from_node_type, to_node_type, count(*) as edge_count
     from {{ ref('graph_edges') }}
+    where {{ proof_graph_edges_written() }}
     group by relationship, from_node_type, to_node_type
 
 ),
 
 relationships_present as (
+    {%- if whole %}
 
     select distinct relationship from edge_types
+    {%- else %}
+    {%- for relationship in graph_schema | map(attribute=0) | unique %}
+
+    select '{{ relationship }}' as relationship
+    where exists (select 1 from {{ ref('graph_edges') }} where relationship = '{{ relationship }}')
+    {%- if not loop.last %}
+
+    union all
+    {%- endif %}
+    {%- endfor %}
+    {%- endif %}
 
 ),
 

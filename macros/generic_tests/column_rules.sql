@@ -28,6 +28,10 @@
                  {lookback_day: column, extra: n}  date-grained: column >= lookback_first_day() - n
                  {sublots: column}         sublot-grained: in_window_sublots(column)
                  {loads: column}           raw/staging: rows of loads the previous run had not consumed
+                 {macro: name}             the condition a project macro returns, called with the
+                                           window's start and the previous run's newest load
+                                           (_column_rules_window_macro lists them; graph_edges:
+                                           graph_edges_written)
                  {lookback: column, last_before: {partition, order, where}}
                                            also each partition's last row (greatest `order`,
                                            among the rows `where` holds) before the window: the
@@ -155,8 +159,11 @@
         {%- set condition = in_window_sublots(window.sublots) -%}
     {%- elif window.loads is defined -%}
         {%- set condition = in_unconsumed_loads(window.loads) -%}
+    {%- elif window.macro is defined -%}
+        {%- set condition = _column_rules_window_macro(
+            window.macro, lookback_start(), "(select previous_consumed_load_id from " ~ ref('int_load_window') ~ ")") -%}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("column_rules: window is one of {lookback: column}, {lookback_day: column, extra: n}, {sublots: column}, {loads: column}; got " ~ window) }}
+        {{ exceptions.raise_compiler_error("column_rules: window is one of {lookback: column}, {lookback_day: column, extra: n}, {sublots: column}, {loads: column}, {macro: name}; got " ~ window) }}
     {%- endif -%}
     ({{ full_build }} or {{ condition }})
 {%- endmacro %}
@@ -223,8 +230,21 @@
         {#- the run is incremental (start_text is set): the window's sublots alone, not OR'd with
             the full-build test, which kept the engine from joining them to the scan -#}
         {{ in_window_sublots(window.sublots) }}
+    {%- elif window.macro is defined -%}
+        {{ _column_rules_window_macro(window.macro, start, previous_load | int) }}
     {%- else -%}
         {{ _column_rules_window(window) }}
+    {%- endif -%}
+{%- endmacro %}
+
+
+{# The condition of a window {macro: name}: one of the project's window macros, by name (dbt
+   resolves a macro call at parse time, so each is named here). #}
+{% macro _column_rules_window_macro(name, start, previous_load) -%}
+    {%- if name == 'graph_edges_written' -%}
+        {{ return(graph_edges_written(start, previous_load)) }}
+    {%- else -%}
+        {{ exceptions.raise_compiler_error("column_rules: unknown window macro " ~ name ~ " (known: graph_edges_written)") }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -232,7 +252,7 @@
 {# A window as one single-kind window per kind it names (a window of one kind: itself). #}
 {% macro _column_rules_window_kinds(window) -%}
     {%- set kinds = [] -%}
-    {%- for kind in ['lookback', 'lookback_day', 'sublots', 'loads'] if kind in window -%}
+    {%- for kind in ['lookback', 'lookback_day', 'sublots', 'loads', 'macro'] if kind in window -%}
         {%- set single = {kind: window[kind]} -%}
         {%- if kind == 'lookback_day' and 'extra' in window -%}
             {%- do single.update({'extra': window['extra']}) -%}

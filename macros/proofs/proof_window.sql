@@ -75,3 +75,55 @@
         {{ in_unconsumed_loads(column) }}
     {%- endif -%}
 {%- endmacro %}
+
+
+{#
+    The newest load the previous run had consumed (int_load_window.previous_consumed_load_id)
+    as a checked whole number, read when the proof compiles. Only called when the proof is
+    windowed (proof_is_whole() false).
+#}
+{% macro proof_previous_load() -%}
+    {%- if not execute -%}
+        {{ return("(select previous_consumed_load_id from " ~ ref('int_load_window') ~ ")") }}
+    {%- endif -%}
+    {%- set result = run_query("select previous_consumed_load_id from " ~ ref('int_load_window')) -%}
+    {{ return(result.columns[0].values()[0] | int) }}
+{%- endmacro %}
+
+
+{#
+    True for an edge of graph_edges that a run may have written with other values than the
+    edge had before it (docs block incremental_loads), given the window's first instant and
+    the previous run's newest load: an edge whose input_load_id (the newest load of the rows
+    whose new version rebuilds its source) is newer; a material transaction's edge in the
+    screened window (rewritten by its time, valid_from); the consumption and receipt edges of
+    the sublots with an event in the window (int_window_sublots, by their code: a sublot whose
+    code changed has a new load). Every other edge was written, with these values, by an
+    earlier run. Used by column_rules_graph_edges (window {macro: graph_edges_written}) and the
+    graph edge proofs (proof_graph_edges_written).
+#}
+{% macro graph_edges_written(start, previous_load) -%}
+    (
+        input_load_id > {{ previous_load }}
+        or (relationship in ('ConsumesPart', 'ProducesProduct', 'RecordedFor')
+            and (valid_from >= {{ start }} or valid_from is null))
+        or (relationship = 'ConsumedBy' and from_node_key in ({{ _window_sublot_codes() }}))
+        or (relationship = 'ProducedSublot' and to_node_key in ({{ _window_sublot_codes() }}))
+    )
+{%- endmacro %}
+
+{% macro _window_sublot_codes() -%}
+    select window_sublot_rows.sublot_code
+    from {{ ref('stg_plantledger__material_sublots') }} as window_sublot_rows
+    where {{ in_window_sublots('window_sublot_rows.material_sublot_id') }}
+{%- endmacro %}
+
+
+{# True for an edge of graph_edges the proof checks: one the run may have written, or every edge. #}
+{% macro proof_graph_edges_written() -%}
+    {%- if proof_is_whole() -%}
+        true
+    {%- else -%}
+        {{ graph_edges_written(proof_window_start(), proof_previous_load()) }}
+    {%- endif -%}
+{%- endmacro %}
