@@ -31,6 +31,7 @@ WINDOW_START = "(select lookback_start from intermediate.int_load_window)"
 class Daily(NamedTuple):
     raw: Path
     workdir: Path  # warehouse.duckdb after the full build and the incremental one
+    before: Path  # a copy of warehouse.duckdb after the full build (before the day's load)
 
 
 @pytest.fixture(scope="module")
@@ -49,6 +50,9 @@ def build_daily(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory, na
     full = dbt_build(raw, workdir)
     if full.returncode != 0:
         pytest.fail(f"full dbt build exited {full.returncode}:\n{full.tail()}")
+    before = root / "before" / "warehouse.duckdb"  # its views name database "warehouse"
+    before.parent.mkdir()
+    shutil.copy2(workdir / "warehouse.duckdb", before)
     append_days(raw, 1)
     incremental = dbt_build(raw, workdir)
     if incremental.returncode != 0:
@@ -56,7 +60,7 @@ def build_daily(raw_small: RawData, tmp_path_factory: pytest.TempPathFactory, na
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         start = con.execute(f"select {WINDOW_START}").fetchone()
     assert start is not None and start[0] is not None, "the second build was not incremental"
-    return Daily(raw, workdir)
+    return Daily(raw, workdir, before)
 
 
 Fault = tuple[str, list[object]]  # a statement and its parameters
