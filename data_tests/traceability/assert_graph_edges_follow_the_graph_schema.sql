@@ -4,8 +4,9 @@
 -- A daily run (macros/proofs/proof_window.sql, docs block incremental_loads) checks the node
 -- types of the edges it may have written (proof_graph_edges_written): every other edge was
 -- written by an earlier run whose proof passed. Whether each relationship still has an edge
--- is asked of the whole graph, one relationship at a time (an uncorrelated exists, which
--- stops at the first edge found).
+-- is asked of every edge's relationship, one column (24 uncorrelated exists, one per
+-- relationship, measured 0.3 s against 0.05 s for the whole proof at scale 0.3: each a scan
+-- start over the view's eight tables).
 
 {%- set whole = proof_is_whole() %}
 {%- set graph_schema = [
@@ -58,20 +59,9 @@ edge_types as (
 ),
 
 relationships_present as (
-    {%- if whole %}
 
-    select distinct relationship from edge_types
-    {%- else %}
-    {%- for relationship in graph_schema | map(attribute=0) | unique %}
-
-    select '{{ relationship }}' as relationship
-    where exists (select 1 from {{ ref('graph_edges') }} where relationship = '{{ relationship }}')
-    {%- if not loop.last %}
-
-    union all
-    {%- endif %}
-    {%- endfor %}
-    {%- endif %}
+    {#- a daily run: every edge's relationship, one column (edge_types holds the window's) #}
+    select distinct relationship from {{ 'edge_types' if whole else ref('graph_edges') }}
 
 ),
 
