@@ -445,3 +445,42 @@ def test_an_old_edge_to_a_node_the_run_re_keyed_fails(daily_graph: Daily, tmp_pa
     unrecorded = faulty_copy(daily_graph, tmp_path / "unrecorded", [rekey])
     windowed = rerun(daily_graph, unrecorded, CONNECT)
     assert windowed.statuses().get(CONNECT) == "pass", windowed.tail()
+
+
+def test_an_edge_rebuilt_for_a_new_version_of_its_order_is_checked(
+    daily_graph: Daily, tmp_path: Path
+) -> None:
+    """A work order of an older load whose order has a version in the day's load: the run
+    rebuilt its edges (its FulfilledBy names the order), so their input_load_id carries the
+    order's load and the daily proof checks them (an input_load_id of the work order's own
+    rows only would leave them out)."""
+    (work_order_id,) = one(
+        daily_graph.workdir,
+        f"""
+        select min(work_orders.work_order_id)
+        from staging.stg_plantledger__work_orders as work_orders
+        inner join staging.stg_plantledger__orders as orders
+            on work_orders.order_id = orders.order_id
+        where work_orders.load_id <= {PREVIOUS_LOAD} and orders.load_id > {PREVIOUS_LOAD}
+            and work_orders.work_order_id not in (
+                select work_order_id from staging.stg_plantledger__work_order_steps
+                where load_id > {PREVIOUS_LOAD}
+            )
+        """,
+    )
+    assert work_order_id is not None
+    workdir = faulty_copy(
+        daily_graph,
+        tmp_path,
+        [
+            (
+                "update intermediate.int_execution_edges__work_orders"
+                " set from_node_key = 'no such node'"
+                " where relationship = 'FulfilledBy' and source_id = ?",
+                [work_order_id],
+            )
+        ],
+    )
+    run = rerun(daily_graph, workdir, CONNECT)
+    assert run.statuses().get(CONNECT) == "fail", run.tail()
+    assert {row["relationship"] for row in failing_rows(workdir, CONNECT)} == {"FulfilledBy"}
