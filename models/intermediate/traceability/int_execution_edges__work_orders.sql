@@ -103,32 +103,23 @@ master_load as (
 
 ),
 
-step_loads as (
-
-    select work_order_id, max(load_id) as load_id
-    from work_order_steps
-    {%- if is_incremental() %}
-    where work_order_id in (select source_id from changed_sources)
-    {%- endif %}
-    group by work_order_id
-
-),
-
 scoped_work_orders as (
 
     -- input_load_id: the newest load among the rows whose new version rebuilds the work
-    -- order's edges (itself, its order, its steps, any master row)
+    -- order's edges (itself, its order, its steps, any master row); the order's and the
+    -- steps' loads are looked up by key (scalar subqueries: the edges below hold the joins)
     select
         work_orders.*,
         greatest(
-            work_orders.load_id, orders.load_id, step_loads.load_id,
+            work_orders.load_id,
+            (select max(orders.load_id) from orders where orders.order_id = work_orders.order_id),
+            (
+                select max(steps.load_id) from work_order_steps as steps
+                where steps.work_order_id = work_orders.work_order_id
+            ),
             (select load_id from master_load)
         ) as input_load_id
     from work_orders
-    left join orders
-        on work_orders.order_id = orders.order_id
-    left join step_loads
-        on work_orders.work_order_id = step_loads.work_order_id
     {%- if is_incremental() %}
     where work_orders.work_order_id in (select source_id from changed_sources)
     {%- endif %}

@@ -120,10 +120,16 @@ sublot_loads as (
     -- event in the window are rebuilt too, int_window_sublots, which the proofs' window adds)
     select
         sublots.material_sublot_id,
-        greatest(sublots.load_id, lots.load_id, (select load_id from master_load)) as input_load_id
+        greatest(
+            sublots.load_id,
+            -- its lot's load, looked up by key (the edges below hold the joins)
+            (
+                select max(sublot_lots.load_id) from lots as sublot_lots
+                where sublot_lots.material_lot_id = sublots.material_lot_id
+            ),
+            (select load_id from master_load)
+        ) as input_load_id
     from sublots
-    left join lots
-        on sublots.material_lot_id = lots.material_lot_id
     {%- if is_incremental() %}
     where sublots.material_sublot_id in (select source_id from changed_sources)
     {%- endif %}
@@ -148,10 +154,13 @@ keyed_genealogy as (
 
 scoped_genealogy as (
 
-    select keyed_genealogy.*, sublot_loads.input_load_id
+    select
+        keyed_genealogy.*,
+        (
+            select max(sublot_loads.input_load_id) from sublot_loads
+            where sublot_loads.material_sublot_id = keyed_genealogy.source_id
+        ) as input_load_id
     from keyed_genealogy
-    left join sublot_loads
-        on keyed_genealogy.source_id = sublot_loads.material_sublot_id
     {%- if is_incremental() %}
     where (keyed_genealogy.source_table, keyed_genealogy.source_id) in (
         select source_table, source_id from changed_sources

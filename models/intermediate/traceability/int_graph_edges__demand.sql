@@ -99,11 +99,15 @@ scoped_shipments as (
     select
         shipments.*,
         greatest(
-            shipments.load_id, shipment_orders.load_id, (select load_id from master_load)
+            shipments.load_id,
+            -- its order's load, looked up by key (the edges below hold the joins)
+            (
+                select max(shipment_orders.load_id) from orders as shipment_orders
+                where shipment_orders.order_id = shipments.order_id
+            ),
+            (select load_id from master_load)
         ) as input_load_id
     from shipments
-    left join orders as shipment_orders
-        on shipments.order_id = shipment_orders.order_id
     {%- if is_incremental() %}
     where shipments.shipment_id in (
         select source_id from changed_sources where source_table = 'shipments'
