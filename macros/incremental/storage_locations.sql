@@ -1,6 +1,6 @@
 {#
     The work orders whose derived production location (<facility_code>/PRODUCTION/<wo_number>)
-    an incremental run of int_storage_locations and dim_storage_locations rebuilds: those with a
+    an incremental run of int_storage_locations rebuilds: those with a
     version in a load not consumed yet, and every work order of a facility whose row is in such
     a load (its code) or whose site row (code and path, what a derived row takes from the
     location tree) differs between `previous` (the model as the previous build left it) and
@@ -36,7 +36,7 @@
 
 
 {#
-    An incremental run of the storage locations (strategy 'keys' on location_code, placeholder
+    An incremental run of int_storage_locations (strategy 'keys' on location_code, placeholder
     column is_derived): the previous rows of `previous` that the run rewrites (every row not
     derived from a work order, the rows of the changed work orders) and whose location_code is
     not among the new rows of `new_rows` (a work order renumbered or moved to another facility),

@@ -6,7 +6,6 @@
     on_schema_change='fail'
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
--- depends_on: {{ ref('stg_plantledger__storage_locations') }}
 
 -- Every location stock can be at: the raw storage locations (physical and virtual) with their
 -- place in the tree, plus the virtual production locations derived here: one
