@@ -83,6 +83,35 @@
 
 
 {#
+    lookback_start() as a checked constant, read from int_load_window when the caller compiles
+    (in the run, after int_load_window is built; -infinity when it has none). For a filter on a
+    raw parquet scan: a literal lets DuckDB skip the row groups and files before the window
+    (their statistics), where the scalar subquery of lookback_start() reads every raw row.
+#}
+{% macro lookback_start_constant() -%}
+    {%- if not execute -%}
+        {{ return(lookback_start()) }}
+    {%- endif -%}
+    {%- set result = run_query(
+        "select cast(lookback_start as " ~ dbt.type_string() ~ ") from " ~ ref('int_load_window')) -%}
+    {%- set start_text = result.columns[0].values()[0] if result.columns[0].values() | length > 0 else none -%}
+    {%- if start_text is none -%}
+        {{ return("cast('-infinity' as " ~ type_timestamptz() ~ ")") }}
+    {%- endif -%}
+    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
+        {{ exceptions.raise_compiler_error("lookback_start_constant: unexpected lookback_start " ~ start_text) }}
+    {%- endif -%}
+    {{ return("cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")") }}
+{%- endmacro %}
+
+
+{# in_lookback() against lookback_start_constant(): for raw parquet scans. #}
+{% macro in_lookback_constant(column) -%}
+    (coalesce({{ column }}, {{ timestamptz_infinity() }}) >= {{ lookback_start_constant() }})
+{%- endmacro %}
+
+
+{#
     True for a row inside the reprocessed window (rows without a time are always reprocessed).
     One comparison (a missing time as +infinity, lookback_start() is never +infinity): DuckDB
     applies it to the scan, where `column >= ... or column is null` joined every row with the

@@ -22,7 +22,9 @@
 -- every row of a window event's id is in the window too. A shipment event reads every version
 -- of its shipment: those of the shipments shipped or delivered in the window. The window applies
 -- only when that reader runs incrementally (its table exists, as dbt's is_incremental() asks):
--- a reader built anew reads every raw row, whatever int_load_window holds.
+-- a reader built anew reads every raw row, whatever int_load_window holds. The raw scans compare
+-- with the window's start as a checked constant (in_lookback_constant): a scalar subquery
+-- prunes no parquet row group, so they read every raw row of the history.
 
 {%- set window_applies = reader_runs_incrementally('int_inventory_events__mapped') %}
 
@@ -43,7 +45,7 @@ supplier_receipt_loads as (
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'supplier_receipts') }}
     {%- if window_applies %}
-    where {{ in_lookback('cast(received_at as ' ~ type_timestamptz() ~ ')') }}
+    where {{ in_lookback_constant('cast(received_at as ' ~ type_timestamptz() ~ ')') }}
     {%- endif %}
     group by id
 
@@ -54,7 +56,7 @@ sublot_movement_loads as (
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'sublot_movements') }}
     {%- if window_applies %}
-    where {{ in_lookback('cast(moved_at as ' ~ type_timestamptz() ~ ')') }}
+    where {{ in_lookback_constant('cast(moved_at as ' ~ type_timestamptz() ~ ')') }}
     {%- endif %}
     group by id
 
@@ -65,7 +67,7 @@ material_transaction_loads as (
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'material_transactions') }}
     {%- if window_applies %}
-    where {{ in_lookback('cast(created_at as ' ~ type_timestamptz() ~ ')') }}
+    where {{ in_lookback_constant('cast(created_at as ' ~ type_timestamptz() ~ ')') }}
     {%- endif %}
     group by id
 
@@ -76,7 +78,7 @@ plc_tag_event_loads as (
     select id, min(load_id) as load_id
     from {{ source('plantledger', 'plc_tag_events') }}
     {%- if window_applies %}
-    where {{ in_lookback('cast(source_timestamp as ' ~ type_timestamptz() ~ ')') }}
+    where {{ in_lookback_constant('cast(source_timestamp as ' ~ type_timestamptz() ~ ')') }}
     {%- endif %}
     group by id
 

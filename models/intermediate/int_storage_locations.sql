@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(
+    materialized='incremental',
+    incremental_strategy='keys',
+    unique_key='location_code',
+    keys_placeholder_column='is_derived',
+    on_schema_change='fail'
+) }}
+-- depends_on: {{ ref('int_load_window') }}
 
 -- Every location stock can be at: the raw storage locations (physical and virtual) with their
 -- place in the tree, plus the virtual production locations derived here: one
@@ -6,6 +13,14 @@
 -- <facility_code>/PRODUCTION/<wo_number> per work order (the source and sink of its
 -- material transactions). Keyed by location_code, which is unique across facilities. The raw
 -- locations' place in the tree comes from int_storage_locations__walked.
+--
+-- Incremental (strategy 'keys' on location_code, macros/incremental_keys.sql): a run rebuilds
+-- the raw locations and the per-facility production locations (a few thousand rows, from
+-- master data), and the derived location of each work order with a version in a load not
+-- consumed yet, and of every work order of a facility whose row is in such a load or whose
+-- site row changed (storage_locations_changed_work_orders); a rewritten row whose code is gone
+-- (a work order renumbered) gets a placeholder, which deletes it. The other work orders' rows
+-- stay: they are built from nothing else.
 
 with raw_locations as (
 
@@ -22,6 +37,16 @@ facilities as (
 work_orders as (
 
     select * from {{ ref('stg_plantledger__work_orders') }}
+    {%- if is_incremental() %}
+    where work_order_id in ({{ storage_locations_changed_work_orders(this, 'raw_locations') }})
+    {%- endif %}
+
+),
+
+facilities_with_work_orders as (
+
+    -- every facility with a work order (all of them, also on an incremental run)
+    select distinct facility_id from {{ ref('stg_plantledger__work_orders') }}
 
 ),
 
@@ -57,11 +82,11 @@ production_areas as (
         sites.site_hierarchy_path || ' > Production (work orders)' as hierarchy_path,
         cast(null as bigint) as work_order_id,
         true as is_derived
-    from work_orders
+    from facilities_with_work_orders
     inner join facilities
-        on work_orders.facility_id = facilities.facility_id
+        on facilities_with_work_orders.facility_id = facilities.facility_id
     left join sites
-        on work_orders.facility_id = sites.facility_id
+        on facilities_with_work_orders.facility_id = sites.facility_id
 
 ),
 
@@ -114,4 +139,16 @@ final as (
 
 )
 
-select * from final
+{%- set columns = [
+    'location_code', 'storage_location_id', 'location_name', 'facility_id',
+    'parent_location_code', 'location_type', 'is_physical', 'position_sequence', 'depth',
+    'hierarchy_path', 'work_order_id', 'is_derived', 'facility_code', 'relocates_sublot',
+    'status_when_empty'] %}
+
+select {{ columns | join(', ') }} from final
+{%- if is_incremental() %}
+
+union all
+
+{{ storage_locations_placeholders(this, 'final', 'raw_locations', columns) }}
+{%- endif %}

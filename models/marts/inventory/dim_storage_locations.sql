@@ -1,6 +1,11 @@
+{{ config(materialized='view') }}
 -- Every location stock can be at, keyed by location_code: the raw location tree of each
 -- facility (physical and virtual) with its depth and path from the site, plus the derived
 -- virtual production locations <facility_code>/PRODUCTION/<wo_number>.
+--
+-- A view: a projection of int_storage_locations (is_virtual added), which a daily run keeps
+-- up to date by the work orders it changed (strategy 'keys'); a table copied all its rows,
+-- one per work order, in every run.
 
 with locations as (
 

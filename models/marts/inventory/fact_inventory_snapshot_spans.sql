@@ -25,25 +25,43 @@
     'facility_id', 'facility_code', 'location_code', 'storage_location_id', 'location_type',
     'material_type', 'material_code', 'part_id', 'product_id', 'status'] %}
 
-with history as (
+with
+
+{%- if is_incremental() %}
+
+history as (
+
+    -- incremental run: the intervals that can change a day from the first replaced one on,
+    -- those that begin or end at or after the bound below (2 days before that day, for any
+    -- facility's offset). Two plain comparisons, each a filter DuckDB applies in the scan,
+    -- where one condition on valid_until let every open interval through (the open stock:
+    -- most of the rows read) to an OR that DuckDB joined with the scalar bound row by row.
+    -- An interval still open that began before the bound adds its quantity on a day before
+    -- the first replaced one and never takes it away: it changes no kept day (the spans
+    -- running into the window carry its balance), so the open stock is not read again.
+    select * from {{ ref('fact_sublot_location_history') }}
+    where is_physical
+        and valid_from >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
+        and valid_until >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
+
+    union all
+
+    -- closed at or after the bound, begun before it
+    select * from {{ ref('fact_sublot_location_history') }}
+    where is_physical
+        and valid_to >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
+        and valid_from < cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
+
+),
+{%- else %}
+
+history as (
 
     select * from {{ ref('fact_sublot_location_history') }}
     where is_physical
-    {%- if is_incremental() %}
-        -- the intervals that can change a day from the first replaced one on (valid_until:
-        -- valid_to, or +infinity while current; one comparison, where an OR with the scalar
-        -- bound made DuckDB join every interval with it block by block)
-        and valid_until >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
-        -- an interval still open that began before then adds its quantity on a day before the
-        -- first replaced one and never takes it away: it changes no kept day (the spans
-        -- running into the window carry its balance), so the open stock is not read again
-        and (
-            valid_to is not null
-            or valid_from >= cast({{ lookback_first_day() }} as {{ type_timestamptz() }}) - interval 2 day
-        )
-    {%- endif %}
 
 ),
+{%- endif %}
 
 facilities as (
 
@@ -140,27 +158,75 @@ interval_changes as (
 
 {%- if is_incremental() %}
 
-kept_changes as (
+carried_spans as (
 
-    -- incremental run: the changes from the first replaced day on, and for each span that
-    -- runs into that day from before, its balance as a change on its first day (a span has no
-    -- change inside it)
-    select * from interval_changes
-    where change_day >= {{ lookback_first_day() }}
-
-    union all
-
+    -- incremental run: the spans that run into the first replaced day from before (at most
+    -- one per location, material and status: spans of a key do not overlap)
     select
-        spans.{{ balance_columns | join(',\n        spans.') }},
-        facility_days.last_day_of_history,
-        spans.first_snapshot_date as change_day,
-        spans.quantity as quantity_change,
-        spans.sublot_count as sublot_change
+        spans.*,
+        facility_days.last_day_of_history
     from {{ this }} as spans
     inner join facility_days
         on spans.facility_id = facility_days.facility_id
     where spans.first_snapshot_date < {{ lookback_first_day() }}
         and spans.last_snapshot_date >= {{ lookback_first_day() }} - 1
+
+),
+
+window_changes as (
+
+    select * from interval_changes
+    where change_day >= {{ lookback_first_day() }}
+
+),
+
+changed_balances as (
+
+    -- the locations, materials and statuses with a change from the first replaced day on
+    select distinct location_code, material_code, status from window_changes
+
+),
+
+kept_changes as (
+
+    -- the changes from the first replaced day on, and for each span that runs into that day
+    -- from before, of a balance that changes, its balance as a change on its first day (a
+    -- span has no change inside it)
+    select * from window_changes
+
+    union all
+
+    select
+        carried_spans.{{ balance_columns | join(',\n        carried_spans.') }},
+        carried_spans.last_day_of_history,
+        carried_spans.first_snapshot_date as change_day,
+        carried_spans.quantity as quantity_change,
+        carried_spans.sublot_count as sublot_change
+    from carried_spans
+    inner join changed_balances
+        on carried_spans.location_code = changed_balances.location_code
+        and carried_spans.material_code = changed_balances.material_code
+        and carried_spans.status = changed_balances.status
+
+),
+
+unchanged_spans as (
+
+    -- a balance with no change from the first replaced day on keeps its one span running
+    -- into that day, now through the last day of the history: what the running sum below
+    -- gives it (one change, no next one), without sorting the held stock again
+    select
+        carried_spans.{{ balance_columns | join(',\n        carried_spans.') }},
+        carried_spans.first_snapshot_date,
+        carried_spans.last_day_of_history as last_snapshot_date,
+        carried_spans.quantity,
+        carried_spans.sublot_count
+    from carried_spans
+    left join changed_balances
+        on carried_spans.location_code = changed_balances.location_code
+        and carried_spans.material_code = changed_balances.material_code
+        and carried_spans.status = changed_balances.status
+    where changed_balances.location_code is null
 
 ),
 {%- else %}
@@ -230,6 +296,12 @@ final as (
         cast(quantity as {{ dbt.type_bigint() }}) as quantity,
         cast(sublot_count as {{ dbt.type_bigint() }}) as sublot_count
     from held_runs
+    {%- if is_incremental() %}
+
+    union all
+
+    select * from unchanged_spans
+    {%- endif %}
 
 )
 
