@@ -165,7 +165,8 @@ def test_a_fault_before_the_window_is_left_to_a_full_proof(
 EDGE_RULES = "column_rules_graph_edges"
 CONNECT = "assert_graph_edges_connect_existing_nodes"
 SCHEMA = "assert_graph_edges_follow_the_graph_schema"
-EDGE_PROOFS = (EDGE_RULES, CONNECT, SCHEMA)
+# the schema proof reads every edge in every run (cheaper than its window at scale 1)
+EDGE_PROOFS = (EDGE_RULES, CONNECT)
 EDGE_COLUMNS = (
     "relationship, relationship_group, from_node_type, from_node_key, to_node_type,"
     " to_node_key, valid_from, valid_to, quantity, edge_detail"
