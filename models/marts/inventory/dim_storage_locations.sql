@@ -1,4 +1,4 @@
-{{ config(materialized='view') }}
+{{ config(materialized='table' if target.type == 'spark' else 'view') }}  {#- Spark: a table, so the comparison test reads its files (a Spark view is recomputed wherever it is read) -#}
 -- Every location stock can be at, keyed by location_code: the raw location tree of each
 -- facility (physical and virtual) with its depth and path from the site, plus the derived
 -- virtual production locations <facility_code>/PRODUCTION/<wo_number>.
