@@ -57,7 +57,7 @@ inferred_departures as (
     from {{ ref('int_conveyor_movements') }}
     where departure_inferred
         {% if not whole -%}
-        and moved_at >= {{ proof_window_start() }}
+        and moved_at >= {{ lookback_start_constant() }}
         {%- endif %}
 
 ),

@@ -22,7 +22,7 @@
     condition: of the window's months, and of the whole history of the keys that fail. -#}
 {%- set journal_months = {} -%}
 {%- for name, condition in [
-        ('window', '1 = 1' if whole else "entry_at >= date_trunc('month', " ~ proof_window_start() ~ ")"),
+        ('window', '1 = 1' if whole else "entry_at >= date_trunc('month', " ~ lookback_start_constant() ~ ")"),
         ('unexplained_keys', columns_in(['facility_code', 'material_type', 'material_code'], 'unexplained')),
     ] -%}
     {%- set months_sql -%}
@@ -64,7 +64,7 @@ movement_changes as (
         sum(quantity) as movement_change
     from {{ ref('fact_stock_movements') }}
     {% if not whole -%}
-    where entry_at >= date_trunc('month', {{ proof_window_start() }})
+    where entry_at >= date_trunc('month', {{ lookback_start_constant() }})
     {%- endif %}
     group by all
 

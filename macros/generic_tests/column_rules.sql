@@ -178,7 +178,7 @@
 #}
 {% macro _column_rules_last_before(model, window) -%}
     {%- set last = window.last_before -%}
-    {%- set before = window.lookback ~ " < " ~ _column_rules_window_start() -%}
+    {%- set before = window.lookback ~ " < " ~ lookback_start_constant() -%}
     select * from {{ model }}
     where {{ before }}
         and ({{ last.partition }}, {{ last.order }}) in (
@@ -187,25 +187,6 @@
             where {{ before }} and ({{ last.get('where', '1 = 1') }})
             group by {{ last.partition }}
         )
-{%- endmacro %}
-
-
-{# The window's start as the constant the window's condition holds (read from int_load_window). #}
-{% macro _column_rules_window_start() -%}
-    {%- if not execute -%}
-        {{ return(lookback_start()) }}
-    {%- endif -%}
-    {%- set started = run_query(
-        "select cast(lookback_start as " ~ dbt.type_string() ~ ") from " ~ ref('int_load_window')) -%}
-    {{ return(_column_rules_start_constant(started.columns[0].values()[0])) }}
-{%- endmacro %}
-
-
-{% macro _column_rules_start_constant(start_text) -%}
-    {%- if start_text is none or not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
-        {{ exceptions.raise_compiler_error("column_rules: unexpected lookback_start " ~ start_text) }}
-    {%- endif -%}
-    {{ return("cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")") }}
 {%- endmacro %}
 
 
@@ -219,7 +200,7 @@
         {%- endfor -%}
         {{ return('(' ~ conditions | join(' or ') ~ ')') }}
     {%- endif -%}
-    {%- set start = _column_rules_start_constant(start_text) -%}
+    {%- set start = lookback_start_literal(start_text) -%}
     {%- if window.lookback is defined -%}
         ({{ window.lookback }} >= {{ start }} or {{ window.lookback }} is null)
     {%- elif window.lookback_day is defined -%}

@@ -84,30 +84,40 @@
 
 {#
     lookback_start() as a checked constant, read from int_load_window when the caller compiles
-    (in the run, after int_load_window is built; -infinity when it has none). For a filter on a
-    raw parquet scan: a literal lets DuckDB skip the row groups and files before the window
-    (their statistics), where the scalar subquery of lookback_start() reads every raw row.
+    (in the run, after int_load_window is built). A literal lets the engine skip the files and
+    row groups before the window by their statistics (raw parquet scans, zone maps), where the
+    scalar subquery of lookback_start() reads every row. When int_load_window has no start (a
+    full build), `when_none` (SQL) if given, else a compiler error: windowed callers (the proof
+    tests, column_rules) are only compiled in an incremental run.
 #}
-{% macro lookback_start_constant() -%}
+{% macro lookback_start_constant(when_none=none) -%}
     {%- if not execute -%}
         {{ return(lookback_start()) }}
     {%- endif -%}
     {%- set result = run_query(
         "select cast(lookback_start as " ~ dbt.type_string() ~ ") from " ~ ref('int_load_window')) -%}
     {%- set start_text = result.columns[0].values()[0] if result.columns[0].values() | length > 0 else none -%}
-    {%- if start_text is none -%}
-        {{ return("cast('-infinity' as " ~ type_timestamptz() ~ ")") }}
+    {%- if start_text is none and when_none is not none -%}
+        {{ return(when_none) }}
     {%- endif -%}
-    {%- if not modules.re.fullmatch('[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
-        {{ exceptions.raise_compiler_error("lookback_start_constant: unexpected lookback_start " ~ start_text) }}
+    {{ return(lookback_start_literal(start_text)) }}
+{%- endmacro %}
+
+
+{# A lookback_start read as text, checked (an instant, nothing else) and cast to a timestamp literal. #}
+{% macro lookback_start_literal(start_text) -%}
+    {%- if start_text is none or not modules.re.fullmatch(
+            '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
+        {{ exceptions.raise_compiler_error("lookback_start: unexpected value " ~ start_text ~ " in int_load_window; rebuild it with dbt build --select int_load_window") }}
     {%- endif -%}
     {{ return("cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")") }}
 {%- endmacro %}
 
 
-{# in_lookback() against lookback_start_constant(): for raw parquet scans. #}
+{# in_lookback() against lookback_start_constant() (-infinity in a full build): for raw parquet scans. #}
 {% macro in_lookback_constant(column) -%}
-    (coalesce({{ column }}, {{ timestamptz_infinity() }}) >= {{ lookback_start_constant() }})
+    (coalesce({{ column }}, {{ timestamptz_infinity() }})
+        >= {{ lookback_start_constant("cast('-infinity' as " ~ type_timestamptz() ~ ")") }})
 {%- endmacro %}
 
 

@@ -24,30 +24,9 @@
 {%- endmacro %}
 
 
-{#
-    The window's first instant as a checked constant, read from int_load_window when the proof
-    compiles (in the run, after int_load_window is built): a literal lets the engine skip the
-    row groups before the window (zone maps), where the subquery of in_lookback() scans them.
-    Only called when the proof is windowed (proof_is_whole() false).
-#}
-{% macro proof_window_start() -%}
-    {%- if not execute -%}
-        {{ return(lookback_start()) }}
-    {%- endif -%}
-    {%- set result = run_query(
-        "select cast(lookback_start as " ~ dbt.type_string() ~ ") from " ~ ref('int_load_window')) -%}
-    {%- set start_text = result.columns[0].values()[0] -%}
-    {%- if start_text is none or not modules.re.fullmatch(
-            '[0-9]{4}-[0-9]{2}-[0-9]{2}[ T][0-9:.]+([+-][0-9:]+)?', start_text) -%}
-        {{ exceptions.raise_compiler_error("proof_window_start: unexpected lookback_start " ~ start_text) }}
-    {%- endif -%}
-    {{ return("cast('" ~ start_text ~ "' as " ~ type_timestamptz() ~ ")") }}
-{%- endmacro %}
-
-
 {# The first local day of the window (lookback_first_day()) from the constant start. #}
 {% macro proof_window_first_day() -%}
-    cast({{ dbt.dateadd('day', -2, proof_window_start()) }} as date)
+    cast({{ dbt.dateadd('day', -2, lookback_start_constant()) }} as date)
 {%- endmacro %}
 
 
@@ -56,7 +35,7 @@
     {%- if proof_is_whole() -%}
         true
     {%- else -%}
-        ({{ column }} >= {{ proof_window_start() }} or {{ column }} is null)
+        ({{ column }} >= {{ lookback_start_constant() }} or {{ column }} is null)
     {%- endif -%}
 {%- endmacro %}
 
@@ -124,6 +103,6 @@
     {%- if proof_is_whole() -%}
         true
     {%- else -%}
-        {{ graph_edges_written(proof_window_start(), proof_previous_load()) }}
+        {{ graph_edges_written(lookback_start_constant(), proof_previous_load()) }}
     {%- endif -%}
 {%- endmacro %}

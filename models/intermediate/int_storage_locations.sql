@@ -18,9 +18,15 @@
 -- the raw locations and the per-facility production locations (a few thousand rows, from
 -- master data), and the derived location of each work order with a version in a load not
 -- consumed yet, and of every work order of a facility whose row is in such a load or whose
--- site row changed (storage_locations_changed_work_orders); a rewritten row whose code is gone
+-- site row changed (changed_work_orders); a rewritten row whose code is gone
 -- (a work order renumbered) gets a placeholder, which deletes it. The other work orders' rows
 -- stay: they are built from nothing else.
+
+{%- set columns = [
+    'location_code', 'storage_location_id', 'location_name', 'facility_id',
+    'parent_location_code', 'location_type', 'is_physical', 'position_sequence', 'depth',
+    'hierarchy_path', 'work_order_id', 'is_derived', 'facility_code', 'relocates_sublot',
+    'status_when_empty'] %}
 
 with raw_locations as (
 
@@ -34,11 +40,55 @@ facilities as (
 
 ),
 
+{%- if is_incremental() %}
+
+previous_sites as (
+
+    select facility_id, location_code, hierarchy_path from {{ this }}
+    where location_type = 'site' and hierarchy_path is not null
+
+),
+
+current_sites as (
+
+    select facility_id, location_code, hierarchy_path from raw_locations
+    where location_type = 'site' and hierarchy_path is not null
+
+),
+
+changed_sites as (
+
+    -- a site row (its code and path: what a derived row takes from the location tree) that
+    -- differs between the previous build and this run's raw locations
+    (select * from current_sites except select * from previous_sites)
+    union all
+    (select * from previous_sites except select * from current_sites)
+
+),
+
+changed_work_orders as (
+
+    -- the work orders whose derived location this run rebuilds: a version in a load not
+    -- consumed yet, or a facility whose row is in such a load or whose site row changed (a
+    -- storage location row comes with most loads; it changes no work order's row unless it
+    -- is a site's)
+    select work_order_id from {{ ref('stg_plantledger__work_orders') }}
+    where {{ in_unconsumed_loads() }}
+        or facility_id in (
+            select facility_id from facilities where {{ in_unconsumed_loads() }}
+            union all
+            select facility_id from changed_sites
+        )
+
+),
+
+{%- endif %}
+
 work_orders as (
 
     select * from {{ ref('stg_plantledger__work_orders') }}
     {%- if is_incremental() %}
-    where work_order_id in ({{ storage_locations_changed_work_orders(this, 'raw_locations') }})
+    where work_order_id in (select work_order_id from changed_work_orders)
     {%- endif %}
 
 ),
@@ -137,18 +187,42 @@ final as (
     left join location_types
         on all_locations.location_type = location_types.location_type
 
-)
+){{ ',' if is_incremental() }}
+{%- if is_incremental() %}
 
-{%- set columns = [
-    'location_code', 'storage_location_id', 'location_name', 'facility_id',
-    'parent_location_code', 'location_type', 'is_physical', 'position_sequence', 'depth',
-    'hierarchy_path', 'work_order_id', 'is_derived', 'facility_code', 'relocates_sublot',
-    'status_when_empty'] %}
+rewritten_rows as (
+
+    -- the previous rows this run rewrites: every row not derived from a work order, and the
+    -- rows of the changed work orders
+    select * from {{ this }} where work_order_id is null
+    union all
+    select * from {{ this }}
+    where work_order_id in (select work_order_id from changed_work_orders)
+
+),
+
+placeholders as (
+
+    -- a rewritten row whose code is not among the new rows (a work order renumbered or moved
+    -- to another facility): a placeholder (is_derived null), which deletes it
+    select
+        {%- for column in columns %}
+        {% if column == 'is_derived' -%}
+        cast(null as boolean) as is_derived
+        {%- else -%}
+        rewritten_rows.{{ column }}
+        {%- endif %}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from rewritten_rows
+    where not exists (
+        select 1 from final as kept where kept.location_code = rewritten_rows.location_code
+    )
+
+)
+{%- endif %}
 
 select {{ columns | join(', ') }} from final
 {%- if is_incremental() %}
-
 union all
-
-{{ storage_locations_placeholders(this, 'final', 'raw_locations', columns) }}
+select * from placeholders
 {%- endif %}

@@ -41,12 +41,8 @@ work_orders as (
 
 master_loads as (
 
-    select max(load_id) as master_load_id
-    from (
-        select load_id from materials
-        union all
-        select load_id from suppliers
-    ) as master_rows
+    select greatest(materials_load_id, suppliers_load_id) as master_load_id
+    from {{ ref('int_master_data_loads') }}
 
 ),
 

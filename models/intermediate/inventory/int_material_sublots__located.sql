@@ -45,12 +45,8 @@ facilities as (
 
 master_loads as (
 
-    select max(load_id) as master_load_id
-    from (
-        select load_id from materials
-        union all
-        select load_id from facilities
-    ) as master_rows
+    select greatest(materials_load_id, facilities_load_id) as master_load_id
+    from {{ ref('int_master_data_loads') }}
 
 ),
 

@@ -42,17 +42,19 @@ routings as (
 
 ),
 
+master_load as (
+
+    -- the newest load of the master rows any of these edges names (a changed one rebuilds all)
+    select greatest(facilities_load_id, materials_load_id, work_centers_load_id) as load_id
+    from {{ ref('int_master_data_loads') }}
+
+),
+
 {%- if is_incremental() %}
 
 master_changed as (
 
-    select exists (
-        select 1 from facilities where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('int_materials') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from work_centers where {{ in_unconsumed_loads() }}
-    ) as is_changed
+    select {{ in_unconsumed_loads() }} as is_changed from master_load
 
 ),
 
@@ -71,20 +73,6 @@ changed_sources as (
 ),
 
 {%- endif %}
-
-master_load as (
-
-    -- the newest load of the master rows any of these edges names (a changed one rebuilds all)
-    select max(load_id) as load_id
-    from (
-        select max(load_id) as load_id from facilities
-        union all
-        select max(load_id) from {{ ref('int_materials') }}
-        union all
-        select max(load_id) from work_centers
-    ) as master_loads
-
-),
 
 scoped_work_centers as (
 

@@ -43,17 +43,20 @@ work_orders as (
 
 ),
 
+master_load as (
+
+    -- the newest load of the master rows these edges name (a changed one rebuilds them all);
+    -- a transaction's own edges are rewritten with the screened window (valid_from)
+    select greatest(facilities_load_id, materials_load_id, work_centers_load_id) as load_id
+    from {{ ref('int_master_data_loads') }}
+
+),
+
 {%- if is_incremental() %}
 
 master_changed as (
 
-    select exists (
-        select 1 from {{ ref('stg_plantledger__facilities') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('int_materials') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('stg_plantledger__work_centers') }} where {{ in_unconsumed_loads() }}
-    ) as is_changed
+    select {{ in_unconsumed_loads() }} as is_changed from master_load
 
 ),
 
@@ -66,21 +69,6 @@ changed_sources as (
 ),
 
 {%- endif %}
-
-master_load as (
-
-    -- the newest load of the master rows these edges name (a changed one rebuilds them all);
-    -- a transaction's own edges are rewritten with the screened window (valid_from)
-    select max(load_id) as load_id
-    from (
-        select max(load_id) as load_id from {{ ref('stg_plantledger__facilities') }}
-        union all
-        select max(load_id) from {{ ref('int_materials') }}
-        union all
-        select max(load_id) from {{ ref('stg_plantledger__work_centers') }}
-    ) as master_loads
-
-),
 
 scoped_transactions as (
 

@@ -46,15 +46,16 @@ products as (
 
 ),
 
-materials as (
-
-    select * from {{ ref('int_materials') }}
-
-),
-
 work_centers as (
 
     select * from {{ ref('stg_plantledger__work_centers') }}
+
+),
+
+master_load as (
+
+    select greatest(facilities_load_id, materials_load_id, work_centers_load_id) as load_id
+    from {{ ref('int_master_data_loads') }}
 
 ),
 
@@ -62,13 +63,7 @@ work_centers as (
 
 master_changed as (
 
-    select exists (
-        select 1 from facilities where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from materials where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from work_centers where {{ in_unconsumed_loads() }}
-    ) as is_changed
+    select {{ in_unconsumed_loads() }} as is_changed from master_load
 
 ),
 
@@ -89,19 +84,6 @@ changed_sources as (
 ),
 
 {%- endif %}
-
-master_load as (
-
-    select max(load_id) as load_id
-    from (
-        select max(load_id) as load_id from facilities
-        union all
-        select max(load_id) from materials
-        union all
-        select max(load_id) from work_centers
-    ) as master_loads
-
-),
 
 scoped_work_orders as (
 

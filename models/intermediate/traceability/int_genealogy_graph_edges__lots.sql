@@ -41,15 +41,19 @@ lots as (
 
 ),
 
+master_load as (
+
+    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
+    select greatest(suppliers_load_id, materials_load_id) as load_id
+    from {{ ref('int_master_data_loads') }}
+
+),
+
 {%- if is_incremental() %}
 
 master_changed as (
 
-    select exists (
-        select 1 from suppliers where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from materials where {{ in_unconsumed_loads() }}
-    ) as is_changed
+    select {{ in_unconsumed_loads() }} as is_changed from master_load
 
 ),
 
@@ -62,18 +66,6 @@ changed_lots as (
 ),
 
 {%- endif %}
-
-master_load as (
-
-    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
-    select max(load_id) as load_id
-    from (
-        select max(load_id) as load_id from suppliers
-        union all
-        select max(load_id) from materials
-    ) as master_loads
-
-),
 
 scoped_genealogy as (
 

@@ -46,15 +46,19 @@ work_orders as (
 
 ),
 
+master_load as (
+
+    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
+    select greatest(suppliers_load_id, materials_load_id) as load_id
+    from {{ ref('int_master_data_loads') }}
+
+),
+
 {%- if is_incremental() %}
 
 master_changed as (
 
-    select exists (
-        select 1 from {{ ref('stg_plantledger__suppliers') }} where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from {{ ref('int_materials') }} where {{ in_unconsumed_loads() }}
-    ) as is_changed
+    select {{ in_unconsumed_loads() }} as is_changed from master_load
 
 ),
 
@@ -100,18 +104,6 @@ changed_sources as (
 ),
 
 {%- endif %}
-
-master_load as (
-
-    -- the newest load of the suppliers, parts and products (a changed one rebuilds every edge)
-    select max(load_id) as load_id
-    from (
-        select max(load_id) as load_id from {{ ref('stg_plantledger__suppliers') }}
-        union all
-        select max(load_id) from {{ ref('int_materials') }}
-    ) as master_loads
-
-),
 
 sublot_loads as (
 

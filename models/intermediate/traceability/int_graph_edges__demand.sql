@@ -40,15 +40,19 @@ facilities as (
 
 ),
 
+master_load as (
+
+    -- the newest load of the customers and facilities (a changed one rebuilds every edge)
+    select greatest(customers_load_id, facilities_load_id) as load_id
+    from {{ ref('int_master_data_loads') }}
+
+),
+
 {%- if is_incremental() %}
 
 master_changed as (
 
-    select exists (
-        select 1 from customers where {{ in_unconsumed_loads() }}
-        union all
-        select 1 from facilities where {{ in_unconsumed_loads() }}
-    ) as is_changed
+    select {{ in_unconsumed_loads() }} as is_changed from master_load
 
 ),
 
@@ -69,18 +73,6 @@ changed_sources as (
 ),
 
 {%- endif %}
-
-master_load as (
-
-    -- the newest load of the customers and facilities (a changed one rebuilds every edge)
-    select max(load_id) as load_id
-    from (
-        select max(load_id) as load_id from customers
-        union all
-        select max(load_id) from facilities
-    ) as master_loads
-
-),
 
 scoped_orders as (
 

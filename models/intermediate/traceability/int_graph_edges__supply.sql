@@ -38,21 +38,13 @@ supply_load as (
 
     -- the newest load of the master rows these edges are built from: every supply edge is
     -- rebuilt each run, the same as in the previous run unless one of them has a newer load
-    select max(load_id) as input_load_id
-    from (
-        {%- for source in [
-            'stg_plantledger__suppliers', 'stg_plantledger__supplier_relationships',
-            'stg_plantledger__parts', 'stg_plantledger__part_suppliers',
-            'stg_plantledger__products', 'stg_plantledger__bill_of_materials',
-            'stg_plantledger__product_components', 'stg_plantledger__facilities',
-            'stg_plantledger__transport_routes',
-        ] %}
-        select max(load_id) as load_id from {{ ref(source) }}
-        {%- if not loop.last %}
-        union all
-        {%- endif %}
-        {%- endfor %}
-    ) as source_loads
+    select
+        greatest(
+            suppliers_load_id, supplier_relationships_load_id, parts_load_id,
+            part_suppliers_load_id, products_load_id, bill_of_materials_load_id,
+            product_components_load_id, facilities_load_id, transport_routes_load_id
+        ) as input_load_id
+    from {{ ref('int_master_data_loads') }}
 
 ),
 

@@ -72,22 +72,8 @@ shipments as (
 
 master_loads as (
 
-    select max(load_id) as master_load_id
-    from (
-        select load_id from {{ ref('stg_plantledger__suppliers') }}
-        union all
-        select load_id from {{ ref('stg_plantledger__parts') }}
-        union all
-        select load_id from {{ ref('stg_plantledger__products') }}
-        union all
-        select load_id from {{ ref('stg_plantledger__facilities') }}
-        union all
-        select load_id from {{ ref('stg_plantledger__customers') }}
-        union all
-        select load_id from {{ ref('stg_plantledger__work_centers') }}
-        union all
-        select load_id from {{ ref('stg_plantledger__production_routings') }}
-    ) as master_rows
+    select greatest(suppliers_load_id, materials_load_id, facilities_load_id, customers_load_id, work_centers_load_id, production_routings_load_id) as master_load_id
+    from {{ ref('int_master_data_loads') }}
 
 ),
 
