@@ -9,7 +9,9 @@ since the next stage changes the same files):
    --full-refresh`` into a new warehouse B from the same raw folder;
 2. ``rebuilt``: ``dbt build`` on A again, with no new data;
 3. ``two_more_days``: ``--append-days 2``; ``dbt build`` on A (incremental); ``dbt build
-   --full-refresh`` on B.
+   --full-refresh`` on B;
+4. ``master_change``: ``--append-days 1`` and, in that load, a new version of some suppliers
+   (renamed: generated appends bring no master data); the same two builds.
 
 Every relation of the staging, intermediate, marts and reference schemas is compared by content
 hash (tests/warehouse_compare.py): the same rows, whatever their order.
@@ -22,13 +24,22 @@ import json
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import duckdb
+import polars as pl
 import pytest
 
 from plantledger.bench.incremental import incremental_models, ran_incrementally
+from plantledger.rawfolder import (
+    MANIFEST_NAME,
+    PART_TEMPLATE,
+    Manifest,
+    TableEntry,
+    hash_files,
+    part_files,
+)
 from tests.dbt_runner import DbtRun, dbt_build, node_results
 from tests.warehouse_compare import content_hashes, describe_differences, differences
 
@@ -252,6 +263,56 @@ def two_more_days(first_day: FirstDay, rebuilt: Rebuilt) -> TwoMoreDays:
     return TwoMoreDays(incremental, full, compare(incremental, full), late)
 
 
+@dataclass
+class MasterChange:
+    load_id: int
+    renamed: int  # suppliers with a new version in the load
+    incremental: Build
+    full: Build
+    comparison: str
+
+
+def rename_suppliers(raw: Path, count: int) -> tuple[int, int]:
+    """Add to the folder's newest load a new version of the ``count`` first suppliers with
+    another name, as an append writes a changed row (same id, the load's load_id, in a part file
+    after the table's others), and record it in the manifest. (load_id, rows added)."""
+    manifest = Manifest.load(raw)
+    load = manifest.loads[-1]
+    folder = raw / "suppliers"
+    files = part_files(folder)
+    latest = (
+        pl.read_parquet(files)
+        .sort("id", "load_id")
+        .unique("id", keep="last", maintain_order=True)
+        .head(count)
+    )
+    renamed = latest.with_columns(
+        pl.col("name") + " (renamed)", pl.lit(load["load_id"], dtype=pl.Int32).alias("load_id")
+    )
+    added = folder / PART_TEMPLATE.format(len(files))
+    renamed.write_parquet(added)
+    entry = manifest.tables["suppliers"]
+    tables = dict(manifest.tables)
+    tables["suppliers"] = TableEntry(
+        entry.rows + renamed.height, entry.files + 1, hash_files([*files, added]), entry.columns
+    )
+    rows = {**load["rows"], "suppliers": load["rows"]["suppliers"] + renamed.height}
+    loads = [*manifest.loads[:-1], {**load, "rows": rows}]
+    changed = replace(manifest, tables=tables, loads=loads)
+    (raw / MANIFEST_NAME).write_text(changed.to_json(), encoding="utf-8")
+    return load["load_id"], renamed.height
+
+
+@pytest.fixture(scope="module")
+def master_change(first_day: FirstDay, two_more_days: TwoMoreDays) -> MasterChange:
+    raw = first_day.raw
+    append_days(raw, 1)
+    load_id, renamed = rename_suppliers(raw, 3)
+    incremental = build(raw, first_day.incremental.run.duckdb.parent)
+    full = build(raw, first_day.full.run.duckdb.parent, "--full-refresh")
+    return MasterChange(load_id, renamed, incremental, full, compare(incremental, full))
+
+
 # --- first append: one day --------------------------------------------------------------------
 
 
@@ -369,3 +430,27 @@ def test_a_regenerated_folder_is_refused_without_full_refresh(two_more_days, raw
 
     rebuilt = dbt_build(raw, work, "--select", "int_load_window", "--full-refresh")
     assert rebuilt.returncode == 0, rebuilt.tail()
+
+
+# --- a master-data change ---------------------------------------------------------------------
+
+
+def test_a_master_data_change_builds_incrementally_to_the_full_refresh(master_change):
+    """A load with a new version of some suppliers: every model whose rows name master data
+    (graph edges and nodes, lots, sublots: int_master_data_loads) rebuilds what the change can
+    reach, and the incremental build equals the full refresh."""
+    incremental, full = master_change.incremental, master_change.full
+    assert master_change.renamed == 3
+    assert incremental.ok, incremental.explain()
+    assert full.ok, full.explain()
+    assert not master_change.comparison, master_change.comparison
+    with duckdb.connect(str(incremental.run.duckdb), read_only=True) as con:
+        renamed, newest = con.sql(
+            """
+            select
+                count(*) filter (where supplier_name like '% (renamed)'),
+                (select suppliers_load_id from intermediate.int_master_data_loads)
+            from marts.dim_suppliers
+            """
+        ).fetchall()[0]
+    assert (renamed, newest) == (3, master_change.load_id)
