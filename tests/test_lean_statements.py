@@ -6,16 +6,24 @@ transaction of its own), and `describe`s run without a BEGIN (lean_columns.sql).
 debug log of the small warehouse's `dbt build` (``On <node>: BEGIN`` lines), with the
 materialization of each model from its manifest. The incremental models and the tables under
 an enforced contract keep their transaction: their delete and insert, or their create and
-insert, commit together.
+insert, commit together. An incremental run creates the temporary table of its rows and
+describes it and the target in one statement, and on_schema_change fail still stops it
+(lean_incremental.sql).
 """
 
 from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections import defaultdict
+from pathlib import Path
+
+import duckdb
+import pytest
 
 from tests.conftest import Warehouse
+from tests.dbt_runner import DbtRun, dbt_build
 
 # Nodes whose compiling runs a statement through dbt's `statement` with its default BEGIN, so
 # their materialization finds a transaction open and commits it: dbt.date_spine counts the
@@ -83,3 +91,90 @@ def test_incremental_models_and_contracted_tables_keep_their_transaction(
         if "BEGIN" not in statements.get(node, []) or "COMMIT" not in statements.get(node, [])
     )
     assert without == []
+
+
+# An incremental model of the small warehouse (strategy delete+insert, on_schema_change fail).
+INCREMENTAL = "stg_plantledger__material_lots"
+
+
+def _run_incremental(warehouse: Warehouse, workdir: Path, alter: str | None = None) -> DbtRun:
+    """The model INCREMENTAL built again, incrementally, on a copy of the small warehouse,
+    its table first changed by ``alter`` (a statement) when given."""
+    workdir.mkdir(parents=True)
+    shutil.copy(warehouse.duckdb, workdir / "warehouse.duckdb")
+    if alter:
+        with duckdb.connect(str(workdir / "warehouse.duckdb")) as con:
+            con.execute(alter)
+    return dbt_build(warehouse.raw, workdir, "--select", INCREMENTAL, "--resource-type", "model")
+
+
+def test_an_incremental_run_creates_and_describes_its_rows_in_one_statement(
+    warehouse_small: Warehouse, tmp_path: Path
+):
+    """The lean incremental materialization (macros/materializations/lean_incremental.sql):
+    the temporary table of the run's rows and the columns of it and of the target in one
+    statement, then the strategy's delete and insert between BEGIN and COMMIT; no describe
+    of its own."""
+    run = _run_incremental(warehouse_small, tmp_path / "plain")
+    assert run.returncode == 0, run.tail()
+    blocks = _statement_blocks(run, f"model.plantledger.{INCREMENTAL}")
+    creates = [i for i, block in enumerate(blocks) if "create temporary table" in block]
+    describes = [i for i, block in enumerate(blocks) if "describe" in block.lower()]
+    assert len(creates) == 1 and describes == creates, blocks  # one statement does both
+    assert "BEGIN" in blocks[creates[0] + 1 :] and blocks[-1] == "COMMIT", blocks
+    assert "delete from" in "".join(blocks[creates[0] + 1 :]), blocks
+
+
+def _statement_blocks(run: DbtRun, node: str) -> list[str]:
+    """The text of every statement dbt logged for ``node``, in order (BEGIN, COMMIT as such)."""
+    blocks: list[str] = []
+    current: list[str] | None = None
+    for line in (run.target.parent / "logs" / "dbt.log").read_text(encoding="utf-8").splitlines():
+        if re.match(r"\d\d:\d\d:\d\d\.\d+ \[", line):  # a new log line ends a statement
+            if current is not None:
+                blocks.append("\n".join(current))
+                current = None
+            match = STATEMENT.search(line)
+            if match and match.group(1) == node and match.group(2) not in ("Close", "ROLLBACK"):
+                if match.group(2).startswith("/*"):
+                    current = []
+                elif not blocks or blocks[-1] != match.group(2):  # dbt logs COMMIT twice
+                    blocks.append(match.group(2))
+        elif current is not None:
+            current.append(line)
+    return blocks
+
+
+@pytest.mark.parametrize(
+    "alter",
+    [
+        f"alter table staging.{INCREMENTAL} add column extra_column integer",
+        f"alter table staging.{INCREMENTAL} alter column lot_code type blob",
+    ],
+    ids=["column added", "type changed"],
+)
+def test_an_incremental_run_fails_when_the_table_no_longer_matches_the_model(
+    warehouse_small: Warehouse, tmp_path: Path, alter: str
+):
+    """on_schema_change fail still holds in the lean materialization: a target whose columns
+    or types differ from the model's rows stops the run, and the table is left as it was."""
+    run = _run_incremental(warehouse_small, tmp_path / "altered", alter)
+    assert run.returncode != 0
+    assert "out of sync" in run.output, run.tail()
+
+
+def test_an_incremental_run_still_checks_the_contract(warehouse_small: Warehouse, tmp_path: Path):
+    """A model under an enforced contract whose rows no longer have the contract's types stops
+    the incremental run with dbt's contract error (lean_incremental.sql checks the table its
+    query filled against the contract, before on_schema_change): dim_material_lots takes
+    lot_code from the staging lots, here turned into a blob."""
+    workdir = tmp_path / "contract"
+    workdir.mkdir()
+    shutil.copy(warehouse_small.duckdb, workdir / "warehouse.duckdb")
+    with duckdb.connect(str(workdir / "warehouse.duckdb")) as con:
+        con.execute(f"alter table staging.{INCREMENTAL} alter column lot_code type blob")
+    run = dbt_build(
+        warehouse_small.raw, workdir, "--select", "dim_material_lots", "--resource-type", "model"
+    )
+    assert run.returncode != 0
+    assert "enforced contract" in run.output and "out of sync" not in run.output, run.tail()
