@@ -71,13 +71,20 @@ class DbtRun(NamedTuple):
 
 
 def dbt_build(
-    raw: Path, workdir: Path, *extra: str, timeout: float = 900, project: Path = REPO
+    raw: Path,
+    workdir: Path,
+    *extra: str,
+    timeout: float = 900,
+    project: Path = REPO,
+    debug_log: bool = True,
 ) -> DbtRun:
     """``dbt build`` of the whole project from the raw folder ``raw`` into ``workdir``.
 
     The warehouse is ``workdir/warehouse.duckdb``; target/ and logs/ are under ``workdir`` too.
     ``extra`` arguments go to ``dbt build`` (``--select ...``, for instance). ``project`` is the
     dbt project folder (with its profiles.yml): the repo's, or a test's edited copy of it.
+    ``debug_log``: logs/dbt.log holds dbt's debug lines too, every statement (the project logs
+    its info lines only, dbt_project.yml ``flags``), as tests/test_lean_statements.py reads them.
     """
     workdir.mkdir(parents=True, exist_ok=True)
     duckdb_path = workdir / "warehouse.duckdb"
@@ -102,6 +109,7 @@ def dbt_build(
         str(DBT_THREADS),
         "--quiet",
         "--no-use-colors",
+        *(["--log-level-file", "debug"] if debug_log else []),
         *extra,
     ]
     proc = subprocess.run(

@@ -97,15 +97,45 @@ def test_incremental_models_and_contracted_tables_keep_their_transaction(
 INCREMENTAL = "stg_plantledger__material_lots"
 
 
-def _run_incremental(warehouse: Warehouse, workdir: Path, alter: str | None = None) -> DbtRun:
+def _run_incremental(
+    warehouse: Warehouse, workdir: Path, alter: str | None = None, debug_log: bool = True
+) -> DbtRun:
     """The model INCREMENTAL built again, incrementally, on a copy of the small warehouse,
-    its table first changed by ``alter`` (a statement) when given."""
+    its table first changed by ``alter`` (a statement) when given; ``debug_log``: dbt's debug
+    lines in logs/dbt.log too (tests/dbt_runner.py)."""
     workdir.mkdir(parents=True)
     shutil.copy(warehouse.duckdb, workdir / "warehouse.duckdb")
     if alter:
         with duckdb.connect(str(workdir / "warehouse.duckdb")) as con:
             con.execute(alter)
-    return dbt_build(warehouse.raw, workdir, "--select", INCREMENTAL, "--resource-type", "model")
+    return dbt_build(
+        warehouse.raw,
+        workdir,
+        "--select",
+        INCREMENTAL,
+        "--resource-type",
+        "model",
+        debug_log=debug_log,
+    )
+
+
+LOG_LINE = re.compile(r"^\d\d:\d\d:\d\d\.\d+ \[(\w+)\s*\]")
+
+
+def test_the_log_file_holds_the_result_lines_not_the_debug_ones(
+    warehouse_small: Warehouse, tmp_path: Path
+):
+    """flags log_level_file: info (dbt_project.yml): a plain build writes to logs/dbt.log what
+    the console shows, each node's start and result, and none of dbt's debug lines (every
+    statement's text, every connection event: about 5 s of a daily build's own Python, issue
+    #11 item 1a). `--log-level-file debug` brings them back (the other tests here read them)."""
+    run = _run_incremental(warehouse_small, tmp_path / "plain", debug_log=False)
+    assert run.returncode == 0, run.tail()
+    text = (run.target.parent / "logs" / "dbt.log").read_text(encoding="utf-8")
+    levels = [match.group(1) for match in map(LOG_LINE.match, text.splitlines()) if match]
+    assert f"OK created sql incremental model staging.{INCREMENTAL}" in text, text[-2000:]
+    assert "info" in levels
+    assert [level for level in levels if level != "info"] == [], text[:2000]
 
 
 def test_an_incremental_run_creates_and_describes_its_rows_in_one_statement(
