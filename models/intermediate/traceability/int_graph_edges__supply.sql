@@ -37,8 +37,8 @@
 {%- set rebuild = true %}
 {%- if execute and is_incremental() %}
     {%- set changed = run_query(
-        "select count(*) from " ~ ref('int_master_data_loads') ~ " where " ~ supply_load_id
-        ~ " > (select previous_consumed_load_id from " ~ ref('int_load_window') ~ ")") %}
+        "select count(*) from " ~ ref('int_master_data_loads')
+        ~ " where " ~ in_unconsumed_loads(supply_load_id)) %}
     {%- set rebuild = changed.columns[0].values()[0] > 0 %}
 {%- endif %}
 
@@ -79,8 +79,7 @@ with edges as (
 
 supply_load as (
 
-    -- the newest load of the master rows these edges are built from: every supply edge is
-    -- rebuilt each run, the same as in the previous run unless one of them has a newer load
+    -- the newest load of the master rows these edges are built from (the same on every edge)
     select {{ supply_load_id }} as input_load_id
     from {{ ref('int_master_data_loads') }}
 
