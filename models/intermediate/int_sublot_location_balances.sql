@@ -7,14 +7,16 @@
 -- depends_on: {{ ref('int_window_sublots') }}
 
 -- The journal entries at locations that relocate a sublot (physical ones, and the customer and
--- in-transit locations it is shipped to; dim_storage_locations.relocates_sublot), each with the
--- sublot's running balance at that location in that status, in journal order, and the next
--- entry there. The one sort of the journal by sublot and location that the location histories
--- and the dwell read: an entry whose balance is not zero, and which is not followed by another
--- at the same instant, opens an interval (opens_interval) that lasts until that next entry:
+-- in-transit locations it is shipped to; dim_storage_locations.relocates_sublot) that open an
+-- interval of the location history, each with the sublot's running balance at that location in
+-- that status and the next entry there. The one sort of the journal by sublot and location that
+-- the location history and the dwell read: an entry whose balance is not zero, and which is not
+-- followed by another at the same instant, opens an interval that lasts until that next entry:
 -- fact_sublot_location_history's rows, and fact_sublot_dwell's at physical locations.
--- fact_sublot_location_history_known replays these entries per load for the sublots whose
--- entries came in several loads.
+--
+-- Only those entries are stored (about half of the relocating ones): the window needs every
+-- entry, its readers only the intervals, and writing a row costs about as much as sorting it.
+-- fact_sublot_location_history_known, which replays every entry per load, reads the journal.
 --
 -- Narrow on purpose: the window sorts every entry, so it carries only numbers and short
 -- values; every location that relocates a sublot is a raw one, so storage_location_id stands
@@ -42,8 +44,7 @@ relocating_entries as (
         journal.status,
         journal.entry_at,
         journal.quantity,
-        journal.movement_type,
-        journal.recorded_load_id
+        journal.movement_type
     from journal
     inner join locations
         on journal.location_code = locations.location_code
@@ -75,12 +76,22 @@ running_balances as (
 
 final as (
 
+    -- a zero balance is a gap (the sublot is elsewhere); an entry followed by another at the
+    -- same instant opens an empty interval that no as-of instant falls into
     select
-        *,
-        -- a zero balance is a gap (the sublot is elsewhere); an entry followed by another at
-        -- the same instant opens an empty interval that no as-of instant falls into
-        balance <> 0 and (next_entry_at is null or next_entry_at > entry_at) as opens_interval
+        entry_sequence,
+        material_sublot_id,
+        storage_location_id,
+        status,
+        entry_at,
+        movement_type,
+        balance,
+        next_entry_sequence,
+        next_entry_at,
+        next_movement_type
     from running_balances
+    where balance <> 0
+        and (next_entry_at is null or next_entry_at > entry_at)
 
 )
 

@@ -40,8 +40,7 @@ physical_intervals as (
     from {{ ref('int_sublot_location_balances') }} as balances
     inner join locations
         on balances.storage_location_id = locations.storage_location_id
-    where balances.opens_interval
-        and locations.is_physical
+    where locations.is_physical
         {% if is_incremental() %}and {{ in_window_sublots('balances.material_sublot_id') }}{% endif %}
 
 ),

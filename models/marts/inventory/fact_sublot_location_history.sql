@@ -27,8 +27,7 @@ with balance_intervals as (
     -- per sublot, location and status, and the next entry there)
     select *
     from {{ ref('int_sublot_location_balances') }}
-    where opens_interval
-    {% if is_incremental() %}and {{ in_window_sublots('material_sublot_id') }}{% endif %}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
 
 ),
 

@@ -22,20 +22,36 @@
 -- with superseded_load_id null are fact_sublot_location_history's rows
 -- (assert_known_history_now_equals_location_history checks the recomputed sublots).
 
-with relocating_entries as (
+with locations as (
 
-    -- the journal entries at locations that relocate a sublot (int_sublot_location_balances)
-    select
-        entry_sequence,
-        material_sublot_id,
-        storage_location_id,
-        status,
-        entry_at,
-        quantity,
-        movement_type,
-        recorded_load_id
-    from {{ ref('int_sublot_location_balances') }}
+    select * from {{ ref('dim_storage_locations') }}
+
+),
+
+journal as (
+
+    select * from {{ ref('fact_inventory_journal') }}
     {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
+
+),
+
+relocating_entries as (
+
+    -- the journal entries at locations that relocate a sublot (as int_sublot_location_balances
+    -- reads them; it stores only those that open an interval)
+    select
+        journal.entry_sequence,
+        journal.material_sublot_id,
+        journal.storage_location_id,
+        journal.status,
+        journal.entry_at,
+        journal.quantity,
+        journal.movement_type,
+        journal.recorded_load_id
+    from journal
+    inner join locations
+        on journal.location_code = locations.location_code
+    where locations.relocates_sublot
 
 ),
 
@@ -43,12 +59,6 @@ history as (
 
     select * from {{ ref('fact_sublot_location_history') }}
     {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
-
-),
-
-locations as (
-
-    select * from {{ ref('dim_storage_locations') }}
 
 ),
 
