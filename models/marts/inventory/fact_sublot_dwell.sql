@@ -26,8 +26,8 @@ sublots as (
 physical_intervals as (
 
     -- the intervals of fact_sublot_location_history at physical locations, read from the
-    -- entries that open them (int_sublot_location_balances); narrow on purpose: the windows
-    -- below sort every interval (names are joined at the end)
+    -- entries that open them (int_sublot_location_balances); narrow on purpose: the joins
+    -- below hash every interval (names are joined at the end)
     select
         balances.entry_sequence as sublot_location_history_id,
         balances.material_sublot_id,
@@ -35,8 +35,7 @@ physical_intervals as (
         balances.status,
         cast(balances.balance as {{ dbt.type_int() }}) as quantity,
         balances.entry_at as valid_from,
-        balances.next_entry_at as valid_to,
-        balances.next_entry_at is null as is_current
+        balances.next_entry_at as valid_to
     from {{ ref('int_sublot_location_balances') }} as balances
     inner join locations
         on balances.storage_location_id = locations.storage_location_id
