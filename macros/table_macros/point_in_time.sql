@@ -256,7 +256,7 @@
     predecessor: two hash joins on (sublot, location, instant) find the intervals that start a
     stay and those that end one, without sorting. Most stays are one interval (both): they are
     a stay as they are; only the others go through the window that numbers the runs and the
-    group-by (at scale 1 about a tenth of the intervals instead of all of them).
+    group-by (at scale 1 a fifth of the intervals instead of all of them).
 
     intervals   a relation or parenthesised query with sublot_location_history_id,
                 material_sublot_id, storage_location_id, status, quantity, valid_from, valid_to
