@@ -4,9 +4,14 @@
     lookback_column='occurred_at',
     lookback_recent=true,
     unique_key='transaction_id',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    meta={'proof_window': {'lookback': 'occurred_at'}}
 ) }}
 -- depends_on: {{ ref('int_load_window') }}
+-- proof_window: the rows a run maps are the events from recent_start and those of the loads
+-- not consumed yet, all at or after int_load_window.lookback_start (taken at or before the
+-- earliest event of those loads), so its column_rules check the events from lookback_start on
+-- (their keys counted over the whole model), not every mapped event.
 
 -- The event mapping, done once (docs/raw_data_design.md, "Events and what each one does to
 -- stock"): one row per stock event of the rows that passed the row checks (sublot movements
