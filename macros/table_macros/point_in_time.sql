@@ -258,8 +258,11 @@
     a stay as they are; only the others go through the window that numbers the runs and the
     group-by (at scale 1 a fifth of the intervals instead of all of them).
 
-    intervals   a relation or parenthesised query with sublot_location_history_id,
-                material_sublot_id, storage_location_id, status, quantity, valid_from, valid_to
+    intervals   a relation or the name of a CTE with sublot_location_history_id,
+                material_sublot_id, storage_location_id, status, quantity, valid_from, valid_to.
+                It is read three times (the rows and the two anti-joins): a parenthesised
+                query in its place would be computed three times (known_conveyor_stays_sql
+                names its filtered intervals as a CTE for that reason)
 #}
 {% macro sublot_stays_sql(intervals) -%}
     with interval_bounds as (
@@ -656,16 +659,6 @@
     table macro conveyor_dwell_between and the analysis of the same name.
 #}
 {% macro known_conveyor_stays_sql(history_known, known_condition, locations) %}
-    {%- set known_intervals -%}
-        (
-            select
-                sublot_location_history_id, material_sublot_id, storage_location_id, status,
-                quantity, valid_from, valid_to
-            from {{ history_known }}
-            where {{ known_condition }}
-                and location_type in ('conveyor_line', 'conveyor_position')
-        )
-    {%- endset %}
         select
             locations.location_code,
             locations.location_type,
@@ -673,7 +666,28 @@
             known_stays.arrived_at,
             known_stays.left_at,
             {{ seconds_between('known_stays.arrived_at', 'known_stays.left_at') }} as dwell_seconds
-        from ({{ sublot_stays_sql(known_intervals) }}) as known_stays
+        from (
+
+            -- sublot_stays_sql reads its intervals three times (the rows and the two anti-joins):
+            -- a named CTE, which DuckDB materializes once, not a subquery read three times
+            with known_intervals as (
+
+                select
+                    sublot_location_history_id, material_sublot_id, storage_location_id, status,
+                    quantity, valid_from, valid_to
+                from {{ history_known }}
+                where {{ known_condition }}
+                    and location_type in ('conveyor_line', 'conveyor_position')
+
+            ),
+
+            stays as (
+                {{ sublot_stays_sql('known_intervals') }}
+            )
+
+            select * from stays
+
+        ) as known_stays
         inner join {{ locations }} as locations
             on known_stays.storage_location_id = locations.storage_location_id
 {% endmacro %}
