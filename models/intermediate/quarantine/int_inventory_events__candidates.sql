@@ -28,8 +28,8 @@
 
 {%- set sublot_order = event_sequence_key('occurred_at', 'instant_rank') %}
 
-{#- on an incremental run each CTE below reads the table itself: a CTE read three times is
-    materialised whole, which would read every column of every row -#}
+{#- each CTE below reads the table itself: a CTE read by two or three others is materialised
+    whole, every column of every row, before any of them runs -#}
 {%- set mapped = ref('int_inventory_events__mapped') %}
 
 with
@@ -70,13 +70,19 @@ restated_events as (
 
 scoped_events as (
 
-    select * from {{ mapped }}
+    -- every event, only the columns the windows read (not a CTE read twice: DuckDB would
+    -- materialise every column of every event before either reader)
+    select
+        material_sublot_id, occurred_at, tie_break_rank, source_id, source_event, sets_status,
+        quantity, from_is_physical, to_is_physical
+    from {{ mapped }}
 
 ),
 
 restated_events as (
 
-    select * from scoped_events
+    -- every event, whole: a second scan of the table, streamed into the join
+    select * from {{ mapped }}
 
 ),
 {%- endif %}

@@ -30,16 +30,60 @@ sublot_location_history_id,
         valid_until
 {%- endset %}
 
-with physical_intervals as (
+with
+{%- if is_incremental() %}
 
+window_intervals as (
+
+    -- the physical intervals of the window's sublots: few rows, read once (a CTE read by two)
     select
         {{ interval_columns }},
         valid_to
     from {{ ref('fact_sublot_location_history') }}
     where is_physical
-    {% if is_incremental() %}and {{ in_window_sublots('material_sublot_id') }}{% endif %}
+        and {{ in_window_sublots('material_sublot_id') }}
 
 ),
+
+closed_physical_intervals as (
+
+    select * from window_intervals
+    where valid_to is not null
+
+),
+
+current_physical_intervals as (
+
+    select {{ interval_columns }}
+    from window_intervals
+    where valid_to is null
+
+),
+{%- else %}
+
+closed_physical_intervals as (
+
+    -- a full build reads the history twice, the closed and the current intervals each
+    -- filtered in the scan: one CTE read by both would be materialised whole, every interval
+    -- with every column, before either runs
+    select
+        {{ interval_columns }},
+        valid_to
+    from {{ ref('fact_sublot_location_history') }}
+    where is_physical
+        and valid_to is not null
+
+),
+
+current_physical_intervals as (
+
+    select {{ interval_columns }}
+    from {{ ref('fact_sublot_location_history') }}
+    where is_physical
+        and valid_to is null
+
+),
+{%- endif %}
 
 closed_interval_weeks as (
 
@@ -49,9 +93,8 @@ closed_interval_weeks as (
         {{ each_whole_number(
             utc_week_number(epoch_microseconds('valid_from')),
             utc_week_number(epoch_microseconds('valid_to') ~ ' - 1')) }} as week_number,
-        physical_intervals.*
-    from physical_intervals
-    where valid_to is not null
+        closed_physical_intervals.*
+    from closed_physical_intervals
 
 ),
 
@@ -69,8 +112,7 @@ current_intervals as (
     select
         {{ timestamptz_infinity() }} as week_start,
         {{ interval_columns }}
-    from physical_intervals
-    where valid_to is null
+    from current_physical_intervals
 
 ),
 
