@@ -15,7 +15,9 @@
       dwell, current state): recompute every sublot with an event in the window, whole.
 
     Both rebuild from the same upstream rows a full refresh reads, so an incremental build and
-    `dbt build --full-refresh` give identical tables (tests/test_incremental.py).
+    `dbt build --full-refresh` give identical tables (tests/test_incremental.py). With config
+    keep_unchanged_rows (on for intermediate and marts) they write only the rows that differ
+    from the stored ones, compared on every column null-safely (replace_window_rows).
 
     The inventory chain (stock events, journal, stock movements, histories, dwell) restates a
     late event locally instead: its sublots from that event on, every other sublot from
