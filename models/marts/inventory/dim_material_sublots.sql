@@ -2,8 +2,10 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='material_sublot_id',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    keep_unchanged_rows=false
 ) }}
+-- keep_unchanged_rows false: a reprocessed sublot's row changes (its new version): written whole
 -- depends_on: {{ ref('int_load_window') }}
 
 -- Every sublot with its lot, material and origin, and its current state as the source system

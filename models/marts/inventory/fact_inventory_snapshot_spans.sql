@@ -4,8 +4,10 @@
     lookback_column='last_snapshot_date',
     lookback_by_day=true,
     lookback_by_day_extra=1,
-    on_schema_change='fail'
+    on_schema_change='fail',
+    keep_unchanged_rows=false
 ) }}
+-- keep_unchanged_rows false: the window's spans nearly all change (their last day moves on): written whole
 -- depends_on: {{ ref('int_load_window') }}
 -- The daily inventory snapshot, stored compactly (docs block inventory_snapshot_daily): one row
 -- per facility, location, material and status and run of consecutive local days over which its

@@ -2,8 +2,10 @@
     materialized='incremental',
     incremental_strategy='delete+insert',
     unique_key='work_order_id',
-    on_schema_change='fail'
+    on_schema_change='fail',
+    keep_unchanged_rows=false
 ) }}
+-- keep_unchanged_rows false: nearly every step of a reprocessed work order changes: written whole
 -- depends_on: {{ ref('int_load_window') }}
 
 -- One row per work order step: what went in, came out and was scrapped, how long it took,
