@@ -145,7 +145,6 @@
     model's keys are replaced too (rows before the window that the model recomputes).
 #}
 {% macro get_incremental_lookback_sql(arg_dict) -%}
-    {%- set target = arg_dict['target_relation'] -%}
     {%- set column = config.get('lookback_column') -%}
     {%- if not column -%}
         {{ exceptions.raise_compiler_error(
@@ -162,8 +161,7 @@
         {{ in_lookback(column) }}
     {%- endif %}
     {%- if arg_dict['unique_key'] %}
-        {%- set key = arg_dict['unique_key'] if arg_dict['unique_key'] is string else arg_dict['unique_key'] | join(', ') %}
-        or ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }})
+        or {{ in_model_keys(arg_dict) }}
     {%- endif %}
     {%- endset -%}
     {{ replace_window_rows(arg_dict, window) }}
@@ -280,7 +278,6 @@
 {%- endmacro %}
 
 
-
 {#
     dbt's strategy 'delete+insert' (unique_key), with config keep_unchanged_rows: the rows of
     the model's keys that changed are replaced, the others kept (replace_window_rows). Without
@@ -290,12 +287,17 @@
     {%- if not config.get('keep_unchanged_rows', false) -%}
         {{ return(dbt.get_incremental_delete_insert_sql(arg_dict)) }}
     {%- endif -%}
-    {%- set unique_key = arg_dict['unique_key'] -%}
-    {%- if not unique_key -%}
+    {%- if not arg_dict['unique_key'] -%}
         {{ exceptions.raise_compiler_error(
             model.name ~ ": incremental_strategy 'delete+insert' with keep_unchanged_rows needs config unique_key") }}
     {%- endif -%}
+    {{ replace_window_rows(arg_dict, in_model_keys(arg_dict)) }}
+{%- endmacro %}
+
+
+{# True for a target row whose unique_key (a column or a list of them) is among the model's rows. #}
+{% macro in_model_keys(arg_dict) -%}
+    {%- set unique_key = arg_dict['unique_key'] -%}
     {%- set key = unique_key if unique_key is string else unique_key | join(', ') -%}
-    {{ replace_window_rows(arg_dict,
-        '(' ~ key ~ ') in (select ' ~ key ~ ' from ' ~ arg_dict['temp_relation'] ~ ')') }}
+    ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }})
 {%- endmacro %}

@@ -18,7 +18,6 @@
         {{ exceptions.raise_compiler_error(
             model.name ~ ": incremental_strategy 'keys' needs config unique_key and keys_placeholder_column") }}
     {%- endif -%}
-    {%- set key = unique_key if unique_key is string else unique_key | join(', ') -%}
     {%- set columns = get_quoted_csv(arg_dict['dest_columns'] | map(attribute='name')) -%}
     {%- set replaced_into = config.get('keys_replaced_into') %}
     {%- if replaced_into %}
@@ -27,11 +26,11 @@
     insert into {{ replaced }} ({{ replaced_columns }})
     select {{ replaced_columns }}
     from {{ target }}
-    where ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }});
+    where {{ in_model_keys(arg_dict) }};
     {%- endif %}
 
     delete from {{ target }}
-    where ({{ key }}) in (select {{ key }} from {{ arg_dict['temp_relation'] }});
+    where {{ in_model_keys(arg_dict) }};
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}
