@@ -68,18 +68,13 @@ class Build:
     ran_incrementally: set[str] = field(default_factory=set)  # inserted or merged into
     journal_entries: int = 0
 
+    failed: dict[str, str] = field(default_factory=dict)  # node -> status, read at once
+
     def failures(self) -> dict[str, str]:
         """Node -> status of every model, seed, test or hook that did not succeed or pass
-        (nodes skipped because of an earlier failure included)."""
-        path = self.run.target / "run_results.json"
-        if not path.exists():
-            return {"<no run_results.json>": f"exit {self.run.returncode}"}
-        return {
-            result["unique_id"]: result["status"]
-            for result in node_results(self.run.target)
-            if result["status"] not in {"success", "pass"}
-            and not result["unique_id"].startswith("exposure.")  # listed as no-op: nothing built
-        }
+        (nodes skipped because of an earlier failure included), as this build left them: a
+        later build in the same folder overwrites run_results.json."""
+        return self.failed
 
     @property
     def ok(self) -> bool:
@@ -96,12 +91,25 @@ class Build:
         )
 
 
+def failed_nodes(run: DbtRun) -> dict[str, str]:
+    """Node -> status of every node of ``run`` that did not succeed or pass (exposures, listed
+    as no-op, aside); a missing run_results.json is one entry."""
+    if not (run.target / "run_results.json").exists():
+        return {"<no run_results.json>": f"exit {run.returncode}"}
+    return {
+        result["unique_id"]: result["status"]
+        for result in node_results(run.target)
+        if result["status"] not in {"success", "pass"}
+        and not result["unique_id"].startswith("exposure.")  # listed as no-op: nothing built
+    }
+
+
 def build(raw: Path, workdir: Path, *extra: str) -> Build:
     """``dbt build`` from ``raw`` into ``workdir/warehouse.duckdb``, captured at once."""
     shutil.rmtree(workdir / "target" / "run", ignore_errors=True)  # only this run's SQL
     run = dbt_build(raw, workdir, *extra)
     if not run.duckdb.exists():
-        return Build(run, {})
+        return Build(run, {}, failed=failed_nodes(run))
     models = incremental_models(run.target) if (run.target / "manifest.json").exists() else {}
     with duckdb.connect(str(run.duckdb), read_only=True) as con:
         try:
@@ -114,6 +122,7 @@ def build(raw: Path, workdir: Path, *extra: str) -> Build:
         set(models),
         ran_incrementally(models),
         int(entries),
+        failed_nodes(run),
     )
 
 
