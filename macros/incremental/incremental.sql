@@ -221,16 +221,18 @@
     The statements of a strategy: replace the target's rows for which `window` (a predicate on
     the target's columns, unqualified) holds by the model's rows (the temporary relation).
     With config keep_unchanged_rows (docs block incremental_loads), only the rows that differ
-    are written. The window's rows are read once, with their rowid, into a temporary table;
-    those without an identical row among the model's rows are deleted (by rowid), and the
-    model's rows without an identical row among them are inserted. "Identical": every column
-    equal, null-safely (an anti join on `is not distinct from` for every column, which DuckDB
-    runs as a hash join and then checks every column; no hash-only equality), so a row changed
-    in any column is replaced, and an unchanged row stays where it is: DuckDB's checkpoint has
-    far fewer deleted rows to log and to vacuum from thinned row groups (issue #11 item 1).
-    The result is that of delete-then-insert as long as neither side holds an exact duplicate
-    row (each model has a unique key, tested by column_rules). Without the config: delete the
-    window, insert every row of the model. All in the one transaction of the materialization.
+    are written. The window's stored rows and the model's rows are compared once: a full outer
+    join on every column equal, null-safely (`is not distinct from` for every column, which
+    DuckDB runs as one hash join and then checks every column; no hash-only equality). Only
+    its unmatched pairs are kept, narrow, in a temporary table: the rowid of a stored row
+    without an identical model row (deleted by rowid), or the rowid of a model row without an
+    identical stored row (the model's relation is a temporary table, unchanged in between:
+    inserted by rowid). So a row changed in any column is replaced, and an unchanged row stays
+    where it is: DuckDB's checkpoint has far fewer deleted rows to log and to vacuum from
+    thinned row groups (issue #11 item 1). The result is that of delete-then-insert as long as
+    neither side holds an exact duplicate row (each model has a unique key, tested by
+    column_rules). Without the config: delete the window, insert every row of the model. All
+    in the one transaction of the materialization.
 #}
 {% macro replace_window_rows(arg_dict, window) -%}
     {%- set target = arg_dict['target_relation'] -%}
@@ -238,27 +240,34 @@
     {%- set names = arg_dict['dest_columns'] | map(attribute='name') | list -%}
     {%- set columns = get_quoted_csv(names) -%}
     {%- if config.get('keep_unchanged_rows', false) %}
-    {%- set stored = adapter.quote(new_rows.identifier ~ '__stored') %}
-    create temporary table {{ stored }} as
-    select rowid as stored_rowid, {{ columns }}
-    from {{ target }}
-    where {{ window }};
+    {%- set unmatched = adapter.quote(new_rows.identifier ~ '__unmatched') %}
+    create temporary table {{ unmatched }} as
+    select stored.stored_rowid, computed.computed_rowid
+    from (
+        select rowid as stored_rowid, {{ columns }}
+        from {{ target }}
+        where {{ window }}
+    ) as stored
+    full outer join (
+        select rowid as computed_rowid, {{ columns }}
+        from {{ new_rows }}
+    ) as computed
+        on {{ same_row('stored', 'computed', names) }}
+    where stored.stored_rowid is null or computed.computed_rowid is null;
 
     delete from {{ target }}
     where rowid in (
-        select stored.stored_rowid
-        from {{ stored }} as stored
-        anti join {{ new_rows }} as computed
-            on {{ same_row('stored', 'computed', names) }}
+        select stored_rowid from {{ unmatched }} where computed_rowid is null
     );
 
     insert into {{ target }} ({{ columns }})
     select {{ columns }}
-    from {{ new_rows }} as computed
-    anti join {{ stored }} as stored
-        on {{ same_row('stored', 'computed', names) }};
+    from {{ new_rows }}
+    where rowid in (
+        select computed_rowid from {{ unmatched }} where stored_rowid is null
+    );
 
-    drop table {{ stored }}
+    drop table {{ unmatched }}
     {%- else %}
     delete from {{ target }}
     where {{ window }};
