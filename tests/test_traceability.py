@@ -361,6 +361,83 @@ def test_traces_follow_in_house_subassemblies_and_stop_at_cycles(warehouse_small
         assert depth[("MaterialSublot", b_later_code)] == 5
 
 
+def test_traces_follow_a_subassembly_link_in_its_direction_only(warehouse_small, tmp_path):
+    """In a copy of the warehouse, make work order A's output a component of work order B, one
+    way (no cycle, unlike the test above, so a trace that followed int_work_order_links the
+    wrong way round would miss it): backward from B's output reaches A; forward from a
+    component of A (not one of B's) reaches B through A; backward from A's output and forward
+    from B's output do not reach the other work order."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_small.duckdb, copy)
+    with duckdb.connect(str(copy)) as con:
+        (a, a_output), (b, b_output) = con.execute(
+            """
+            select work_order_id, min(material_sublot_id)
+            from intermediate.int_work_order_outputs
+            group by work_order_id
+            order by work_order_id
+            limit 2
+            """
+        ).fetchall()
+        con.execute(
+            "insert into intermediate.int_genealogy_edges "
+            "select 'ConsumedBy', 'MaterialSublot', ?, 'WorkOrder', ?, 1, now()",
+            [a_output, b],
+        )
+        con.execute(
+            "insert into intermediate.int_work_order_links "
+            "(consuming_work_order_id, source_work_order_id) values (?, ?)",
+            [b, a],
+        )
+        a_number, b_number = (
+            con.execute(
+                "select wo_number from marts.fact_work_orders where work_order_id = ?", [w]
+            ).fetchall()[0][0]
+            for w in (a, b)
+        )
+        a_code, b_code = (
+            con.execute(
+                "select sublot_code from marts.dim_material_sublots where material_sublot_id = ?",
+                [s],
+            ).fetchall()[0][0]
+            for s in (a_output, b_output)
+        )
+        a_component = con.execute(
+            """
+            select sublot_code from marts.dim_material_sublots
+            where material_sublot_id = (
+                select min(from_node_id) from intermediate.int_genealogy_edges
+                where relationship = 'ConsumedBy' and to_node_id = ?
+                    and from_node_id not in (
+                        select from_node_id from intermediate.int_genealogy_edges
+                        where relationship = 'ConsumedBy' and to_node_id = ?
+                    )
+            )
+            """,
+            [a, b],
+        ).fetchall()[0][0]
+        behind_b, ahead_a = backward(con, b_code), forward(con, a_component)
+        behind_a, ahead_b = backward(con, a_code), forward(con, b_code)
+
+    def at(rows: list[dict]) -> dict[tuple[str, str], int]:
+        return {(row["node_type"], row["node_key"]): row["depth"] for row in rows}
+
+    def work_orders(rows: list[dict]) -> set[str]:
+        return {row["node_key"] for row in rows if row["node_type"] == "WorkOrder"} | {
+            row["parent_node_key"] for row in rows if row["parent_node_type"] == "WorkOrder"
+        }
+
+    assert at(behind_b)[("WorkOrder", b_number)] == 1
+    assert at(behind_b)[("MaterialSublot", a_code)] == 2
+    assert at(behind_b)[("WorkOrder", a_number)] == 3
+    assert at(ahead_a)[("WorkOrder", a_number)] == 1
+    assert at(ahead_a)[("MaterialSublot", a_code)] == 2
+    assert at(ahead_a)[("WorkOrder", b_number)] == 3  # through the link
+    assert at(ahead_a)[("MaterialSublot", b_code)] == 4
+    assert a_number in work_orders(behind_a) and b_number not in work_orders(behind_a)
+    assert b_number not in work_orders(ahead_b) and a_number not in work_orders(ahead_b)
+
+
 # --- the graph marts --------------------------------------------------------------------------
 
 
