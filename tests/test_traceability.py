@@ -276,61 +276,69 @@ def test_unknown_codes_trace_to_nothing(con):
     assert backward(con, "not a code") == []
 
 
+def _two_work_orders(con: duckdb.DuckDBPyConnection) -> list[tuple[int, int]]:
+    """The first two work orders (by id), each with its first output sublot."""
+    return con.execute(
+        """
+        select work_order_id, min(material_sublot_id)
+        from intermediate.int_work_order_outputs
+        group by work_order_id
+        order by work_order_id
+        limit 2
+        """
+    ).fetchall()
+
+
+def _make_component(
+    con: duckdb.DuckDBPyConnection, sublot_id: int, work_order_id: int, source_work_order_id: int
+) -> None:
+    """Make a sublot (the output of source_work_order_id) a component of work_order_id: its
+    ConsumedBy edge and the work order link, as a build would write them."""
+    con.execute(
+        "insert into intermediate.int_genealogy_edges "
+        "select 'ConsumedBy', 'MaterialSublot', ?, 'WorkOrder', ?, 1, now()",
+        [sublot_id, work_order_id],
+    )
+    con.execute(
+        "insert into intermediate.int_work_order_links "
+        "(consuming_work_order_id, source_work_order_id) values (?, ?)",
+        [work_order_id, source_work_order_id],
+    )
+
+
+def _wo_number(con: duckdb.DuckDBPyConnection, work_order_id: int) -> str:
+    return con.execute(
+        "select wo_number from marts.fact_work_orders where work_order_id = ?", [work_order_id]
+    ).fetchall()[0][0]
+
+
+def _sublot_code(con: duckdb.DuckDBPyConnection, sublot_id: int) -> str:
+    return con.execute(
+        "select sublot_code from marts.dim_material_sublots where material_sublot_id = ?",
+        [sublot_id],
+    ).fetchall()[0][0]
+
+
 def test_traces_follow_in_house_subassemblies_and_stop_at_cycles(warehouse_small, tmp_path):
     """In a copy of the warehouse, make work order A's output a component of work order B (and,
     as bad data, B's output one of A's): the traces gain levels and still end."""
     copy = tmp_path / "warehouse.duckdb"
     shutil.copyfile(warehouse_small.duckdb, copy)
     with duckdb.connect(str(copy)) as con:
-        (a, a_output), (b, b_output) = con.execute(
-            """
-            select work_order_id, min(material_sublot_id)
-            from intermediate.int_work_order_outputs
-            group by work_order_id
-            order by work_order_id
-            limit 2
-            """
-        ).fetchall()
-        con.execute(
-            "insert into intermediate.int_genealogy_edges "
-            "select 'ConsumedBy', 'MaterialSublot', ?, 'WorkOrder', ?, 1, now()",
-            [a_output, b],
-        )
-        con.execute(
-            "insert into intermediate.int_genealogy_edges "
-            "select 'ConsumedBy', 'MaterialSublot', ?, 'WorkOrder', ?, 1, now()",
-            [b_output, a],
-        )
-        con.execute(
-            "insert into intermediate.int_work_order_links "
-            "(consuming_work_order_id, source_work_order_id) values (?, ?), (?, ?)",
-            [b, a, a, b],
-        )
-        (a_number, b_number), (a_code, _) = (
-            [
-                con.execute(
-                    "select wo_number from marts.fact_work_orders where work_order_id = ?", [w]
-                ).fetchall()[0][0]
-                for w in (a, b)
-            ],
-            [
-                con.execute(
-                    "select sublot_code from marts.dim_material_sublots "
-                    "where material_sublot_id = ?",
-                    [s],
-                ).fetchall()[0][0]
-                for s in (a_output, b_output)
-            ],
+        (a, a_output), (b, b_output) = _two_work_orders(con)
+        _make_component(con, a_output, b, a)
+        _make_component(con, b_output, a, b)
+        a_number, b_number, a_code = (
+            _wo_number(con, a),
+            _wo_number(con, b),
+            _sublot_code(con, a_output),
         )
         b_later = con.execute(
             "select max(material_sublot_id) from intermediate.int_work_order_outputs "
             "where work_order_id = ?",
             [b],
         ).fetchall()[0][0]
-        b_later_code = con.execute(
-            "select sublot_code from marts.dim_material_sublots where material_sublot_id = ?",
-            [b_later],
-        ).fetchall()[0][0]
+        b_later_code = _sublot_code(con, b_later)
         # A's supplier lots that B does not draw on itself (B is reached only through A)
         a_lots = {
             code
@@ -359,6 +367,54 @@ def test_traces_follow_in_house_subassemblies_and_stop_at_cycles(warehouse_small
         assert depth[("MaterialSublot", a_code)] == 3
         assert depth[("WorkOrder", b_number)] == 4  # through the subassembly
         assert depth[("MaterialSublot", b_later_code)] == 5
+
+
+def test_traces_follow_a_subassembly_link_in_its_direction_only(warehouse_small, tmp_path):
+    """In a copy of the warehouse, make work order A's output a component of work order B, one
+    way (no cycle, unlike the test above, so a trace that followed int_work_order_links the
+    wrong way round would miss it): backward from B's output reaches A; forward from a
+    component of A (not one of B's) reaches B through A; backward from A's output and forward
+    from B's output do not reach the other work order."""
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(warehouse_small.duckdb, copy)
+    with duckdb.connect(str(copy)) as con:
+        (a, a_output), (b, b_output) = _two_work_orders(con)
+        _make_component(con, a_output, b, a)
+        a_number, b_number = _wo_number(con, a), _wo_number(con, b)
+        a_code, b_code = _sublot_code(con, a_output), _sublot_code(con, b_output)
+        # a sublot A consumed and B did not (B is reached from it only through A)
+        (a_component_id,) = con.execute(
+            """
+            select min(from_node_id) from intermediate.int_genealogy_edges
+            where relationship = 'ConsumedBy' and to_node_id = ?
+                and from_node_id not in (
+                    select from_node_id from intermediate.int_genealogy_edges
+                    where relationship = 'ConsumedBy' and to_node_id = ?
+                )
+            """,
+            [a, b],
+        ).fetchone()
+        a_component = _sublot_code(con, a_component_id)
+        behind_b, ahead_a = backward(con, b_code), forward(con, a_component)
+        behind_a, ahead_b = backward(con, a_code), forward(con, b_code)
+
+    def at(rows: list[dict]) -> dict[tuple[str, str], int]:
+        return {(row["node_type"], row["node_key"]): row["depth"] for row in rows}
+
+    def work_orders(rows: list[dict]) -> set[str]:
+        return {row["node_key"] for row in rows if row["node_type"] == "WorkOrder"} | {
+            row["parent_node_key"] for row in rows if row["parent_node_type"] == "WorkOrder"
+        }
+
+    assert at(behind_b)[("WorkOrder", b_number)] == 1
+    assert at(behind_b)[("MaterialSublot", a_code)] == 2
+    assert at(behind_b)[("WorkOrder", a_number)] == 3
+    assert at(ahead_a)[("WorkOrder", a_number)] == 1
+    assert at(ahead_a)[("MaterialSublot", a_code)] == 2
+    assert at(ahead_a)[("WorkOrder", b_number)] == 3  # through the link
+    assert at(ahead_a)[("MaterialSublot", b_code)] == 4
+    assert a_number in work_orders(behind_a) and b_number not in work_orders(behind_a)
+    assert b_number not in work_orders(ahead_b) and a_number not in work_orders(ahead_b)
 
 
 # --- the graph marts --------------------------------------------------------------------------

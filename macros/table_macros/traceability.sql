@@ -108,6 +108,157 @@
 
 
 {#
+    The two traces walk the same edges from opposite ends. trace_ends(direction) names, for a
+    direction, the end of an edge the trace comes from (the parent: the node reached one level
+    up) and the end it goes on to (the node it reaches), in int_genealogy_edges
+    (from_node_... / to_node_...) and in int_work_order_links (source_ / consuming_work_order_id):
+
+        forward:  parent = from, node = to;    parent work order = source,    node = consuming
+        backward: parent = to,   node = from;  parent work order = consuming, node = source
+#}
+{% macro trace_ends(direction) %}
+    {%- set ends = {
+        'forward': {'parent': 'from', 'node': 'to', 'parent_work_order': 'source', 'node_work_order': 'consuming'},
+        'backward': {'parent': 'to', 'node': 'from', 'parent_work_order': 'consuming', 'node_work_order': 'source'},
+    } -%}
+    {{ return(ends[direction]) }}
+{% endmacro %}
+
+
+{#
+    The condition on `edges` for the genealogy edges from a node of parent_type to one of
+    node_type in the trace's direction (a type none: a node of any type), as
+    edges.from_node_type = ... and edges.to_node_type = ...
+#}
+{% macro trace_edge_types(ends, parent_type, node_type) -%}
+    {%- set types = {ends.parent: parent_type, ends.node: node_type} -%}
+    {%- set conditions = [] -%}
+    {%- for end in ['from', 'to'] if types[end] is not none -%}
+        {%- do conditions.append("edges." ~ end ~ "_node_type = '" ~ types[end] ~ "'") -%}
+    {%- endfor -%}
+    {{ conditions | join('\n            and ') }}
+{%- endmacro %}
+
+
+{#
+    The tree-edge columns (node_type, node_id, depth, parent_node_type, parent_node_id,
+    relationship, quantity, occurred_at) of a genealogy edge `edges` followed from its parent
+    end to its node end, the node at depth (an SQL expression); node_type none: the type the
+    edge gives.
+#}
+{% macro trace_edge_columns(ends, parent_type, node_type, depth) -%}
+            {% if node_type is none %}edges.{{ ends.node }}_node_type{% else %}'{{ node_type }}'{% endif %} as node_type,
+            edges.{{ ends.node }}_node_id as node_id,
+            {{ depth }} as depth,
+            '{{ parent_type }}' as parent_node_type,
+            edges.{{ ends.parent }}_node_id as parent_node_id,
+            edges.relationship,
+            edges.quantity,
+            edges.occurred_at
+{%- endmacro %}
+
+
+{#
+    One step of a trace: the tree edges from the nodes reached so far (parents: a CTE with a
+    depth column and the id column parent_id, or a subquery written `(...) as alias`) along the
+    genealogy edges from parent_type to node_type (none: to a node of any type), each node one
+    level below its parent. nearest_only: a node reached from parents at several depths is kept
+    at the smallest only (once per parent at that depth); without it, every edge stays (for
+    steps where a node has one parent).
+#}
+{% macro trace_step(edges, ends, parents, parent_type, node_type, parent_id='node_id', nearest_only=false) -%}
+    {%- set parent = parents.split()[-1] -%}
+    {%- set node_key = ('edges.' ~ ends.node ~ '_node_type, ' if node_type is none else '') ~ 'edges.' ~ ends.node ~ '_node_id' -%}
+        select
+            {{ trace_edge_columns(ends, parent_type, node_type, parent ~ '.depth + 1') }}
+        from {{ edges }} as edges
+        inner join {{ parents }}
+            on edges.{{ ends.parent }}_node_id = {{ parent }}.{{ parent_id }}
+        where {{ trace_edge_types(ends, parent_type, node_type) }}
+        {%- if nearest_only %}
+        qualify {{ parent }}.depth + 1 = min({{ parent }}.depth + 1) over (partition by {{ node_key }})
+        {%- endif %}
+{%- endmacro %}
+
+
+{#
+    The recursive CTE work_orders (work_order_id, depth): from first_work_orders (a CTE of
+    work_order_id, depth), the work orders linked to reached ones in int_work_order_links:
+    forward, those that consumed what a reached work order produced; backward, those that
+    produced what it consumed. Work orders are two levels apart (a sublot between them).
+#}
+{% macro trace_work_orders(relations, ends, first_work_orders) -%}
+    work_orders (work_order_id, depth) using key (work_order_id) as (
+
+        -- the recursion: work orders linked to reached work orders (forward: that consumed what
+        -- those produced; backward: that produced what those consumed), each once (USING KEY +
+        -- recurring), at most var('trace_max_depth') levels from the start
+        select work_order_id, depth from {{ first_work_orders }}
+
+        union
+
+        select
+            links.{{ ends.node_work_order }}_work_order_id as work_order_id,
+            work_orders.depth + 2 as depth
+        from work_orders
+        inner join {{ relations['int_work_order_links'] }} as links
+            on work_orders.work_order_id = links.{{ ends.parent_work_order }}_work_order_id
+        where work_orders.depth < {{ var('trace_max_depth', 64) }}
+            and not exists (
+                select 1
+                from recurring.work_orders as reached
+                where reached.work_order_id = links.{{ ends.node_work_order }}_work_order_id
+            )
+
+    )
+{%- endmacro %}
+
+
+{#
+    The reached work orders as tree edges under the sublots (CTE sublots) they consumed
+    (forward) or produced (backward): a work order at depth d under each of those sublots at
+    depth d - 1.
+#}
+{% macro trace_work_order_edges(edges, ends) -%}
+        select
+            {{ trace_edge_columns(ends, 'MaterialSublot', 'WorkOrder', 'work_orders.depth') }}
+        from {{ edges }} as edges
+        inner join sublots
+            on edges.{{ ends.parent }}_node_id = sublots.node_id
+        inner join work_orders
+            on edges.{{ ends.node }}_node_id = work_orders.work_order_id
+            and work_orders.depth = sublots.depth + 1
+        where {{ trace_edge_types(ends, 'MaterialSublot', 'WorkOrder') }}
+{%- endmacro %}
+
+
+{#
+    The CTE tree_edges: the start nodes (depth 0, no parent) and the rows of the steps (CTE
+    names), all in the columns of trace_edge_columns.
+#}
+{% macro trace_tree_edges(steps) -%}
+    tree_edges as (
+
+        select
+            node_type,
+            node_id,
+            0 as depth,
+            cast(null as {{ dbt.type_string() }}) as parent_node_type,
+            cast(null as bigint) as parent_node_id,
+            cast(null as {{ dbt.type_string() }}) as relationship,
+            cast(null as double) as quantity,
+            cast(null as {{ type_timestamptz() }}) as occurred_at
+        from start_nodes
+        {%- for step in steps %}
+        union all
+        select * from {{ step }}
+        {%- endfor %}
+
+    )
+{%- endmacro %}
+
+
+{#
     trace_forward(lot_or_sublot_code): a lot code, a sublot code or a supplier's lot number.
     start lot -> its sublots -> the work orders that consumed them -> recursively, work orders
     that consumed what those produced -> every sublot the reached work orders produced -> the
@@ -115,6 +266,7 @@
 #}
 {% macro trace_forward_sql(relations) %}
     {%- set edges = relations['int_genealogy_edges'] -%}
+    {%- set ends = trace_ends('forward') -%}
     create or replace macro {{ target.schema }}.trace_forward(lot_or_sublot_code) as table
     with recursive start_nodes as (
 
@@ -128,17 +280,11 @@
 
     ),
 
+    {#- forward only: a start lot's sublots (trace_backward starts from a sublot) #}
     lot_sublots as (
 
         select
-            'MaterialSublot' as node_type,
-            edges.to_node_id as node_id,
-            1 as depth,
-            'MaterialLot' as parent_node_type,
-            edges.from_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
+            {{ trace_edge_columns(ends, 'MaterialLot', 'MaterialSublot', '1') }}
         from {{ edges }} as edges
         inner join start_nodes
             on edges.from_node_id = start_nodes.node_id
@@ -155,6 +301,8 @@
 
     ),
 
+    {#- the first work orders: those that consumed a start sublot, each one level below the
+        nearest such sublot (a start sublot is at depth 0, a start lot's at depth 1) #}
     first_consumers as (
 
         select
@@ -169,46 +317,12 @@
 
     ),
 
-    work_orders (work_order_id, depth) using key (work_order_id) as (
+    {{ trace_work_orders(relations, ends, 'first_consumers') }},
 
-        -- the recursion: work orders that consumed what reached work orders produced,
-        -- each once (USING KEY + recurring), at most var('trace_max_depth') levels down
-        select work_order_id, depth from first_consumers
-
-        union
-
-        select
-            links.consuming_work_order_id as work_order_id,
-            work_orders.depth + 2 as depth
-        from work_orders
-        inner join {{ relations['int_work_order_links'] }} as links
-            on work_orders.work_order_id = links.source_work_order_id
-        where work_orders.depth < {{ var('trace_max_depth', 64) }}
-            and not exists (
-                select 1
-                from recurring.work_orders as reached
-                where reached.work_order_id = links.consuming_work_order_id
-            )
-
-    ),
-
+    {#- the sublots the reached work orders produced; no nearest_only, as a sublot is received
+        from one work order (int_work_order_outputs: one row per sublot) #}
     produced as (
-
-        select
-            'MaterialSublot' as node_type,
-            edges.to_node_id as node_id,
-            work_orders.depth + 1 as depth,
-            'WorkOrder' as parent_node_type,
-            edges.from_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join work_orders
-            on edges.from_node_id = work_orders.work_order_id
-        where edges.from_node_type = 'WorkOrder'
-            and edges.to_node_type = 'MaterialSublot'
-
+        {{ trace_step(edges, ends, 'work_orders', 'WorkOrder', 'MaterialSublot', parent_id='work_order_id') }}
     ),
 
     sublots as (
@@ -220,91 +334,20 @@
     ),
 
     consumed as (
-
-        select
-            'WorkOrder' as node_type,
-            edges.to_node_id as node_id,
-            work_orders.depth,
-            'MaterialSublot' as parent_node_type,
-            edges.from_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join sublots
-            on edges.from_node_id = sublots.node_id
-        inner join work_orders
-            on edges.to_node_id = work_orders.work_order_id
-            and work_orders.depth = sublots.depth + 1
-        where edges.from_node_type = 'MaterialSublot'
-            and edges.to_node_type = 'WorkOrder'
-
+        {{ trace_work_order_edges(edges, ends) }}
     ),
 
     shipped as (
-
-        select
-            'Shipment' as node_type,
-            edges.to_node_id as node_id,
-            sublots.depth + 1 as depth,
-            'MaterialSublot' as parent_node_type,
-            edges.from_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join sublots
-            on edges.from_node_id = sublots.node_id
-        where edges.from_node_type = 'MaterialSublot'
-            and edges.to_node_type = 'Shipment'
-        qualify sublots.depth + 1 = min(sublots.depth + 1) over (partition by edges.to_node_id)
-
+        {{ trace_step(edges, ends, 'sublots', 'MaterialSublot', 'Shipment', nearest_only=true) }}
     ),
 
+    {#- forward only: where the shipments went, a Customer or a Facility (node type none: the
+        edge's), each shipment once (it has one row in shipped per sublot it carried) #}
     delivered as (
-
-        select
-            edges.to_node_type as node_type,
-            edges.to_node_id as node_id,
-            shipments.depth + 1 as depth,
-            'Shipment' as parent_node_type,
-            edges.from_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join (select distinct node_id, depth from shipped) as shipments
-            on edges.from_node_id = shipments.node_id
-        where edges.from_node_type = 'Shipment'
-        qualify shipments.depth + 1
-            = min(shipments.depth + 1) over (partition by edges.to_node_type, edges.to_node_id)
-
+        {{ trace_step(edges, ends, '(select distinct node_id, depth from shipped) as shipments', 'Shipment', none, nearest_only=true) }}
     ),
 
-    tree_edges as (
-
-        select
-            node_type,
-            node_id,
-            0 as depth,
-            cast(null as {{ dbt.type_string() }}) as parent_node_type,
-            cast(null as bigint) as parent_node_id,
-            cast(null as {{ dbt.type_string() }}) as relationship,
-            cast(null as double) as quantity,
-            cast(null as {{ type_timestamptz() }}) as occurred_at
-        from start_nodes
-        union all
-        select * from lot_sublots
-        union all
-        select * from consumed
-        union all
-        select * from produced
-        union all
-        select * from shipped
-        union all
-        select * from delivered
-
-    ),
+    {{ trace_tree_edges(['lot_sublots', 'consumed', 'produced', 'shipped', 'delivered']) }},
 
     {{ trace_labelled_rows(relations, ['MaterialLot', 'MaterialSublot', 'WorkOrder', 'Shipment', 'Customer', 'Facility']) }}
 {% endmacro %}
@@ -318,6 +361,7 @@
 #}
 {% macro trace_backward_sql(relations) %}
     {%- set edges = relations['int_genealogy_edges'] -%}
+    {%- set ends = trace_ends('backward') -%}
     create or replace macro {{ target.schema }}.trace_backward(finished_sublot_code) as table
     with recursive start_nodes as (
 
@@ -327,6 +371,7 @@
 
     ),
 
+    {#- the first work order: the one that produced the start sublot, one level below it #}
     producers as (
 
         select edges.from_node_id as work_order_id, 1 as depth
@@ -338,49 +383,15 @@
 
     ),
 
-    work_orders (work_order_id, depth) using key (work_order_id) as (
+    {{ trace_work_orders(relations, ends, 'producers') }},
 
-        -- the recursion: work orders that produced what reached work orders consumed,
-        -- each once (USING KEY + recurring), at most var('trace_max_depth') levels up
-        select work_order_id, depth from producers
-
-        union
-
-        select
-            links.source_work_order_id as work_order_id,
-            work_orders.depth + 2 as depth
-        from work_orders
-        inner join {{ relations['int_work_order_links'] }} as links
-            on work_orders.work_order_id = links.consuming_work_order_id
-        where work_orders.depth < {{ var('trace_max_depth', 64) }}
-            and not exists (
-                select 1
-                from recurring.work_orders as reached
-                where reached.work_order_id = links.source_work_order_id
-            )
-
-    ),
-
+    {#- the sublots the reached work orders consumed; nearest_only (unlike forward's produced),
+        as one sublot can be consumed by several reached work orders at different depths #}
     consumed as (
-
-        select
-            'MaterialSublot' as node_type,
-            edges.from_node_id as node_id,
-            work_orders.depth + 1 as depth,
-            'WorkOrder' as parent_node_type,
-            edges.to_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join work_orders
-            on edges.to_node_id = work_orders.work_order_id
-        where edges.from_node_type = 'MaterialSublot'
-            and edges.to_node_type = 'WorkOrder'
-        qualify work_orders.depth + 1 = min(work_orders.depth + 1) over (partition by edges.from_node_id)
-
+        {{ trace_step(edges, ends, 'work_orders', 'WorkOrder', 'MaterialSublot', parent_id='work_order_id', nearest_only=true) }}
     ),
 
+    {#- distinct: a sublot consumed by several work orders at its depth has a row for each #}
     sublots as (
 
         select node_id, 0 as depth from start_nodes
@@ -390,89 +401,19 @@
     ),
 
     produced_by as (
-
-        select
-            'WorkOrder' as node_type,
-            edges.from_node_id as node_id,
-            work_orders.depth,
-            'MaterialSublot' as parent_node_type,
-            edges.to_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join sublots
-            on edges.to_node_id = sublots.node_id
-        inner join work_orders
-            on edges.from_node_id = work_orders.work_order_id
-            and work_orders.depth = sublots.depth + 1
-        where edges.from_node_type = 'WorkOrder'
-            and edges.to_node_type = 'MaterialSublot'
-
+        {{ trace_work_order_edges(edges, ends) }}
     ),
 
     lots as (
-
-        select
-            'MaterialLot' as node_type,
-            edges.from_node_id as node_id,
-            sublots.depth + 1 as depth,
-            'MaterialSublot' as parent_node_type,
-            edges.to_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join sublots
-            on edges.to_node_id = sublots.node_id
-        where edges.from_node_type = 'MaterialLot'
-            and edges.to_node_type = 'MaterialSublot'
-        qualify sublots.depth + 1 = min(sublots.depth + 1) over (partition by edges.from_node_id)
-
+        {{ trace_step(edges, ends, 'sublots', 'MaterialSublot', 'MaterialLot', nearest_only=true) }}
     ),
 
+    {#- backward only: the lots' suppliers, each lot once (it has one row in lots per sublot) #}
     suppliers as (
-
-        select
-            'Supplier' as node_type,
-            edges.from_node_id as node_id,
-            reached_lots.depth + 1 as depth,
-            'MaterialLot' as parent_node_type,
-            edges.to_node_id as parent_node_id,
-            edges.relationship,
-            edges.quantity,
-            edges.occurred_at
-        from {{ edges }} as edges
-        inner join (select distinct node_id, depth from lots) as reached_lots
-            on edges.to_node_id = reached_lots.node_id
-        where edges.from_node_type = 'Supplier'
-            and edges.to_node_type = 'MaterialLot'
-        qualify reached_lots.depth + 1 = min(reached_lots.depth + 1) over (partition by edges.from_node_id)
-
+        {{ trace_step(edges, ends, '(select distinct node_id, depth from lots) as reached_lots', 'MaterialLot', 'Supplier', nearest_only=true) }}
     ),
 
-    tree_edges as (
-
-        select
-            node_type,
-            node_id,
-            0 as depth,
-            cast(null as {{ dbt.type_string() }}) as parent_node_type,
-            cast(null as bigint) as parent_node_id,
-            cast(null as {{ dbt.type_string() }}) as relationship,
-            cast(null as double) as quantity,
-            cast(null as {{ type_timestamptz() }}) as occurred_at
-        from start_nodes
-        union all
-        select * from produced_by
-        union all
-        select * from consumed
-        union all
-        select * from lots
-        union all
-        select * from suppliers
-
-    ),
+    {{ trace_tree_edges(['produced_by', 'consumed', 'lots', 'suppliers']) }},
 
     {{ trace_labelled_rows(relations, ['MaterialSublot', 'WorkOrder', 'MaterialLot', 'Supplier']) }}
 {% endmacro %}
