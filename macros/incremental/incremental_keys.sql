@@ -40,6 +40,23 @@
 
 
 {#
+    A stock event's journal transaction key (transaction_id): <source_table>:<source_id>, plus
+    :<source_event> for shipment sublots (shipped / delivered) and conveyor moves (the sublot
+    code). Built where it is needed (int_inventory_events__mapped, int_inventory_events) rather
+    than stored in every intermediate table of events: a unique string per event is the
+    costliest column to write (issue #12).
+#}
+{% macro transaction_key(source_table, source_id, source_event) -%}
+    {{ source_table }} || ':' || cast({{ source_id }} as {{ dbt.type_string() }})
+        || case
+            when {{ source_table }} in ('shipment_sublots', 'plc_tag_events')
+                then ':' || {{ source_event }}
+            else ''
+        end
+{%- endmacro %}
+
+
+{#
     A stock event's number (event_sequence): a stable key in journal order, so that a late
     event renumbers no other event but those sharing its instant. The instant in microseconds
     since 1970, times 1024, plus the event's rank (from 1) among the events of that instant (in

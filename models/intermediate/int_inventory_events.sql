@@ -24,7 +24,9 @@
 -- values read its own events only. The few sublots with one are replayed here from their
 -- mapped events without the rejected ones (the same two windows as the candidates). An event
 -- keeps its candidate number (event_sequence, a stable key in journal order; the rejected
--- movements leave gaps). Incremental: the candidates' restated events (in_restated_window).
+-- movements leave gaps). The transaction key (macro transaction_key) is built here from the
+-- candidates' source_table, source_id and source_event: the candidates do not store it.
+-- Incremental: the candidates' restated events (in_restated_window).
 
 {%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' %}
 
@@ -50,8 +52,13 @@ replayed_sublots as (
 
 kept_events as (
 
-    -- the sublots without a rejected movement: their candidate rows
-    select candidates.*
+    -- the sublots without a rejected movement: their candidate rows, with their transaction
+    -- key (the candidates do not store it; their source_event is null where the mapped one is
+    -- '', and the mapped event, joined on it, never has a null one)
+    select
+        {{ transaction_key('candidates.source_table', 'candidates.source_id', "coalesce(candidates.source_event, '')") }}
+            as transaction_id,
+        candidates.*
     from candidates
     left join replayed_sublots
         on candidates.material_sublot_id = replayed_sublots.material_sublot_id
@@ -63,7 +70,10 @@ candidate_numbers as (
 
     -- the candidate numbers of the replayed sublots' events: a narrow second read of the
     -- candidates, so that the wide one above streams rather than being kept for two readers
-    select transaction_id, event_sequence
+    select
+        {{ transaction_key('source_table', 'source_id', "coalesce(source_event, '')") }}
+            as transaction_id,
+        event_sequence
     from {{ ref('int_inventory_events__candidates') }}
     where material_sublot_id in (select material_sublot_id from replayed_sublots)
     {% if is_incremental() %}and {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}

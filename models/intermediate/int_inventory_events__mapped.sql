@@ -391,12 +391,8 @@ events as (
 final as (
 
     select
-        events.source_table || ':' || cast(events.source_id as {{ dbt.type_string() }})
-            || case
-                when events.source_table in ('shipment_sublots', 'plc_tag_events')
-                    then ':' || events.source_event
-                else ''
-            end as transaction_id,
+        {{ transaction_key('events.source_table', 'events.source_id', 'events.source_event') }}
+            as transaction_id,
         events.source_table,
         events.source_id,
         events.source_event,

@@ -16,7 +16,8 @@
 -- before it); and the event's number in the journal order (event_sequence_key: its instant and
 -- its rank among that instant's events, a key no later event changes). Read by
 -- int_sublot_movements__over_quantity, to replay each sublot's balance at the location a
--- movement leaves; int_inventory_events keeps the accepted events from here.
+-- movement leaves; int_inventory_events keeps the accepted events from here (and gives them
+-- their transaction_id: the event is named here by source_table, source_id, source_event).
 --
 -- Two sorts: the rank within the instant first, then the per-sublot running values ordered by
 -- the event's number (one integer: it sorts as the four columns of the journal order).
@@ -158,8 +159,9 @@ with_status_before as (
 
 final as (
 
+    -- no transaction_id: int_inventory_events builds it (macro transaction_key) from the
+    -- source columns below, so this table does not write a unique string per event
     select
-        transaction_id,
         {{ event_sequence_key('occurred_at', 'instant_rank') }} as event_sequence,
         source_table,
         source_id,
