@@ -1,7 +1,7 @@
 {#
     The Apache Spark implementations (dbt-spark, Spark 4) of the engine-specific macros the
     models call through adapter.dispatch('<macro>', 'plantledger'). The DuckDB versions are the
-    default__ ones beside each macro's definition (macros/cross_db.sql, point_in_time.sql, ...).
+    default__ ones beside each macro's definition (macros/cross_db/, macros/table_macros/, ...).
     Sessions run in UTC (profiles.yml: spark.sql.session.timeZone), so Spark's TIMESTAMP (a UTC
     instant shown in the session zone) is the counterpart of DuckDB's TIMESTAMPTZ.
 #}

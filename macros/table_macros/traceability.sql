@@ -159,24 +159,23 @@
 
 
 {#
-    One step of a trace: the tree edges from the nodes reached so far (parents: a CTE with a
-    depth column and the id column parent_id, or a subquery written `(...) as alias`) along the
-    genealogy edges from parent_type to node_type (none: to a node of any type), each node one
-    level below its parent. nearest_only: a node reached from parents at several depths is kept
+    One step of a trace: the tree edges from the nodes reached so far (parents: the name of a
+    CTE with a depth column and the id column parent_id; with parents_query, the name given to
+    that query's rows) along the genealogy edges from parent_type to node_type (none: to a node
+    of any type), each node one level below its parent. nearest_only: a node reached from parents at several depths is kept
     at the smallest only (once per parent at that depth); without it, every edge stays (for
     steps where a node has one parent).
 #}
-{% macro trace_step(edges, ends, parents, parent_type, node_type, parent_id='node_id', nearest_only=false) -%}
-    {%- set parent = parents.split()[-1] -%}
+{% macro trace_step(edges, ends, parents, parent_type, node_type, parent_id='node_id', nearest_only=false, parents_query=none) -%}
     {%- set node_key = ('edges.' ~ ends.node ~ '_node_type, ' if node_type is none else '') ~ 'edges.' ~ ends.node ~ '_node_id' -%}
         select
-            {{ trace_edge_columns(ends, parent_type, node_type, parent ~ '.depth + 1') }}
+            {{ trace_edge_columns(ends, parent_type, node_type, parents ~ '.depth + 1') }}
         from {{ edges }} as edges
-        inner join {{ parents }}
-            on edges.{{ ends.parent }}_node_id = {{ parent }}.{{ parent_id }}
+        inner join {% if parents_query is none %}{{ parents }}{% else %}({{ parents_query }}) as {{ parents }}{% endif %}
+            on edges.{{ ends.parent }}_node_id = {{ parents }}.{{ parent_id }}
         where {{ trace_edge_types(ends, parent_type, node_type) }}
         {%- if nearest_only %}
-        qualify {{ parent }}.depth + 1 = min({{ parent }}.depth + 1) over (partition by {{ node_key }})
+        qualify {{ parents }}.depth + 1 = min({{ parents }}.depth + 1) over (partition by {{ node_key }})
         {%- endif %}
 {%- endmacro %}
 
@@ -344,7 +343,7 @@
     {#- forward only: where the shipments went, a Customer or a Facility (node type none: the
         edge's), each shipment once (it has one row in shipped per sublot it carried) #}
     delivered as (
-        {{ trace_step(edges, ends, '(select distinct node_id, depth from shipped) as shipments', 'Shipment', none, nearest_only=true) }}
+        {{ trace_step(edges, ends, 'shipments', 'Shipment', none, nearest_only=true, parents_query='select distinct node_id, depth from shipped') }}
     ),
 
     {{ trace_tree_edges(['lot_sublots', 'consumed', 'produced', 'shipped', 'delivered']) }},
@@ -410,7 +409,7 @@
 
     {#- backward only: the lots' suppliers, each lot once (it has one row in lots per sublot) #}
     suppliers as (
-        {{ trace_step(edges, ends, '(select distinct node_id, depth from lots) as reached_lots', 'MaterialLot', 'Supplier', nearest_only=true) }}
+        {{ trace_step(edges, ends, 'reached_lots', 'MaterialLot', 'Supplier', nearest_only=true, parents_query='select distinct node_id, depth from lots') }}
     ),
 
     {{ trace_tree_edges(['produced_by', 'consumed', 'lots', 'suppliers']) }},
