@@ -548,7 +548,12 @@ def test_corrupted_issue_quantity_breaks_the_bill_inventory_and_stock(raw_small,
     # of the work-order rules, only the bill's breaks, for that work order and part alone
     bill = failures(run, "assert_work_order_rules")
     assert bill.select("invariant", "work_order_id", "wo_number", "part_id").rows() == [
-        ("issues_follow_the_bill", issue["work_order_id"], issue["reference_number"], issue["part_id"])
+        (
+            "issues_follow_the_bill",
+            issue["work_order_id"],
+            issue["reference_number"],
+            issue["part_id"],
+        )
     ]
     assert bill["actual_quantity"].item() - bill["expected_quantity"].item() == extra
 
