@@ -238,13 +238,13 @@ def test_a_failing_build_does_not_publish(published):
         _build_command(
             setup,
             "--select",
-            "+assert_work_order_rules",
+            "+assert_wo_material_timing",
             dbt=("--vars", "{issue_lead_hours: 0}"),
         )
     )
     assert result.returncode == 1, result.stdout[-3000:] + result.stderr
     run = DbtRun(result.returncode, result.stdout, setup.warehouse, setup.work / "target")
-    assert "assert_work_order_rules" in run.with_status("fail")
+    assert "assert_wo_material_timing" in run.with_status("fail")
     assert "the published warehouse" in result.stderr and "is unchanged" in result.stderr
     assert _digest(setup.warehouse) == before
     assert _build_leftovers(setup.warehouse) == []

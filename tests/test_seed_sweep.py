@@ -84,7 +84,7 @@ def test_every_model_and_data_test_is_green(sweep_build: SweepBuild) -> None:
     assert not not_green, f"{sweep_build.case.name}: {not_green}"
     assert run.returncode == 0, run.tail()
     # the proofs that guard the two edges ran, on this data
-    assert statuses["test.plantledger.assert_work_order_rules"] == "pass"
+    assert statuses["test.plantledger.assert_wo_quality_hold_rules"] == "pass"
     assert statuses["test.plantledger.assert_no_rows_quarantined"] == "pass"
 
 

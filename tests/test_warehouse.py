@@ -79,7 +79,17 @@ JOURNAL_AND_WORK_ORDER_PROOFS = [
     "assert_replayed_state_matches_material_sublots",
     "assert_shipments_use_their_facilities_locations",
     "assert_whole_sublot_moves_carry_full_quantity",
-    "assert_work_order_rules",
+    "assert_wo_completed_equals_last_step_out_and_receipts",
+    "assert_wo_completed_rules",
+    "assert_wo_issues_follow_the_bill",
+    "assert_wo_material_timing",
+    "assert_wo_quality_hold_rules",
+    "assert_wo_quantities_within_plan",
+    "assert_wo_scrap_is_line_side_component_material",
+    "assert_wo_scrapped_equals_step_scrap",
+    "assert_wo_step_chain_quantities",
+    "assert_wo_timestamps_ordered",
+    "assert_wo_unstarted_have_no_activity",
 ]
 
 
@@ -539,23 +549,17 @@ def test_corrupted_issue_quantity_breaks_the_bill_inventory_and_stock(raw_small,
     assert_fails_with(
         run,
         {
-            "assert_work_order_rules",
+            "assert_wo_issues_follow_the_bill",
             "assert_inventory_matches_journal",
             "assert_no_negative_stock_at_physical_locations",
             "assert_replayed_state_matches_material_sublots",
         },
     )
-    # of the work-order rules, only the bill's breaks, for that work order and part alone
-    bill = failures(run, "assert_work_order_rules")
-    assert bill.select("invariant", "work_order_id", "wo_number", "part_id").rows() == [
-        (
-            "issues_follow_the_bill",
-            issue["work_order_id"],
-            issue["reference_number"],
-            issue["part_id"],
-        )
+    bill = failures(run, "assert_wo_issues_follow_the_bill")
+    assert bill.select("work_order_id", "wo_number", "part_id").rows() == [
+        (issue["work_order_id"], issue["reference_number"], issue["part_id"])
     ]
-    assert bill["actual_quantity"].item() - bill["expected_quantity"].item() == extra
+    assert bill["net_issued_quantity"].item() - bill["bill_quantity"].item() == extra
 
     inventory = failures(run, "assert_inventory_matches_journal")
     assert inventory.select("facility_id", "part_id").rows() == [
