@@ -22,8 +22,8 @@
 -- movements the balance check rejected (int_sublot_movements__over_quantity; none on clean
 -- data). The candidates hold only each event's running values (event number, status before,
 -- quantity) and the keys that name it (source_table, source_id, source_event, as the mapping
--- has them); the event's other columns, its transaction key included, are the mapped event's
--- (int_inventory_events__mapped), joined on those keys once, after the running values of every
+-- has them); the event's other columns are the mapped event's (int_inventory_events__mapped),
+-- joined on those keys once (the transaction key, macro transaction_key, is built here), after the running values of every
 -- accepted event are gathered. A sublot without a rejected movement keeps its candidate
 -- values: its running values read its own events only. The few sublots with one are replayed
 -- here from their mapped events without the rejected ones (the same two windows as the
@@ -159,7 +159,8 @@ final as (
 
     -- the accepted events, whole: the mapped event with its running values
     select
-        mapped_events.transaction_id,
+        {{ transaction_key('mapped_events.source_table', 'mapped_events.source_id', 'mapped_events.source_event') }}
+            as transaction_id,
         accepted_values.event_sequence,
         mapped_events.source_table,
         mapped_events.source_id,
