@@ -257,37 +257,39 @@ def test_the_mappings_window_key_is_unique_over_the_whole_mapping(
     warehouse_small: Warehouse, tmp_path: Path
 ) -> None:
     """int_inventory_events__mapped's rules check the window an incremental run mapped
-    ({lookback: occurred_at}): a window event that takes the transaction_id of an event mapped
-    before the window is found (its key counted over the whole mapping); a key repeated before
-    the window is left to the run that wrote it, and found by a full proof."""
+    ({lookback: occurred_at}): a window event that takes the key (source_table, source_id,
+    source_event) of an event mapped before the window is found (its key counted over the whole
+    mapping); a key repeated before the window is left to the run that wrote it, and found by a
+    full proof."""
     shutil.copy(warehouse_small.duckdb, tmp_path / "warehouse.duckdb")
     mapped = "intermediate.int_inventory_events__mapped"
+    key = "source_table, source_id, source_event"
     with duckdb.connect(str(tmp_path / "warehouse.duckdb")) as con:
         start = con.execute(f"select max(occurred_at) - interval 3 day from {mapped}").fetchone()[0]
         con.execute("update intermediate.int_load_window set lookback_start = ?", [start])
         inside, outside = (
-            [
-                row[0]
-                for row in con.execute(
-                    f"select transaction_id from {mapped} where (occurred_at >= ?) = ?"
-                    " order by 1 limit 3",
-                    [start, in_window],
-                ).fetchall()
-            ]
+            con.execute(
+                f"select {key} from {mapped} where (occurred_at >= ?) = ? order by {key} limit 3",
+                [start, in_window],
+            ).fetchall()
             for in_window in (True, False)
         )
-        steal = f"update {mapped} set transaction_id = ? where transaction_id = ?"
-        con.execute(steal, [outside[0], inside[0]])  # a window event takes an earlier key
-        con.execute(steal, [outside[1], outside[2]])  # a key repeated before the window
+        steal = (
+            f"update {mapped} set source_table = ?, source_id = ?, source_event = ?"
+            " where source_table = ? and source_id = ? and source_event = ?"
+        )
+        con.execute(steal, [*outside[0], *inside[0]])  # a window event takes an earlier key
+        con.execute(steal, [*outside[1], *outside[2]])  # a key repeated before the window
     test = "column_rules_int_inventory_events__mapped"
+
+    def failure(row: tuple) -> tuple[str, str, str]:
+        return ("unique_combination_of_columns", key, ", ".join(str(part) for part in row))
+
     windowed = run_test(warehouse_small.raw, tmp_path, test)
     assert windowed.status == "fail", windowed.output
-    assert windowed.failures == {("unique", "transaction_id", outside[0])}
+    assert windowed.failures == {failure(outside[0])}
     whole = run_test(warehouse_small.raw, tmp_path, test, "--vars", "{full_proof: true}")
-    assert whole.failures == {
-        ("unique", "transaction_id", outside[0]),
-        ("unique", "transaction_id", outside[1]),
-    }, whole.output
+    assert whole.failures == {failure(outside[0]), failure(outside[1])}, whole.output
 
 
 # --- the converter ------------------------------------------------------------------------------

@@ -42,9 +42,9 @@
 {#
     A stock event's journal transaction key (transaction_id): <source_table>:<source_id>, plus
     :<source_event> for shipment sublots (shipped / delivered) and conveyor moves (the sublot
-    code). Built where it is needed (int_inventory_events__mapped, int_inventory_events) rather
-    than stored in every intermediate table of events: a unique string per event is the
-    costliest column to write (issue #12).
+    code). Built by int_inventory_events, the first table that stores it; the mapping and the
+    candidates name an event by (source_table, source_id, source_event): a unique string per
+    event is the costliest column to write (issue #12).
 #}
 {% macro transaction_key(source_table, source_id, source_event) -%}
     {{ source_table }} || ':' || cast({{ source_id }} as {{ dbt.type_string() }})

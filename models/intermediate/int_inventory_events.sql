@@ -20,24 +20,21 @@
 --
 -- The events are the candidate events (int_inventory_events__candidates) less the sublot
 -- movements the balance check rejected (int_sublot_movements__over_quantity; none on clean
--- data). A sublot without a rejected movement keeps its candidate rows as they are: its running
--- values read its own events only. The few sublots with one are replayed here from their
--- mapped events without the rejected ones (the same two windows as the candidates). An event
--- keeps its candidate number (event_sequence, a stable key in journal order; the rejected
--- movements leave gaps). The transaction key (macro transaction_key) is built here from the
--- candidates' source_table, source_id and source_event: the candidates do not store it.
--- Incremental: the candidates' restated events (in_restated_window).
+-- data). The candidates hold only each event's running values (event number, status before,
+-- quantity) and the keys that name it (source_table, source_id, source_event, as the mapping
+-- has them); the event's other columns are the mapped event's (int_inventory_events__mapped),
+-- joined on those keys once (the transaction key, macro transaction_key, is built here), after the running values of every
+-- accepted event are gathered. A sublot without a rejected movement keeps its candidate
+-- values: its running values read its own events only. The few sublots with one are replayed
+-- here from their mapped events without the rejected ones (the same two windows as the
+-- candidates). An event keeps its candidate number (event_sequence, a stable key in journal
+-- order; the rejected movements leave gaps).
+-- Incremental: the candidates' and the mapping's restated events (in_restated_window).
 
 {%- set event_order = 'occurred_at, tie_break_rank, source_id, source_event' %}
+{%- set event_keys = ['source_table', 'source_id', 'source_event'] %}
 
-with candidates as (
-
-    select * from {{ ref('int_inventory_events__candidates') }}
-    {% if is_incremental() %}where {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}
-
-),
-
-rejected_movements as (
+with rejected_movements as (
 
     select sublot_movement_id, material_sublot_id
     from {{ ref('int_sublot_movements__over_quantity') }}
@@ -50,30 +47,30 @@ replayed_sublots as (
 
 ),
 
-kept_events as (
+kept_values as (
 
-    -- the sublots without a rejected movement: their candidate rows, with their transaction
-    -- key (the candidates do not store it; their source_event is null where the mapped one is
-    -- '', and the mapped event, joined on it, never has a null one)
+    -- the running values of the sublots without a rejected movement, as the candidates have them
     select
-        {{ transaction_key('candidates.source_table', 'candidates.source_id', "coalesce(candidates.source_event, '')") }}
-            as transaction_id,
-        candidates.*
-    from candidates
+        candidates.source_table,
+        candidates.source_id,
+        candidates.source_event,
+        candidates.event_sequence,
+        candidates.quantity,
+        candidates.status_before
+    from {{ ref('int_inventory_events__candidates') }} as candidates
     left join replayed_sublots
         on candidates.material_sublot_id = replayed_sublots.material_sublot_id
     where replayed_sublots.material_sublot_id is null
+    {%- if is_incremental() %}
+        and {{ in_restated_window('candidates.occurred_at', 'candidates.material_sublot_id') }}
+    {%- endif %}
 
 ),
 
 candidate_numbers as (
 
-    -- the candidate numbers of the replayed sublots' events: a narrow second read of the
-    -- candidates, so that the wide one above streams rather than being kept for two readers
-    select
-        {{ transaction_key('source_table', 'source_id', "coalesce(source_event, '')") }}
-            as transaction_id,
-        event_sequence
+    -- the candidate numbers of the replayed sublots' events
+    select source_table, source_id, source_event, event_sequence
     from {{ ref('int_inventory_events__candidates') }}
     where material_sublot_id in (select material_sublot_id from replayed_sublots)
     {% if is_incremental() %}and {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}
@@ -82,8 +79,19 @@ candidate_numbers as (
 
 replayed_mapped as (
 
-    -- the accepted mapped events of the sublots with a rejected movement, whole history
-    select mapped.*
+    -- the accepted mapped events of the sublots with a rejected movement, whole history: only
+    -- the columns the windows read and the keys
+    select
+        mapped.source_table,
+        mapped.source_id,
+        mapped.source_event,
+        mapped.material_sublot_id,
+        mapped.occurred_at,
+        mapped.tie_break_rank,
+        mapped.sets_status,
+        mapped.quantity,
+        mapped.from_is_physical,
+        mapped.to_is_physical
     from {{ ref('int_inventory_events__mapped') }} as mapped
     inner join replayed_sublots
         on mapped.material_sublot_id = replayed_sublots.material_sublot_id
@@ -94,10 +102,13 @@ replayed_mapped as (
 
 ),
 
-replayed_status_before as (
+replayed_running_values as (
 
     select
-        replayed_mapped.*,
+        source_table,
+        source_id,
+        source_event,
+        quantity,
         {{ last_non_null_value('sets_status', 'material_sublot_id', event_order, include_current=false) }}
             as status_before,
         sum(
@@ -112,52 +123,72 @@ replayed_status_before as (
 
 ),
 
-replayed_events as (
+replayed_values as (
 
     select
-        replayed.transaction_id,
-        -- the candidate number: the order the accepted events are numbered in
-        candidate_numbers.event_sequence,
         replayed.source_table,
         replayed.source_id,
-        nullif(replayed.source_event, '') as source_event,
-        replayed.event_kind,
-        replayed.movement_type,
-        replayed.tie_break_rank,
-        replayed.document_number,
-        replayed.occurred_at,
-        replayed.material_sublot_id,
+        replayed.source_event,
+        -- the candidate number: the order the accepted events are numbered in
+        candidate_numbers.event_sequence,
         coalesce(replayed.quantity, cast(replayed.physical_quantity_before as integer)) as quantity,
-        replayed.from_location_code,
-        replayed.to_location_code,
-        replayed.status_before,
-        case
-            when replayed.event_kind like 'status_change%' then replayed.recorded_from_status
-            else coalesce(replayed.sets_status, replayed.status_before)
-        end as from_status,
-        coalesce(replayed.sets_status, replayed.status_before) as to_status,
-        replayed.recorded_from_status,
-        replayed.recorded_to_status,
-        replayed.work_order_id,
-        replayed.shipment_id,
-        replayed.recorded_load_id
-    from replayed_status_before as replayed
+        replayed.status_before
+    from replayed_running_values as replayed
     inner join candidate_numbers
-        on replayed.transaction_id = candidate_numbers.transaction_id
+        on {% for key in event_keys %}{{ 'and ' if not loop.first }}replayed.{{ key }} = candidate_numbers.{{ key }}
+        {% endfor %}
 
 ),
 
-accepted_events as (
+accepted_values as (
 
-    select * from kept_events
+    select * from kept_values
     union all
-    select * from replayed_events
+    select * from replayed_values
+
+),
+
+mapped_events as (
+
+    select * from {{ ref('int_inventory_events__mapped') }}
+    {% if is_incremental() %}where {{ in_restated_window('occurred_at', 'material_sublot_id') }}{% endif %}
 
 ),
 
 final as (
 
-    select * from accepted_events
+    -- the accepted events, whole: the mapped event with its running values
+    select
+        {{ transaction_key('mapped_events.source_table', 'mapped_events.source_id', 'mapped_events.source_event') }}
+            as transaction_id,
+        accepted_values.event_sequence,
+        mapped_events.source_table,
+        mapped_events.source_id,
+        nullif(mapped_events.source_event, '') as source_event,
+        mapped_events.event_kind,
+        mapped_events.movement_type,
+        mapped_events.tie_break_rank,
+        mapped_events.document_number,
+        mapped_events.occurred_at,
+        mapped_events.material_sublot_id,
+        accepted_values.quantity,
+        mapped_events.from_location_code,
+        mapped_events.to_location_code,
+        accepted_values.status_before,
+        case
+            when mapped_events.event_kind like 'status_change%' then mapped_events.recorded_from_status
+            else coalesce(mapped_events.sets_status, accepted_values.status_before)
+        end as from_status,
+        coalesce(mapped_events.sets_status, accepted_values.status_before) as to_status,
+        mapped_events.recorded_from_status,
+        mapped_events.recorded_to_status,
+        mapped_events.work_order_id,
+        mapped_events.shipment_id,
+        mapped_events.recorded_load_id
+    from accepted_values
+    inner join mapped_events
+        on {% for key in event_keys %}{{ 'and ' if not loop.first }}accepted_values.{{ key }} = mapped_events.{{ key }}
+        {% endfor %}
 
 )
 

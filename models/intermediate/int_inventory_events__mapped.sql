@@ -3,7 +3,7 @@
     incremental_strategy='lookback',
     lookback_column='occurred_at',
     lookback_recent=true,
-    unique_key='transaction_id',
+    unique_key=['source_table', 'source_id', 'source_event'],
     on_schema_change='fail',
     meta={'proof_window': {'lookback': 'occurred_at'}}
 ) }}
@@ -25,7 +25,8 @@
 -- recorded_load_id is the load after which the warehouse knew the event
 -- (int_inventory_event_loads).
 --
--- Incremental (strategy lookback from recent_start, unique_key transaction_id): the events at
+-- Incremental (strategy lookback from recent_start, unique_key (source_table, source_id,
+-- source_event)): the events at
 -- or after recent_start are mapped again, and so are the events a load not consumed yet
 -- brought (late events of any age: recorded_load_id after previous_consumed_load_id); the
 -- other earlier ones stay as they were mapped (their source rows are not restated).
@@ -390,9 +391,10 @@ events as (
 
 final as (
 
+    -- no transaction_id: a unique string per event is the costliest column to write; the event
+    -- is named by (source_table, source_id, source_event), and int_inventory_events builds the
+    -- key (macro transaction_key)
     select
-        {{ transaction_key('events.source_table', 'events.source_id', 'events.source_event') }}
-            as transaction_id,
         events.source_table,
         events.source_id,
         events.source_event,

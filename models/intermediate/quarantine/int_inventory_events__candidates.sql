@@ -8,16 +8,17 @@
 -- depends_on: {{ ref('int_load_window') }}
 -- depends_on: {{ ref('int_window_sublots') }}
 
--- The stock events of the rows that passed the row checks (int_inventory_events__mapped),
--- sublot movements included before their balance check, with the values that depend on the
--- sublot's earlier events, in journal order (occurred_at, tie_break_rank, source_id,
--- source_event): the status before the event (the last status an earlier event set) and a
--- conveyor move's quantity (the whole quantity the sublot holds at physical locations just
--- before it); and the event's number in the journal order (event_sequence_key: its instant and
--- its rank among that instant's events, a key no later event changes). Read by
--- int_sublot_movements__over_quantity, to replay each sublot's balance at the location a
--- movement leaves; int_inventory_events keeps the accepted events from here (and gives them
--- their transaction_id: the event is named here by source_table, source_id, source_event).
+-- The running values of the stock events of the rows that passed the row checks
+-- (int_inventory_events__mapped), sublot movements included before their balance check, in
+-- journal order (occurred_at, tie_break_rank, source_id, source_event): the status before the
+-- event (the last status an earlier event set), the event's quantity (a conveyor move's is the
+-- whole quantity the sublot holds at physical locations just before it), and the event's
+-- number in the journal order (event_sequence_key: its instant and its rank among that
+-- instant's events, a key no later event changes). Only what the windows compute and the keys
+-- that name the event (source_table, source_id, source_event, as the mapping has them; and
+-- occurred_at, material_sublot_id for the window of strategy lookback): the readers,
+-- int_sublot_movements__over_quantity and int_inventory_events, take the event's other
+-- columns from the mapping by those keys, so the wide event row is written once (issue #12).
 --
 -- Two sorts: the rank within the instant first, then the per-sublot running values ordered by
 -- the event's number (one integer: it sorts as the four columns of the journal order).
@@ -49,56 +50,42 @@ scoped_events as (
 
     -- the whole history of the restated sublots (the running values need it), and every event
     -- of a restated instant (the numbering needs it; other sublots' rows are not kept): only
-    -- the columns the windows read, as this scan is not bounded by time
+    -- the columns the windows read and the keys, as this scan is not bounded by time
     select
-        material_sublot_id, occurred_at, tie_break_rank, source_id, source_event, sets_status,
-        quantity, from_is_physical, to_is_physical
+        source_table, source_id, source_event, material_sublot_id, occurred_at, tie_break_rank,
+        sets_status, quantity, from_is_physical, to_is_physical
     from {{ mapped }}
     where material_sublot_id in (select material_sublot_id from {{ ref('int_window_sublots') }})
         or occurred_at in (select occurred_at from restated_instants)
         or occurred_at is null
 
 ),
-
-restated_events as (
-
-    -- the events this run writes, whole (in_restated_window: a scan of the window only)
-    select * from {{ mapped }}
-    where {{ in_restated_window('occurred_at', 'material_sublot_id') }}
-
-),
 {%- else %}
 
 scoped_events as (
 
-    -- every event, only the columns the windows read (not a CTE read twice: DuckDB would
-    -- materialise every column of every event before either reader)
+    -- every event, only the columns the windows read and the keys
     select
-        material_sublot_id, occurred_at, tie_break_rank, source_id, source_event, sets_status,
-        quantity, from_is_physical, to_is_physical
+        source_table, source_id, source_event, material_sublot_id, occurred_at, tie_break_rank,
+        sets_status, quantity, from_is_physical, to_is_physical
     from {{ mapped }}
-
-),
-
-restated_events as (
-
-    -- every event, whole: a second scan of the table, streamed into the join
-    select * from {{ mapped }}
 
 ),
 {%- endif %}
 
 window_inputs as (
 
-    -- only what the windows read: their sorts carry these columns, not the whole event (nor
-    -- its long string key transaction_id: the event is found again by its order key below)
+    -- only what the windows read and the event's keys: their sorts carry these columns, not
+    -- the whole event
     select
+        source_table,
+        source_id,
+        source_event,
         material_sublot_id,
         occurred_at,
         tie_break_rank,
-        source_id,
-        source_event,
         sets_status,
+        quantity,
         case when to_is_physical then quantity else 0 end
             - case when from_is_physical then quantity else 0 end as physical_quantity_change
     from scoped_events
@@ -123,9 +110,13 @@ running_values as (
     -- (occurred_at, tie_break_rank, source_id, source_event), and as one integer (the event's
     -- number, event_sequence_key) the sort compares one key instead of four
     select
-        tie_break_rank,
+        source_table,
         source_id,
         source_event,
+        material_sublot_id,
+        occurred_at,
+        quantity,
+        instant_rank,
         {{ last_non_null_value('sets_status', 'material_sublot_id', sublot_order, include_current=false) }}
             as status_before,
         -- the sum of the quantities of the sublot's earlier events that entered (+) or left (-)
@@ -134,61 +125,25 @@ running_values as (
             partition by material_sublot_id
             order by {{ sublot_order }}
             rows between unbounded preceding and 1 preceding
-        ) as physical_quantity_before,
-        instant_rank
+        ) as physical_quantity_before
     from instant_ranks
-
-),
-
-with_status_before as (
-
-    select
-        restated_events.*,
-        running_values.status_before,
-        running_values.physical_quantity_before,
-        running_values.instant_rank
-    from restated_events
-    -- (tie_break_rank, source_id, source_event) names one event as transaction_id does: the
-    -- rank stands for the source table (and a shipment's event; 0 for none, never a rank)
-    inner join running_values
-        on coalesce(restated_events.tie_break_rank, 0) = coalesce(running_values.tie_break_rank, 0)
-        and restated_events.source_id = running_values.source_id
-        and restated_events.source_event = running_values.source_event
 
 ),
 
 final as (
 
-    -- no transaction_id: int_inventory_events builds it (macro transaction_key) from the
-    -- source columns below, so this table does not write a unique string per event
     select
         {{ event_sequence_key('occurred_at', 'instant_rank') }} as event_sequence,
         source_table,
         source_id,
-        nullif(source_event, '') as source_event,
-        event_kind,
-        movement_type,
-        tie_break_rank,
-        document_number,
+        source_event,
         occurred_at,
         material_sublot_id,
         -- a conveyor move carries the whole sublot: its quantity is known only from the
         -- sublot's earlier events
         coalesce(quantity, cast(physical_quantity_before as integer)) as quantity,
-        from_location_code,
-        to_location_code,
-        status_before,
-        case
-            when event_kind like 'status_change%' then recorded_from_status
-            else coalesce(sets_status, status_before)
-        end as from_status,
-        coalesce(sets_status, status_before) as to_status,
-        recorded_from_status,
-        recorded_to_status,
-        work_order_id,
-        shipment_id,
-        recorded_load_id
-    from with_status_before
+        status_before
+    from running_values
     {%- if is_incremental() %}
     where {{ in_restated_window('occurred_at', 'material_sublot_id') }}
     {%- endif %}

@@ -8,9 +8,10 @@
 
 -- exceeds_sublot_quantity (docs/faults.md, reason 6): sublot movements that move more out of a
 -- physical location than the sublot holds there just before them, replaying the events of the
--- rows that passed the row checks (int_inventory_events__candidates) in journal order
--- (event_sequence; within an event the credit before the debit, as fact_inventory_journal's
--- entry_sequence).
+-- rows that passed the row checks in journal order (event_sequence; within an event the
+-- credit before the debit, as fact_inventory_journal's entry_sequence): each event's number
+-- and quantity from int_inventory_events__candidates, its locations from
+-- int_inventory_events__mapped (joined on source_table, source_id, source_event).
 --
 -- A rejected movement must not count in the balance the later ones are checked against (the
 -- injected over_quantity row sits 1 us before the real whole-sublot move it copies: counted,
@@ -24,18 +25,39 @@
 
 {%- set passes = var('over_quantity_passes', 4) %}
 
-with events as (
+with candidates as (
 
-    select
-        event_sequence,
-        source_table,
-        source_id,
-        material_sublot_id,
-        quantity,
-        from_location_code,
-        to_location_code
+    -- the event's number and quantity (a conveyor move's filled in from the sublot's balance)
+    select source_table, source_id, source_event, event_sequence, material_sublot_id, quantity
     from {{ ref('int_inventory_events__candidates') }}
     {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
+
+),
+
+mapped_locations as (
+
+    -- the event's locations, from the mapping (the candidates keep only their running values)
+    select source_table, source_id, source_event, from_location_code, to_location_code
+    from {{ ref('int_inventory_events__mapped') }}
+    {% if is_incremental() %}where {{ in_window_sublots('material_sublot_id') }}{% endif %}
+
+),
+
+events as (
+
+    select
+        candidates.event_sequence,
+        candidates.source_table,
+        candidates.source_id,
+        candidates.material_sublot_id,
+        candidates.quantity,
+        mapped_locations.from_location_code,
+        mapped_locations.to_location_code
+    from candidates
+    inner join mapped_locations
+        on candidates.source_table = mapped_locations.source_table
+        and candidates.source_id = mapped_locations.source_id
+        and candidates.source_event = mapped_locations.source_event
 
 ),
 
