@@ -23,8 +23,8 @@
 -- data). The candidates hold only each event's running values (event number, status before,
 -- quantity) and the keys that name it (source_table, source_id, source_event, as the mapping
 -- has them); the event's other columns are the mapped event's (int_inventory_events__mapped),
--- joined on those keys once (the transaction key, macro transaction_key, is built here), after the running values of every
--- accepted event are gathered. A sublot without a rejected movement keeps its candidate
+-- joined on those keys once, after the running values of every accepted event are gathered;
+-- the transaction key is built here (macro transaction_key). A sublot without a rejected movement keeps its candidate
 -- values: its running values read its own events only. The few sublots with one are replayed
 -- here from their mapped events without the rejected ones (the same two windows as the
 -- candidates). An event keeps its candidate number (event_sequence, a stable key in journal
